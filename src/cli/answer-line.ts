@@ -1,0 +1,21 @@
+import type { PlannedAnswer } from "../core/plan.js";
+import type { Answer } from "../core/types.js";
+
+/** One answer as one JSON object, keys in a fixed order so lines diff well. */
+export function answerLine(answer: Answer | PlannedAnswer): string {
+  const a = answer as PlannedAnswer;
+  const out: Record<string, unknown> = { suite: a.suite, arch: a.arch, package: a.package, trigger: a.trigger, state: a.state };
+  if (a.outcome !== undefined) {
+    out.outcome = a.outcome;
+    out.version = a.version;
+    out.runId = a.runId;
+    out.updatedAt = a.updatedAt;
+  }
+  out.inFlight = a.inFlight;
+  if (a.pendingSince !== undefined) out.pendingSince = a.pendingSince;
+  out.lost = a.lost;
+  out.rejected = a.rejected;
+  if ("request" in a) out.request = a.request;
+  if (a.held !== undefined) out.held = a.held;
+  return JSON.stringify(out);
+}

@@ -1,0 +1,46 @@
+import { InputError, LockHeldError } from "../store/errors.js";
+import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
+import { PLAN_USAGE, planCommand } from "./plan-command.js";
+import { REPORT_USAGE, reportCommand } from "./report-command.js";
+import { STATUS_USAGE, statusCommand } from "./status-command.js";
+
+const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
+  plan: planCommand,
+  status: statusCommand,
+  report: reportCommand,
+};
+
+const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
+
+/** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    writeLine(name === undefined ? io.stderr : io.stdout, USAGE);
+    return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    writeLine(io.stderr, `debci-bridge: unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof LockHeldError) {
+      writeLine(io.stderr, `debci-bridge ${name}: ${error.message}`);
+      return EXIT_LOCKED;
+    }
+    if (error instanceof InputError) {
+      writeLine(io.stderr, `debci-bridge ${name}: ${error.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === "string") {
+      // Filesystem trouble (permissions, full disk): the message names the path.
+      writeLine(io.stderr, `debci-bridge ${name}: ${(error as Error).message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw error;
+  }
+}

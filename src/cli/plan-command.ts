@@ -1,0 +1,38 @@
+import type { AnswerState } from "../core/types.js";
+import { answerLine } from "./answer-line.js";
+import { EXIT_OK, readAll, writeLine, type CliIO } from "./io.js";
+import { openFromFlags } from "./open-from-flags.js";
+import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
+import { parseNeeds, readNeedsFile } from "./read-needs.js";
+
+export const PLAN_USAGE =
+  "debci-bridge plan --state DIR --needs FILE|- [--scratch DIR] [--now ISO] [--suite S] [--strict] [--grace MIN] [--pending-max-age DAYS] [--retry-older-than DAYS|off] [--baseline reference|any]";
+
+/** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
+export async function planCommand(argv: string[], io: CliIO): Promise<number> {
+  const values = parseCommand("plan", argv, { ...stateOptions, ...ruleOptions, needs: { type: "string" }, scratch: { type: "string" } });
+  const needsPath = required("plan", values, "needs");
+  // Read needs before taking the lock: stdin may be slow, and bad needs should fail without touching anything.
+  const text = needsPath === "-" ? await readAll(io.stdin) : await readNeedsFile(needsPath);
+  const scratch = values.scratch;
+  const session = await openFromFlags("plan", values, scratch === undefined ? "commit" : "scratch", scratch);
+  try {
+    const needs = parseNeeds(text, needsPath === "-" ? "stdin" : needsPath, session.settings.suite);
+    const counts: Record<AnswerState, number> = { pass: 0, fail: 0, pending: 0, missing: 0 };
+    for (const need of needs) {
+      const answer = session.need(need);
+      counts[answer.state]++;
+      writeLine(io.stdout, answerLine(answer));
+    }
+    const result = await session.commit();
+    for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
+    const written = result.batches.length === 0 ? "no requests written" : `${result.requests} request(s) written to ${result.batches.map((b) => b.path).join(" and ")}`;
+    writeLine(
+      io.stderr,
+      `debci-bridge plan${scratch === undefined ? "" : " (scratch)"}: ${needs.length} need(s): ${counts.pass} pass, ${counts.fail} fail, ${counts.pending} pending, ${counts.missing} missing; ${written}; ${session.warnings.length} warning(s)`,
+    );
+    return EXIT_OK;
+  } finally {
+    await session.close();
+  }
+}

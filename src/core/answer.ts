@@ -1,0 +1,114 @@
+import { compareDebianVersions } from "./debian-version.js";
+import type { KnowledgeIndex } from "./knowledge.js";
+import { minOf } from "./numbers.js";
+import { later } from "./observations.js";
+import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
+import type { Answer, Observation, Settings, TestKey } from "./types.js";
+
+/** Why a key counts as in flight, and whether the CI service itself confirmed it. */
+export interface InFlightEvidence {
+  kind: "snapshot" | "queued-run" | "request" | "unsent";
+  since: number | null;
+  /** True when the latest pending snapshot lists it; only unconfirmed evidence can grow too old. */
+  confirmed: boolean;
+}
+
+export interface KeyFacts {
+  answer: Answer;
+  /** The run that decided a pass/fail answer. */
+  decidingRun: Observation | null;
+  evidence: InFlightEvidence[];
+}
+
+/** Rule 1: a result for an older version of the triggering package itself does not count. */
+function countsFor(key: TestKey, run: Observation): boolean {
+  if (run.version === null) return true;
+  const upload = parseTrigger(key.trigger);
+  if (upload === null || upload.source !== key.package) return true;
+  return compareDebianVersions(run.version, upload.version) >= 0;
+}
+
+
+/** Rules 2 and 3: the run whose finished result decides the key, if any. */
+function decidingRun(key: TestKey, runs: Observation[]): Observation | null {
+  let latestPass: Observation | null = null;
+  let latestFail: Observation | null = null;
+  let latestFinished: Observation | null = null;
+  for (const run of runs) {
+    if (run.status === "pass" || run.status === "neutral") {
+      if (later(run, latestPass)) latestPass = run;
+    } else if (run.status === "fail") {
+      if (later(run, latestFail)) latestFail = run;
+    } else {
+      continue; // tmpfail is not a result; null is not finished
+    }
+    if (later(run, latestFinished)) latestFinished = run;
+  }
+  // The baseline run is a measurement of now; a pass elsewhere is sticky.
+  if (key.trigger === REFERENCE_TRIGGER) return latestFinished;
+  return latestPass ?? latestFail;
+}
+
+function startedAt(run: Observation): number | null {
+  return run.createdAt ?? run.updatedAt;
+}
+
+/** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
+export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings): KeyFacts {
+  const runs = index.runsFor(key).filter((run) => countsFor(key, run));
+  const snapshot = index.knowledge.pending;
+  const evidence: InFlightEvidence[] = [];
+  let lost = false;
+
+  for (const entry of index.pendingFor(key)) {
+    evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
+  }
+  for (const run of runs) {
+    if (run.status !== null) continue;
+    const snapshotIsNewer = snapshot !== null && snapshot.generatedAt > (run.updatedAt ?? Number.NEGATIVE_INFINITY);
+    if (!snapshotIsNewer) evidence.push({ kind: "queued-run", since: startedAt(run), confirmed: false });
+    else if (!index.pendingRunIds.has(run.runId)) lost = true; // vanished without a result
+  }
+  const unsent = index.unsentSince(key);
+  if (unsent !== undefined) {
+    // Still waiting in the outbox: the CI service cannot know it yet.
+    evidence.push({ kind: "unsent", since: unsent, confirmed: false });
+  }
+  const request = index.requestFor(key);
+  if (request !== undefined && unsent === undefined) {
+    // A run created after the request (allowing for clock skew) is its answer.
+    const answered = runs.some((run) => (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - settings.graceMs);
+    if (!answered) {
+      const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs;
+      if (!serviceShouldKnow) evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
+      else lost = true;
+    }
+  }
+
+  const deciding = decidingRun(key, runs);
+  const inFlight = evidence.length > 0;
+  const sinces = evidence.map((e) => e.since).filter((t): t is number => t !== null);
+  const answer: Answer = {
+    suite: key.suite,
+    arch: key.arch,
+    package: key.package,
+    trigger: key.trigger,
+    state: deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing",
+    inFlight,
+    lost: lost && !inFlight,
+    rejected: index.isRejected(key),
+  };
+  if (deciding !== null) {
+    answer.outcome = deciding.status as "pass" | "neutral" | "fail";
+    answer.version = deciding.version;
+    answer.runId = deciding.runId;
+    answer.updatedAt = deciding.updatedAt === null ? null : new Date(deciding.updatedAt).toISOString();
+  }
+  const since = minOf(sinces);
+  if (since !== null) answer.pendingSince = new Date(since).toISOString();
+  return { answer, decidingRun: deciding, evidence };
+}
+
+export function answerKey(index: KnowledgeIndex, key: TestKey, settings: Settings): Answer {
+  return factsFor(index, key, settings).answer;
+}

@@ -1,0 +1,46 @@
+import type { Observation } from "./types.js";
+
+/**
+ * The merge rule for observations of one run: the latest `updated_at` wins,
+ * and at equal `updated_at` a finished one beats `null`. Remaining ties are
+ * broken on the content itself, so the winner never depends on load order.
+ */
+export function compareObservations(a: Observation, b: Observation): number {
+  const at = a.updatedAt ?? Number.NEGATIVE_INFINITY;
+  const bt = b.updatedAt ?? Number.NEGATIVE_INFINITY;
+  if (at !== bt) return at < bt ? -1 : 1;
+  const af = a.status === null ? 0 : 1;
+  const bf = b.status === null ? 0 : 1;
+  if (af !== bf) return af - bf;
+  const ac = canonical(a);
+  const bc = canonical(b);
+  return ac < bc ? -1 : ac > bc ? 1 : 0;
+}
+
+function canonical(o: Observation): string {
+  return JSON.stringify([o.status, o.version, o.trigger, o.suite, o.arch, o.package, o.createdAt]);
+}
+
+/** Folds observations into the latest per run_id. Order-independent and idempotent. */
+export function mergeObservations(into: Map<number, Observation>, observations: Iterable<Observation>): Map<number, Observation> {
+  for (const o of observations) {
+    const current = into.get(o.runId);
+    if (current === undefined || compareObservations(o, current) > 0) into.set(o.runId, o);
+  }
+  return into;
+}
+
+/** Whether run a is later than run b for answering: by updated_at, then run_id. */
+export function later(a: Observation, b: Observation | null): boolean {
+  if (b === null) return true;
+  const at = a.updatedAt ?? Number.NEGATIVE_INFINITY;
+  const bt = b.updatedAt ?? Number.NEGATIVE_INFINITY;
+  return at !== bt ? at > bt : a.runId > b.runId;
+}
+
+/** The latest run of a list by `later`, or null for an empty list. */
+export function latestRun(runs: Iterable<Observation>): Observation | null {
+  let best: Observation | null = null;
+  for (const run of runs) if (later(run, best)) best = run;
+  return best;
+}

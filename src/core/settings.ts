@@ -1,0 +1,33 @@
+import type { Settings } from "./types.js";
+
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 86_400_000;
+
+export const DEFAULT_SETTINGS: Settings = {
+  suite: "testing",
+  graceMs: 30 * MINUTE_MS,
+  pendingMaxAgeMs: 3 * DAY_MS,
+  retryOlderThanMs: null,
+  baseline: "reference",
+};
+
+/** Settings given in days and minutes, as people and config files say them. */
+export interface SettingsOverrides {
+  suite?: string;
+  graceMinutes?: number;
+  pendingMaxAgeDays?: number;
+  retryOlderThanDays?: number | null;
+  baseline?: Settings["baseline"];
+}
+
+export function applySettings(base: Settings, overrides: SettingsOverrides): Settings {
+  const next = { ...base };
+  if (overrides.suite !== undefined) next.suite = overrides.suite;
+  if (overrides.graceMinutes !== undefined) next.graceMs = overrides.graceMinutes * MINUTE_MS;
+  if (overrides.pendingMaxAgeDays !== undefined) next.pendingMaxAgeMs = overrides.pendingMaxAgeDays * DAY_MS;
+  if (overrides.retryOlderThanDays !== undefined) {
+    next.retryOlderThanMs = overrides.retryOlderThanDays === null ? null : overrides.retryOlderThanDays * DAY_MS;
+  }
+  if (overrides.baseline !== undefined) next.baseline = overrides.baseline;
+  return next;
+}

@@ -1,0 +1,20 @@
+/** Triggers: `source/version`, several to a run separated by spaces. */
+
+export const REFERENCE_TRIGGER = "migration-reference/0";
+
+/** The triggers a run counts for; a run with no trigger (not requested by britney) counts for none. */
+export function splitTriggers(trigger: string | null): string[] {
+  if (trigger === null) return [];
+  return trigger.split(" ").filter((t) => t.length > 0);
+}
+
+/** The key's trigger of a full trigger string: its first word. */
+export function keyTrigger(triggers: string): string | undefined {
+  return splitTriggers(triggers)[0];
+}
+
+export function parseTrigger(trigger: string): { source: string; version: string } | null {
+  const slash = trigger.indexOf("/");
+  if (slash <= 0 || slash === trigger.length - 1) return null;
+  return { source: trigger.slice(0, slash), version: trigger.slice(slash + 1) };
+}

@@ -1,0 +1,123 @@
+/** The domain's words (see ../shared/DESIGN.md), as types. Times are epoch milliseconds. */
+
+export type RunStatus = "pass" | "fail" | "neutral" | "tmpfail" | null;
+
+/** One record of a run as the CI service reported it at one moment. */
+export interface Observation {
+  runId: number;
+  suite: string;
+  arch: string;
+  package: string;
+  /** Tested version; null for reject-listed packages. */
+  version: string | null;
+  status: RunStatus;
+  /** The full trigger string as requested (space-separated triggers), or null when britney did not ask. */
+  trigger: string | null;
+  createdAt: number | null;
+  updatedAt: number | null;
+}
+
+/** `(suite, arch, package, trigger)`: what britney asks about. `trigger` is one `source/version`. */
+export interface TestKey {
+  suite: string;
+  arch: string;
+  package: string;
+  trigger: string;
+}
+
+/** One entry of the CI service's pending snapshot. */
+export interface PendingEntry {
+  runId: number;
+  suite: string;
+  arch: string;
+  package: string;
+  trigger: string | null;
+  createdAt: number | null;
+}
+
+export interface PendingSnapshot {
+  generatedAt: number;
+  entries: PendingEntry[];
+}
+
+/** What this side asked for, and when: one entry per test key (the latest request). */
+export interface LedgerEntry extends TestKey {
+  /** The full trigger string sent with the request. */
+  triggers: string;
+  pinPackages: PinPackages;
+  huge: boolean;
+  requestedAt: number;
+  /** Name of the outbox batch file that carried the request. */
+  batch: string;
+}
+
+export interface Ledger {
+  entries: LedgerEntry[];
+  /** Every batch name the ledger already accounts for; others found on disk need repair. */
+  batches: string[];
+}
+
+/** debci's `pin-packages`: pairs of (packages, suite). */
+export type PinPackages = Array<[string, string]>;
+
+/** A test key britney2 needs answered this run, with what a request for it would carry. */
+export interface Need extends TestKey {
+  triggers: string;
+  pinPackages: PinPackages;
+  huge: boolean;
+}
+
+/** One test request inside an outbox batch, as debci's batch API takes it. */
+export interface BatchTest {
+  package: string;
+  trigger: string;
+  "pin-packages": PinPackages;
+}
+
+export interface BatchGroup {
+  suite: string;
+  arch: string[];
+  tests: BatchTest[];
+}
+
+/** An outbox batch file's content: POSTable as-is as the `tests` parameter of /api/v1/test/batch. */
+export type BatchBody = BatchGroup[];
+
+/** A batch found in the outbox or its sent/rejected folders. */
+export interface OutboxBatch {
+  name: string;
+  /** `outbox` (unsent), `sent` or `rejected`. */
+  place: "outbox" | "sent" | "rejected";
+  huge: boolean;
+  /** Time of the run that wrote it, from its name. */
+  requestedAt: number | null;
+  body: BatchBody | null;
+}
+
+export type AnswerState = "pass" | "fail" | "pending" | "missing";
+
+export interface Answer extends TestKey {
+  state: AnswerState;
+  /** The deciding run's status: pass, neutral or fail. */
+  outcome?: "pass" | "neutral" | "fail";
+  version?: string | null;
+  runId?: number;
+  updatedAt?: string | null;
+  /** A run or request is under way for the key (for pass/fail: a re-run). */
+  inFlight: boolean;
+  /** Requested, but the CI service no longer knows it and no result came. */
+  lost: boolean;
+  pendingSince?: string;
+  rejected: boolean;
+}
+
+/** Tunable rules; every time span in milliseconds. */
+export interface Settings {
+  suite: string;
+  graceMs: number;
+  pendingMaxAgeMs: number;
+  /** null: failures are never retried for age (britney2's ADT_RETRY_OLDER_THAN unset). */
+  retryOlderThanMs: number | null;
+  /** How the baseline is taken: the reference trigger's answer, or "ever passed" under any trigger. */
+  baseline: "reference" | "any";
+}

@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+/** debci-bridge.json in the state directory; unknown keys are errors, since a typo would silently do nothing. */
+export const settingsFileSchema = z.strictObject({
+  suite: z.string().min(1).optional(),
+  graceMinutes: z.number().nonnegative().optional(),
+  pendingMaxAgeDays: z.number().positive().optional(),
+  retryOlderThanDays: z.number().positive().nullable().optional(),
+  baseline: z.enum(["reference", "any"]).optional(),
+});

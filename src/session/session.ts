@@ -1,0 +1,147 @@
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { answerKey } from "../core/answer.js";
+import { baselineFor, type BaselineAnswer } from "../core/baseline.js";
+import { planBatches } from "../core/batches.js";
+import { KnowledgeIndex } from "../core/knowledge.js";
+import { Planner, type PlannedAnswer } from "../core/plan.js";
+import { buildReport, type Report } from "../core/report.js";
+import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
+import type { Answer, Need, Settings, TestKey } from "../core/types.js";
+import { commitToScratch, commitToState, type WrittenBatch } from "../store/commit.js";
+import { InputError } from "../store/errors.js";
+import { loadSettingsFile } from "../store/load-settings.js";
+import { loadState, type LoadedState } from "../store/load-state.js";
+import { acquireLock, type HeldLock } from "../store/lock.js";
+import { statePaths, type StatePaths } from "../store/state-paths.js";
+import { inputProblems } from "./warnings.js";
+
+/**
+ * - `commit`: britney2's run. Takes the state directory's lock, writes the
+ *   outbox batch and the ledger at commit.
+ * - `scratch`: an ad-hoc run. No lock; the batch goes to `scratchDir`, and
+ *   nothing in the state directory changes.
+ * - `read-only`: answers only; commit is refused.
+ */
+export type SessionMode = "commit" | "scratch" | "read-only";
+
+export interface SessionOptions {
+  stateDir: string;
+  paths?: Partial<Omit<StatePaths, "stateDir">>;
+  mode: SessionMode;
+  scratchDir?: string;
+  /** The run's time: every time rule is judged against it. */
+  now: number;
+  /** Overrides on top of debci-bridge.json, which is on top of the defaults. */
+  settings?: SettingsOverrides;
+  /** Make any malformed input file or record an error instead of a warning. */
+  strict?: boolean;
+  /** Names the holder in the lock file, for the message another run shows. */
+  command?: string;
+}
+
+export interface CommitResult {
+  requests: number;
+  batches: WrittenBatch[];
+  /** Where the batches went: the state's outbox or the scratch directory. */
+  outbox: string;
+}
+
+export class Session {
+  private readonly planner: Planner;
+  private closed = false;
+
+  constructor(
+    readonly options: SessionOptions,
+    readonly paths: StatePaths,
+    readonly settings: Settings,
+    readonly loaded: LoadedState,
+    readonly index: KnowledgeIndex,
+    readonly warnings: string[],
+    private readonly lock: HeldLock | null,
+  ) {
+    this.planner = new Planner(index, settings, options.now);
+  }
+
+  /** Fills in the default suite. */
+  key(key: Omit<TestKey, "suite"> & { suite?: string }): TestKey {
+    return { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: key.trigger };
+  }
+
+  answer(key: Omit<TestKey, "suite"> & { suite?: string }): Answer {
+    return answerKey(this.index, this.key(key), this.settings);
+  }
+
+  baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
+    return baselineFor(this.index, suite ?? this.settings.suite, arch, pkg, this.settings);
+  }
+
+  /** Registers a need for this run and answers it, saying whether the commit will request it. */
+  need(need: Need): PlannedAnswer {
+    return this.planner.add(need);
+  }
+
+  get requests(): readonly Need[] {
+    return this.planner.requests;
+  }
+
+  report(): Report {
+    return buildReport(this.index, this.settings, this.loaded.files, this.loaded.coverage, this.loaded.repairedBatches);
+  }
+
+  /** Writes the requests the registered needs call for (nothing when there are none), then ends the session. */
+  async commit(): Promise<CommitResult> {
+    if (this.closed) throw new Error("session already closed");
+    if (this.options.mode === "read-only") throw new Error("a read-only session cannot commit");
+    try {
+      const batches = planBatches(this.planner.requests, this.options.now, randomBytes(4).toString("hex"));
+      if (this.options.mode === "scratch") {
+        const dir = resolve(this.options.scratchDir!);
+        return { requests: this.planner.requests.length, batches: await commitToScratch(dir, batches), outbox: dir };
+      }
+      const written = await commitToState(
+        this.paths.outbox,
+        this.paths.ledger,
+        this.loaded.knowledge.ledger,
+        batches,
+        this.options.now,
+        this.loaded.repairedBatches.length > 0,
+      );
+      return { requests: this.planner.requests.length, batches: written, outbox: this.paths.outbox };
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Ends the session without writing anything. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock?.release();
+  }
+}
+
+/** Opens a state directory for one run: lock (when committing), load, validate, index. */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  if (options.mode === "scratch" && options.scratchDir === undefined) throw new InputError("scratch mode needs a scratch directory");
+  if (!Number.isFinite(options.now)) throw new InputError("now must be a valid time");
+  const paths = statePaths(options.stateDir, options.paths);
+  const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(paths.settings)), options.settings ?? {});
+  const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge") : null;
+  try {
+    const loaded = await loadState(paths);
+    const problems = inputProblems(loaded);
+    if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+    if (!loaded.ledgerUsable && options.mode === "commit") {
+      throw new InputError(`${problems.find((p) => p.startsWith(paths.ledger)) ?? paths.ledger}; a committing run will not overwrite it (fix or move it; scratch runs still work)`);
+    }
+    const warnings = [...problems];
+    if (loaded.repairedBatches.length > 0) {
+      warnings.push(`ledger did not record ${loaded.repairedBatches.length} batch(es) (an earlier run stopped between batch and ledger); folded in: ${loaded.repairedBatches.join(", ")}`);
+    }
+    return new Session(options, paths, settings, loaded, new KnowledgeIndex(loaded.knowledge), warnings, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}

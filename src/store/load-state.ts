@@ -1,0 +1,133 @@
+import { join } from "node:path";
+import fg from "fast-glob";
+import type { CoverageWindow } from "../core/coverage.js";
+import { parseBatchName } from "../core/batches.js";
+import { emptyKnowledge, type Knowledge } from "../core/knowledge.js";
+import { repairLedger } from "../core/ledger.js";
+import { mergeObservations } from "../core/observations.js";
+import type { OutboxBatch } from "../core/types.js";
+import { batchBodySchema } from "../formats/batch-file.js";
+import { ledgerFileSchema } from "../formats/ledger-file.js";
+import { pendingSnapshotSchema } from "../formats/pending-snapshot.js";
+import { firstProblem } from "../formats/problems.js";
+import { rejectListSchema } from "../formats/reject-list-file.js";
+import { resultRecordSchema, resultsFileSchema } from "../formats/results-file.js";
+import { readJsonFile } from "./read-json.js";
+import type { StatePaths } from "./state-paths.js";
+
+export type FileKind = "results" | "pending" | "ledger" | "reject-list" | "outbox";
+
+/** What became of one input file: read (perhaps with bad records skipped) or skipped whole. */
+export interface FileReport {
+  path: string;
+  kind: FileKind;
+  status: "read" | "skipped";
+  problem?: string;
+  records?: number;
+  skippedRecords?: number;
+}
+
+export interface LoadedState {
+  knowledge: Knowledge;
+  files: FileReport[];
+  coverage: CoverageWindow[];
+  /** Batches the ledger did not account for (a crash between batch and ledger), folded back in. */
+  repairedBatches: string[];
+  /** False when requested.json exists but cannot be read: a committing run must not overwrite it. */
+  ledgerUsable: boolean;
+}
+
+async function listJson(dir: string, patterns: string[]): Promise<string[]> {
+  // fast-glob skips dot-files, which is where temporary files of writers live.
+  const found = await fg(patterns, { cwd: dir, onlyFiles: true, absolute: true, deep: 1 });
+  return found.sort();
+}
+
+async function loadResults(paths: StatePaths, state: LoadedState): Promise<void> {
+  for (const path of await listJson(paths.results, ["*.json", "*.json.gz"])) {
+    const read = await readJsonFile(path);
+    if (!read.ok) {
+      state.files.push({ path, kind: "results", status: "skipped", problem: read.problem });
+      continue;
+    }
+    const shape = resultsFileSchema.safeParse(read.value);
+    if (!shape.success) {
+      state.files.push({ path, kind: "results", status: "skipped", problem: firstProblem(shape.error) });
+      continue;
+    }
+    const report: FileReport = { path, kind: "results", status: "read", records: 0, skippedRecords: 0 };
+    const observations = [];
+    for (const [i, record] of shape.data.results.entries()) {
+      const parsed = resultRecordSchema.safeParse(record);
+      if (parsed.success) observations.push(parsed.data);
+      else {
+        report.skippedRecords!++;
+        report.problem ??= firstProblem(parsed.error, `results[${i}]`);
+      }
+    }
+    report.records = observations.length;
+    mergeObservations(state.knowledge.runs, observations);
+    const { since, until } = shape.data;
+    if (since != null && until != null) state.coverage.push({ since: since * 1000, until: until * 1000 });
+    state.files.push(report);
+  }
+}
+
+/** Reads one optional JSON file through a schema; a missing file is `undefined`, a bad one is reported. */
+async function loadOptional<T>(path: string, kind: FileKind, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, state: LoadedState): Promise<T | undefined | null> {
+  const read = await readJsonFile(path);
+  if (!read.ok) {
+    if (read.missing) return undefined;
+    state.files.push({ path, kind, status: "skipped", problem: read.problem });
+    return null;
+  }
+  const parsed = schema.safeParse(read.value);
+  if (!parsed.success) {
+    state.files.push({ path, kind, status: "skipped", problem: firstProblem(parsed.error) });
+    return null;
+  }
+  state.files.push({ path, kind, status: "read" });
+  return parsed.data;
+}
+
+async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> {
+  const known = new Set(state.knowledge.ledger.batches);
+  const places = [
+    { place: "outbox", dir: paths.outbox },
+    { place: "sent", dir: join(paths.outbox, "sent") },
+    { place: "rejected", dir: join(paths.outbox, "rejected") },
+  ] as const;
+  for (const { place, dir } of places) {
+    for (const path of await listJson(dir, ["*.json"])) {
+      const name = path.slice(dir.length + 1);
+      const parsedName = parseBatchName(name);
+      const base = { name, place, huge: parsedName?.huge ?? false, requestedAt: parsedName?.requestedAt ?? null };
+      // Sent batches the ledger already knows need no reading: their content only matters for repair.
+      if (place !== "outbox" && known.has(name)) {
+        state.knowledge.outbox.push({ ...base, body: null });
+        continue;
+      }
+      const body = await loadOptional(path, "outbox", batchBodySchema, state);
+      const batch: OutboxBatch = { ...base, body: body ?? null };
+      state.knowledge.outbox.push(batch);
+    }
+  }
+}
+
+/** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
+export async function loadState(paths: StatePaths): Promise<LoadedState> {
+  const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], repairedBatches: [], ledgerUsable: true };
+  await loadResults(paths, state);
+  const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state);
+  state.knowledge.pending = pending ?? null;
+  const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileSchema, state);
+  if (ledger === null) state.ledgerUsable = false;
+  if (ledger) state.knowledge.ledger = ledger;
+  const rejectList = await loadOptional(paths.rejectList, "reject-list", rejectListSchema, state);
+  if (rejectList) state.knowledge.rejectList = rejectList;
+  await loadOutbox(paths, state);
+  const repair = repairLedger(state.knowledge.ledger, state.knowledge.outbox);
+  state.knowledge.ledger = repair.ledger;
+  state.repairedBatches = repair.repaired;
+  return state;
+}
