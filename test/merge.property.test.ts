@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { answerKey } from "../src/core/answer.js";
+import { emptyKnowledge, KnowledgeIndex } from "../src/core/knowledge.js";
+import { mergeObservations } from "../src/core/observations.js";
+import { DEFAULT_SETTINGS } from "../src/core/settings.js";
+import { REFERENCE_TRIGGER } from "../src/core/trigger.js";
+import type { Observation, TestKey } from "../src/core/types.js";
+
+const T0 = Date.UTC(2026, 10, 20);
+const TRIGGERS = ["glibc/2.41-7", "gcc-14/14.2.0-5", REFERENCE_TRIGGER, "baz/4.6-1"];
+
+/** Observations over a small world, so run ids, keys and times collide often. */
+const observation = fc.record({
+  runId: fc.integer({ min: 1, max: 12 }),
+  suite: fc.constant("testing"),
+  arch: fc.constantFrom("amd64", "arm64"),
+  package: fc.constantFrom("baz", "qux"),
+  version: fc.constantFrom("4.5-1", "4.6-1", null),
+  status: fc.constantFrom("pass", "fail", "neutral", "tmpfail", null),
+  trigger: fc.oneof(
+    fc.constantFrom(...TRIGGERS),
+    fc.constant(`${TRIGGERS[0]} ${TRIGGERS[1]}`),
+    fc.constant(null),
+  ),
+  createdAt: fc.constant(T0),
+  updatedAt: fc.option(fc.integer({ min: 0, max: 6 }).map((h) => T0 + h * 3_600_000), { nil: null }),
+}) as fc.Arbitrary<Observation>;
+
+const observations = fc.array(observation, { maxLength: 30 });
+
+const KEYS: TestKey[] = ["amd64", "arm64"].flatMap((arch) =>
+  ["baz", "qux"].flatMap((pkg) => TRIGGERS.map((trigger) => ({ suite: "testing", arch, package: pkg, trigger }))),
+);
+
+function merged(list: Observation[]): Map<number, Observation> {
+  return mergeObservations(new Map(), list);
+}
+
+function sorted(map: Map<number, Observation>): Array<[number, Observation]> {
+  return [...map.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+function answers(list: Observation[]) {
+  const knowledge = { ...emptyKnowledge(), runs: merged(list) };
+  const index = new KnowledgeIndex(knowledge);
+  return KEYS.map((key) => answerKey(index, key, DEFAULT_SETTINGS));
+}
+
+describe("merging observations", () => {
+  it("gives the same state whatever order the files arrive in", () => {
+    fc.assert(
+      fc.property(observations.chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))), ([list, shuffled]) => {
+        expect(sorted(merged(shuffled))).toEqual(sorted(merged(list)));
+      }),
+    );
+  });
+
+  it("is idempotent: loading a file twice changes nothing", () => {
+    fc.assert(
+      fc.property(observations, (list) => {
+        expect(sorted(merged([...list, ...list]))).toEqual(sorted(merged(list)));
+        expect(sorted(mergeObservations(merged(list), list))).toEqual(sorted(merged(list)));
+      }),
+    );
+  });
+
+  it("merging file by file equals merging all at once, in either order", () => {
+    fc.assert(
+      fc.property(observations, observations, (a, b) => {
+        const ab = mergeObservations(merged(a), b);
+        const ba = mergeObservations(merged(b), a);
+        expect(sorted(ab)).toEqual(sorted(merged([...a, ...b])));
+        expect(sorted(ba)).toEqual(sorted(ab));
+      }),
+    );
+  });
+
+  it("keeps the latest observation of a run, and a finished one over null at the same time", () => {
+    fc.assert(
+      fc.property(observations, (list) => {
+        const result = merged(list);
+        for (const o of list) {
+          const kept = result.get(o.runId)!;
+          expect((kept.updatedAt ?? -Infinity) >= (o.updatedAt ?? -Infinity)).toBe(true);
+          if (kept.updatedAt === o.updatedAt && o.status !== null) expect(kept.status).not.toBeNull();
+        }
+      }),
+    );
+  });
+
+  it("answers the same whatever the order", () => {
+    fc.assert(
+      fc.property(observations.chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))), ([list, shuffled]) => {
+        expect(answers(shuffled)).toEqual(answers(list));
+      }),
+    );
+  });
+});
+
+describe("answer rules over any history", () => {
+  const history = fc.uniqueArray(observation, { selector: (o) => o.runId, maxLength: 20 });
+
+  it("a pass is not undone by a later failing re-run (except for the reference trigger)", () => {
+    fc.assert(
+      fc.property(history, (list) => {
+        const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: merged(list) });
+        for (const key of KEYS.filter((k) => k.trigger !== REFERENCE_TRIGGER && k.trigger !== "baz/4.6-1")) {
+          const passed = list.some((o) => o.arch === key.arch && o.package === key.package && (o.status === "pass" || o.status === "neutral") && (o.trigger ?? "").split(" ").includes(key.trigger));
+          expect(answerKey(index, key, DEFAULT_SETTINGS).state === "pass").toBe(passed);
+        }
+      }),
+    );
+  });
+
+  it("for the reference trigger the latest finished run decides", () => {
+    fc.assert(
+      fc.property(history, (list) => {
+        const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: merged(list) });
+        for (const key of KEYS.filter((k) => k.trigger === REFERENCE_TRIGGER)) {
+          const finished = list
+            .filter((o) => o.arch === key.arch && o.package === key.package && o.trigger === REFERENCE_TRIGGER && o.status !== null && o.status !== "tmpfail")
+            .sort((a, b) => (a.updatedAt ?? -Infinity) - (b.updatedAt ?? -Infinity) || a.runId - b.runId);
+          const answer = answerKey(index, key, DEFAULT_SETTINGS);
+          if (finished.length === 0) expect(["pending", "missing"]).toContain(answer.state);
+          else expect(answer.runId).toBe(finished.at(-1)!.runId);
+        }
+      }),
+    );
+  });
+
+  it("tmpfail never decides an answer", () => {
+    fc.assert(
+      fc.property(history, (list) => {
+        const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: merged(list) });
+        for (const key of KEYS) {
+          const answer = answerKey(index, key, DEFAULT_SETTINGS);
+          if (answer.runId !== undefined) expect(merged(list).get(answer.runId)!.status).not.toBe("tmpfail");
+        }
+      }),
+    );
+  });
+
+  it("a result for an older version of the triggering package itself never counts", () => {
+    fc.assert(
+      fc.property(history, (list) => {
+        const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: merged(list) });
+        const answer = answerKey(index, { suite: "testing", arch: "amd64", package: "baz", trigger: "baz/4.6-1" }, DEFAULT_SETTINGS);
+        if (answer.runId !== undefined) expect(answer.version).not.toBe("4.5-1");
+      }),
+    );
+  });
+});

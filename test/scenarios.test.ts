@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { jsonLines, runCli } from "./support/cli.js";
+import { requestsIn } from "./support/outbox.js";
+import { SCENARIOS, copyScenarioState, snapshotTree, tempDir } from "./support/temp-state.js";
+
+interface Scenario {
+  description: string;
+  now: string;
+  expectedRequests: string[];
+  expectedWarnings: number;
+}
+
+const names = readdirSync(SCENARIOS).sort();
+
+describe.each(names)("scenario %s", (name) => {
+  const dir = join(SCENARIOS, name);
+  const scenario = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8")) as Scenario;
+  const expected = jsonLines(readFileSync(join(dir, "expected.jsonl"), "utf8"));
+
+  it("answers each need as a release team member would expect, and requests exactly what is needed", async () => {
+    const state = copyScenarioState(name);
+    const scratch = tempDir();
+    const before = snapshotTree(state);
+    const run = await runCli(["plan", "--state", state, "--needs", join(dir, "needs.jsonl"), "--now", scenario.now, "--scratch", scratch]);
+
+    expect(run.code, run.stderr).toBe(0);
+    const answers = jsonLines(run.stdout);
+    expect(answers).toHaveLength(expected.length);
+    answers.forEach((answer, i) => expect(answer, `answer ${i} of ${name}`).toMatchObject(expected[i]!));
+    expect(requestsIn(scratch)).toEqual([...scenario.expectedRequests].sort());
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("warning:"))).toHaveLength(scenario.expectedWarnings);
+    // An ad-hoc run changes nothing in the state directory, byte for byte.
+    expect(snapshotTree(state)).toEqual(before);
+  });
+});
+
+it("ships a scenario for each situation the core issue lists", () => {
+  expect(names).toEqual(
+    expect.arrayContaining([
+      "pass-to-pass",
+      "pass-to-fail",
+      "new-package",
+      "fail-then-pending-rerun",
+      "tmpfail-only",
+      "multi-trigger",
+      "older-version",
+      "lost-request",
+      "reject-listed",
+      "truncated-file",
+      "britney-debci-json",
+      "null-then-final",
+    ]),
+  );
+});

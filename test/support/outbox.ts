@@ -1,0 +1,22 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The requests in a directory's batch files as "package trigger arch[ huge]" lines, sorted. */
+export function requestsIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
+    const body = JSON.parse(readFileSync(join(dir, name), "utf8")) as Array<{ arch: string[]; tests: Array<{ package: string; trigger: string }> }>;
+    for (const group of body) {
+      for (const arch of group.arch) {
+        for (const t of group.tests) out.push(`${t.package} ${t.trigger} ${arch}${name.endsWith(".huge.json") ? " huge" : ""}`);
+      }
+    }
+  }
+  return out.sort();
+}
+
+export function batchFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
+}

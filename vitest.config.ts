@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Crash and lock tests spawn real processes; give them room on a 2-core CI machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
