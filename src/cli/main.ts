@@ -4,10 +4,10 @@ import { PLAN_USAGE, planCommand } from "./plan-command.js";
 import { REPORT_USAGE, reportCommand } from "./report-command.js";
 import { STATUS_USAGE, statusCommand } from "./status-command.js";
 
-const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
-  plan: planCommand,
-  status: statusCommand,
-  report: reportCommand,
+const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
+  plan: { run: planCommand, usage: PLAN_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
+  report: { run: reportCommand, usage: REPORT_USAGE },
 };
 
 const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
@@ -24,8 +24,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     writeLine(io.stderr, `debci-bridge: unknown command ${JSON.stringify(name)}\n${USAGE}`);
     return EXIT_BAD_INPUT;
   }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    writeLine(io.stdout, `usage: ${command.usage}`);
+    return EXIT_OK;
+  }
   try {
-    return await command(rest, io);
+    return await command.run(rest, io);
   } catch (error) {
     if (error instanceof LockHeldError) {
       writeLine(io.stderr, `debci-bridge ${name}: ${error.message}`);

@@ -24,17 +24,17 @@ export const ruleOptions = {
   baseline: { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
-export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: string[], options: O) {
+export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
   } catch (error) {
-    throw new InputError(`${command}: ${(error as Error).message}`);
+    throw new InputError((error as Error).message);
   }
 }
 
 export function required(command: string, values: Record<string, unknown>, name: string): string {
   const value = values[name];
-  if (typeof value !== "string" || value === "") throw new InputError(`${command}: --${name} is required`);
+  if (typeof value !== "string" || value === "") throw new InputError(`--${name} is required (see debci-bridge ${command} --help)`);
   return value;
 }
 

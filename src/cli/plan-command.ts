@@ -10,7 +10,8 @@ export const PLAN_USAGE =
 
 /** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand("plan", argv, { ...stateOptions, ...ruleOptions, needs: { type: "string" }, scratch: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, needs: { type: "string" }, scratch: { type: "string" } });
+  required("plan", values, "state");
   const needsPath = required("plan", values, "needs");
   // Read needs before taking the lock: stdin may be slow, and bad needs should fail without touching anything.
   const text = needsPath === "-" ? await readAll(io.stdin) : await readNeedsFile(needsPath);

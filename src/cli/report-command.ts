@@ -6,7 +6,7 @@ export const REPORT_USAGE = "debci-bridge report --state DIR [--now ISO] [--stri
 
 /** The state as a person checking it wants it: one JSON document on stdout. */
 export async function reportCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand("report", argv, { ...stateOptions, ...ruleOptions });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions });
   const session = await openFromFlags("report", values, "read-only");
   try {
     writeLine(io.stdout, JSON.stringify(session.report(), null, 2));

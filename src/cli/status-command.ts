@@ -7,7 +7,7 @@ export const STATUS_USAGE = "debci-bridge status --state DIR --package P --trigg
 
 /** One answer, no writes at all. */
 export async function statusCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand("status", argv, { ...stateOptions, ...ruleOptions, package: { type: "string" }, trigger: { type: "string" }, arch: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, package: { type: "string" }, trigger: { type: "string" }, arch: { type: "string" } });
   const key = { package: required("status", values, "package"), trigger: required("status", values, "trigger"), arch: required("status", values, "arch") };
   const session = await openFromFlags("status", values, "read-only");
   try {

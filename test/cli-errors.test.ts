@@ -1,0 +1,119 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { jsonLines, runCli } from "./support/cli.js";
+import { batchFiles } from "./support/outbox.js";
+import { SCENARIOS, copyScenarioState, snapshotTree, tempDir } from "./support/temp-state.js";
+
+const NOW = "2026-11-25T12:00:00Z";
+
+/** Runs a command that must fail with exit 1 and a message, leaving the state untouched. */
+async function expectBadInput(args: string[], message: string | RegExp, stdin = "") {
+  const run = await runCli(args, stdin);
+  expect(run.code, run.stderr).toBe(1);
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(run.stdout).toBe("");
+  return run;
+}
+
+describe("unusable arguments get exit 1 and a message saying what", () => {
+  it.each([
+    [[], /usage:/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["plan", "--needs", "x"], /plan: --state is required/],
+    [["plan", "--state", "s"], /plan: --needs is required/],
+    [["plan", "--state", "s", "--needs", "x", "--colour"], /debci-bridge plan: Unknown option '--colour'/],
+    [["status", "--state", "s", "--package", "p", "--arch", "amd64"], /debci-bridge status: --trigger is required/],
+  ])("%j", async (args, message) => {
+    await expectBadInput(args, message);
+  });
+
+  it.each([
+    [["--now", "yesterday"], /--now: not a valid ISO 8601 time: yesterday/],
+    [["--grace=-5"], /--grace: expected a number of at least 0, got "-5"/],
+    [["--pending-max-age", "three"], /--pending-max-age: expected a number/],
+    [["--retry-older-than", ""], /--retry-older-than: expected a number/],
+    [["--baseline", "sometimes"], /--baseline: expected "reference" or "any"/],
+  ])("plan %j", async (extra, message) => {
+    const state = copyScenarioState("new-package");
+    const before = snapshotTree(state);
+    await expectBadInput(["plan", "--state", state, "--needs", join(SCENARIOS, "new-package", "needs.jsonl"), "--now", NOW, ...extra], message);
+    expect(snapshotTree(state)).toEqual(before);
+  });
+});
+
+describe("bad needs are errors naming the line, and nothing is written", () => {
+  it.each([
+    ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64"}\n{"package": "qux", "trigg', /stdin line 2: not valid JSON/],
+    ['{"package": "baz", "trigger": "glibc/2.41-7"}\n', /stdin line 1: arch: Invalid input: expected string, received undefined/],
+    ['{"package": "baz", "trigger": "  ", "arch": "amd64"}\n', /stdin line 1: trigger: must hold at least one trigger/],
+    ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "pin_packages": []}\n', /stdin line 1: Unrecognized key: "pin_packages"/],
+    ['[{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "huge": "yes"}]', /stdin item 0: huge: Invalid input: expected boolean/],
+    ['{"not": "an array"', /stdin line 1: not valid JSON/],
+  ])("%s", async (needs, message) => {
+    const state = copyScenarioState("new-package");
+    const before = snapshotTree(state);
+    await expectBadInput(["plan", "--state", state, "--needs", "-", "--now", NOW], message, needs);
+    expect(snapshotTree(state)).toEqual(before);
+  });
+
+  it("a needs file that does not exist", async () => {
+    await expectBadInput(["plan", "--state", copyScenarioState("new-package"), "--needs", "/nonexistent/needs.jsonl"], /--needs \/nonexistent\/needs.jsonl: no such file/);
+  });
+
+  it("accepts a JSON array as well as JSON lines, and an empty list", async () => {
+    const state = copyScenarioState("new-package");
+    const array = await runCli(["plan", "--state", state, "--needs", "-", "--now", NOW, "--scratch", tempDir()], '[{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "suite": "unstable"}]');
+    expect(jsonLines(array.stdout)).toMatchObject([{ suite: "unstable", package: "baz", state: "missing" }]);
+    const empty = await runCli(["plan", "--state", state, "--needs", "-", "--now", NOW], "");
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain("0 need(s)");
+  });
+});
+
+describe("malformed state files", () => {
+  it("are skipped with a warning naming the file; --strict makes that exit 1 and writes nothing", async () => {
+    const state = copyScenarioState("truncated-file");
+    const needs = join(SCENARIOS, "truncated-file", "needs.jsonl");
+    const scratch = tempDir();
+    const strict = await expectBadInput(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", scratch, "--strict"], /strict mode: .*20261125T090000\.json: skipped: not valid JSON \(truncated download\?\)/);
+    expect(strict.stderr).toContain("(and 1 more)");
+    expect(batchFiles(scratch)).toEqual([]);
+  });
+
+  it("a bad pending snapshot is not trusted at all: requests stay in flight rather than being asked twice", async () => {
+    const state = copyScenarioState("lost-request");
+    writeFileSync(join(state, "pending.json"), JSON.stringify({ generated_at: "2026-11-25T11:30:00Z", pending: [{ run_id: 1, package: "baz" }] }));
+    const run = await runCli(["plan", "--state", state, "--needs", join(SCENARIOS, "lost-request", "needs.jsonl"), "--now", NOW, "--scratch", tempDir()]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/pending\.json: skipped: pending\[0\]\.arch: Invalid input/);
+    expect(jsonLines(run.stdout).map((a) => [a.package, a.state, a.request])).toEqual([
+      ["baz", "pending", null],
+      ["qux", "pending", null],
+      ["zed", "pending", null],
+    ]);
+  });
+
+  it("a bad settings file is an error naming the file and the key", async () => {
+    const state = copyScenarioState("pass-to-pass");
+    writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ retryOlderThan: 7 }));
+    await expectBadInput(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64"], /debci-bridge\.json: Unrecognized key: "retryOlderThan"/);
+  });
+
+  it("a gzip file that is cut off is skipped like a truncated JSON file", async () => {
+    const state = copyScenarioState("pass-to-pass");
+    writeFileSync(join(state, "results", "cut.json.gz"), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00]));
+    const run = await runCli(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/cut\.json\.gz: skipped: not valid gzip/);
+    expect(jsonLines(run.stdout)[0]).toMatchObject({ state: "pass" });
+  });
+
+  it("a results file of the wrong shape names the first problem", async () => {
+    const state = copyScenarioState("pass-to-pass");
+    writeFileSync(join(state, "results", "wrong.json"), JSON.stringify({ until: "tomorrow", results: [] }));
+    const run = await runCli(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW]);
+    expect(run.stderr).toMatch(/wrong\.json: skipped: until: Invalid input: expected number, received string/);
+  });
+});
