@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonLines, runCli, spawnCli } from "./support/cli.js";
@@ -15,6 +15,20 @@ function ledger(state: string) {
 }
 
 describe("a committing run", () => {
+  it("still commits when its reader stops early (EPIPE on stdout)", async () => {
+    const state = copyScenarioState("new-package");
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("./support/cli.js");
+    const child = spawn(process.execPath, [BIN, "plan", "--state", state, "--needs", NEEDS, "--now", NOW], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // the reader goes away before the first answer
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(requestsIn(join(state, "outbox"))).toEqual(ALL);
+  });
+
   it("writes the batches to the outbox and the requests to the ledger, and the next run asks nothing twice", async () => {
     const state = copyScenarioState("new-package");
     const first = await runCli(["plan", "--state", state, "--needs", NEEDS, "--now", NOW]);
@@ -97,6 +111,8 @@ describe("a crash during commit (the process is killed for real)", () => {
     expect(ledger(state).requests).toHaveLength(3); // nothing lost
     expect(ledger(state).requests.every((e) => e.requestedAt === "2026-11-25T12:00:00.000Z")).toBe(true);
 
+    // The dead writer's temporary file is cleared away by the committing run.
+    expect(readdirSync(state).filter((n) => n.endsWith(".tmp"))).toEqual([]);
     // Repaired once: the run after that has nothing to fold in.
     const third = await runCli(["plan", "--state", state, "--needs", NEEDS, "--now", LATER]);
     expect(third.stderr).not.toMatch(/ledger did not record/);
@@ -122,6 +138,27 @@ describe("a crash during commit (the process is killed for real)", () => {
 });
 
 describe("the ledger", () => {
+  it("drops requests once a run answered them, and batch names no longer on disk", async () => {
+    const state = copyScenarioState("new-package");
+    await runCli(["plan", "--state", state, "--needs", NEEDS, "--now", NOW]);
+    const answering = { run_id: 77, trigger: "newpkg/1.0-1", package: "newpkg", arch: "amd64", suite: "testing", version: "1.0-1", status: "pass", created_at: "2026-11-25T12:10:00Z", updated_at: "2026-11-25T12:40:00Z" };
+    mkdirSync(join(state, "results"));
+    writeFileSync(join(state, "results", "later.json"), JSON.stringify({ results: [answering] }));
+    const [huge, normal] = batchFiles(join(state, "outbox"));
+    mkdirSync(join(state, "outbox", "sent"));
+    renameSync(join(state, "outbox", normal!), join(state, "outbox", "sent", normal!)); // sent by the submit tool
+    rmSync(join(state, "outbox", huge!)); // sent, and expired by the submit side's retention
+    const extra = JSON.stringify({ package: "other", trigger: "newpkg/1.0-1", arch: "amd64" });
+    const run = await runCli(["plan", "--state", state, "--needs", "-", "--now", LATER], extra);
+    expect(run.code, run.stderr).toBe(0);
+    const after = ledger(state);
+    expect(after.requests.map((e) => `${e.package} ${e.arch}`).sort()).toEqual(["newpkg arm64", "other amd64", "texlive-base amd64"]);
+    expect(after.batches).toContain(normal);
+    expect(after.batches).not.toContain(huge);
+    expect(after.batches).toHaveLength(2);
+  });
+
+
   it("is never overwritten by a committing run when it cannot be read", async () => {
     const state = copyScenarioState("fail-then-pending-rerun");
     writeFileSync(join(state, "requested.json"), '{"format": "debci-bridge-ledger/1", "batches": [');

@@ -18,6 +18,8 @@ export interface KeyFacts {
   /** The run that decided a pass/fail answer. */
   decidingRun: Observation | null;
   evidence: InFlightEvidence[];
+  /** What became of this side's latest request for the key, if the ledger has one. */
+  ledgerRequest: "answered" | "in-flight" | "lost" | null;
 }
 
 /** Rule 1: a result for an older version of the triggering package itself does not count. */
@@ -69,6 +71,7 @@ export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings
     if (!snapshotIsNewer) evidence.push({ kind: "queued-run", since: startedAt(run), confirmed: false });
     else if (!index.pendingRunIds.has(run.runId)) lost = true; // vanished without a result
   }
+  let ledgerRequest: KeyFacts["ledgerRequest"] = null;
   const unsent = index.unsentSince(key);
   if (unsent !== undefined) {
     // Still waiting in the outbox: the CI service cannot know it yet.
@@ -78,10 +81,14 @@ export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings
   if (request !== undefined && unsent === undefined) {
     // A run created after the request (allowing for clock skew) is its answer.
     const answered = runs.some((run) => (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - settings.graceMs);
-    if (!answered) {
-      const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs;
-      if (!serviceShouldKnow) evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
-      else lost = true;
+    const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs;
+    if (answered) ledgerRequest = "answered";
+    else if (!serviceShouldKnow) {
+      ledgerRequest = "in-flight";
+      evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
+    } else {
+      ledgerRequest = index.pendingFor(key).length > 0 ? "in-flight" : "lost";
+      lost = true;
     }
   }
 
@@ -106,7 +113,7 @@ export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings
   }
   const since = minOf(sinces);
   if (since !== null) answer.pendingSince = new Date(since).toISOString();
-  return { answer, decidingRun: deciding, evidence };
+  return { answer, decidingRun: deciding, evidence, ledgerRequest };
 }
 
 export function answerKey(index: KnowledgeIndex, key: TestKey, settings: Settings): Answer {

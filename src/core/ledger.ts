@@ -68,3 +68,11 @@ export function repairLedger(ledger: Ledger, outbox: readonly OutboxBatch[]): { 
   const names = orphans.map((b) => b.name).sort();
   return { ledger: toLedger(byKey, [...ledger.batches, ...names]), repaired: names };
 }
+
+/**
+ * Keeps the ledger from growing without end: drops the entries `keep`
+ * rejects and forgets batch names no longer on disk (no repair can need them).
+ */
+export function pruneLedger(ledger: Ledger, keep: (entry: LedgerEntry) => boolean, batchesOnDisk: ReadonlySet<string>): Ledger {
+  return { entries: ledger.entries.filter(keep), batches: ledger.batches.filter((name) => batchesOnDisk.has(name)) };
+}

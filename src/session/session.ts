@@ -1,18 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
-import { answerKey } from "../core/answer.js";
+import { dirname, resolve } from "node:path";
+import { answerKey, factsFor } from "../core/answer.js";
 import { baselineFor, type BaselineAnswer } from "../core/baseline.js";
 import { planBatches } from "../core/batches.js";
 import { KnowledgeIndex } from "../core/knowledge.js";
 import { Planner, type PlannedAnswer } from "../core/plan.js";
 import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
-import type { Answer, Need, Settings, TestKey } from "../core/types.js";
+import { pruneLedger } from "../core/ledger.js";
+import type { Answer, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
 import { commitToScratch, commitToState, type WrittenBatch } from "../store/commit.js";
 import { InputError } from "../store/errors.js";
 import { loadSettingsFile } from "../store/load-settings.js";
 import { loadState, type LoadedState } from "../store/load-state.js";
 import { acquireLock, type HeldLock } from "../store/lock.js";
+import { removeStaleTemps } from "../store/stale-temps.js";
 import { statePaths, type StatePaths } from "../store/state-paths.js";
 import { inputProblems } from "./warnings.js";
 
@@ -102,7 +104,7 @@ export class Session {
       const written = await commitToState(
         this.paths.outbox,
         this.paths.ledger,
-        this.loaded.knowledge.ledger,
+        this.prunedLedger(),
         batches,
         this.options.now,
         this.loaded.repairedBatches.length > 0,
@@ -111,6 +113,22 @@ export class Session {
     } finally {
       await this.close();
     }
+  }
+
+  /**
+   * The ledger as the next commit writes it: a request that a run answered
+   * has done its work, and one lost longer than the maximum pending age has
+   * been reported long enough (if still needed, the key is missing and asked
+   * for again either way).
+   */
+  private prunedLedger(): Ledger {
+    const { now } = this.options;
+    const keep = (entry: LedgerEntry) => {
+      const status = factsFor(this.index, entry, this.settings).ledgerRequest;
+      if (status === "answered") return false;
+      return !(status === "lost" && now - entry.requestedAt > this.settings.pendingMaxAgeMs);
+    };
+    return pruneLedger(this.loaded.knowledge.ledger, keep, new Set(this.loaded.knowledge.outbox.map((b) => b.name)));
   }
 
   /** Ends the session without writing anything. */
@@ -129,6 +147,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(paths.settings)), options.settings ?? {});
   const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge") : null;
   try {
+    if (lock !== null) await removeStaleTemps([paths.stateDir, paths.outbox, dirname(paths.ledger)]);
     const loaded = await loadState(paths);
     const problems = inputProblems(loaded);
     if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);

@@ -2,19 +2,11 @@ import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { LockHeldError, type LockHolder } from "./errors.js";
 import { tempPathFor } from "./atomic-write.js";
+import { isAlive } from "./process-alive.js";
 
 export interface HeldLock {
   path: string;
   release(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function readHolder(path: string): Promise<{ text: string; holder: LockHolder | null } | null> {
