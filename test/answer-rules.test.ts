@@ -59,6 +59,13 @@ describe("in flight: queued runs", () => {
     expect(answerKey(gone, KEY, S)).toMatchObject({ state: "missing", lost: true });
   });
 
+  it("a run the snapshot lists but that has finished since is not in flight", () => {
+    const index = indexOf({ snapshotAt: "2026-11-25T11:30:00Z", pending: [queued(7, "2026-11-25T11:00:00Z")], runs: [run(7, "pass", "2026-11-25T11:45:00Z")] });
+    expect(answerKey(index, KEY, S)).toMatchObject({ state: "pass", inFlight: false, runId: 7 });
+    const tmpfailed = indexOf({ snapshotAt: "2026-11-25T11:30:00Z", pending: [queued(7, "2026-11-25T11:00:00Z")], runs: [run(7, "tmpfail", "2026-11-25T11:45:00Z")] });
+    expect(answerKey(tmpfailed, KEY, S)).toMatchObject({ state: "missing", inFlight: false });
+  });
+
   it("a snapshot entry alone is pending, even for a run never seen in results", () => {
     expect(answerKey(indexOf({ snapshotAt: "2026-11-25T11:30:00Z", pending: [queued(9, "2026-11-25T11:00:00Z", { trigger: `gcc-14/14.2.0-5 ${KEY.trigger}` })] }), KEY, S).state).toBe("pending");
   });

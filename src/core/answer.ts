@@ -63,7 +63,9 @@ export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings
   let lost = false;
 
   for (const entry of index.pendingFor(key)) {
-    evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
+    // A run that finished after the snapshot was taken is no longer in flight.
+    const finished = (index.knowledge.runs.get(entry.runId)?.status ?? null) !== null;
+    if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
   }
   for (const run of runs) {
     if (run.status !== null) continue;
