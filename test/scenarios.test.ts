@@ -54,3 +54,25 @@ it("ships a scenario for each situation the core issue lists", () => {
     ]),
   );
 });
+
+it("ships britney2's own autopkgtest policy cases, labels and requests included", () => {
+  const britney2 = [
+    "pass-to-pass",
+    "pass-to-fail",
+    "pass-to-fail-retry",
+    "pass-to-neutral",
+    "new",
+    "pass-to-new",
+    "fail-to-new",
+    "neutral-to-new",
+    "neutral-to-fail",
+    "neutral-to-fail-pending-retest",
+    "pass-to-new-with-breaks",
+    "fail-old-test-result",
+    "fail-to-fail",
+  ].map((n) => `britney2-${n}`);
+  expect(names).toEqual(expect.arrayContaining(britney2));
+  for (const name of britney2) {
+    for (const line of jsonLines(readFileSync(join(SCENARIOS, name, "expected.jsonl"), "utf8"))) expect(line).toHaveProperty("label");
+  }
+});

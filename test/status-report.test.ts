@@ -27,6 +27,8 @@ describe("status", () => {
         pendingSince: "2026-11-25T06:05:00.000Z",
         lost: false,
         rejected: false,
+        baseline: "missing",
+        label: "RUNNING-REFERENCE",
       },
     ]);
     expect(snapshotTree(state)).toEqual(before);

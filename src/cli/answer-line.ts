@@ -1,9 +1,10 @@
 import type { PlannedAnswer } from "../core/plan.js";
+import type { LabelledAnswer } from "../core/label.js";
 import type { Answer } from "../core/types.js";
 
 /** One answer as one JSON object, keys in a fixed order so lines diff well. */
-export function answerLine(answer: Answer | PlannedAnswer): string {
-  const a = answer as PlannedAnswer;
+export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): string {
+  const a = answer as Partial<PlannedAnswer> & Answer;
   const out: Record<string, unknown> = { suite: a.suite, arch: a.arch, package: a.package, trigger: a.trigger, state: a.state };
   if (a.outcome !== undefined) {
     out.outcome = a.outcome;
@@ -15,7 +16,10 @@ export function answerLine(answer: Answer | PlannedAnswer): string {
   if (a.pendingSince !== undefined) out.pendingSince = a.pendingSince;
   out.lost = a.lost;
   out.rejected = a.rejected;
+  if (a.baseline !== undefined) out.baseline = a.baseline;
+  if ("label" in a) out.label = a.label;
   if ("request" in a) out.request = a.request;
   if (a.held !== undefined) out.held = a.held;
+  if (a.referenceRequest !== undefined) out.referenceRequest = a.referenceRequest;
   return JSON.stringify(out);
 }

@@ -3,15 +3,20 @@ import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 
-export const STATUS_USAGE = "debci-bridge status --state DIR --package P --trigger T --arch A [--suite S] [--now ISO] [--strict]";
+export const STATUS_USAGE = "debci-bridge status --state DIR --package P --trigger T --arch A [--tested-version V] [--suite S] [--now ISO] [--strict]";
 
 /** One answer, no writes at all. */
 export async function statusCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, package: { type: "string" }, trigger: { type: "string" }, arch: { type: "string" } });
-  const key = { package: required("status", values, "package"), trigger: required("status", values, "trigger"), arch: required("status", values, "arch") };
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, package: { type: "string" }, trigger: { type: "string" }, arch: { type: "string" }, "tested-version": { type: "string" } });
+  const key = {
+    package: required("status", values, "package"),
+    trigger: required("status", values, "trigger"),
+    arch: required("status", values, "arch"),
+    ...(values["tested-version"] === undefined ? {} : { version: values["tested-version"] }),
+  };
   const session = await openFromFlags("status", values, "read-only");
   try {
-    writeLine(io.stdout, answerLine(session.answer(key)));
+    writeLine(io.stdout, answerLine(session.describe(key)));
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     return EXIT_OK;
   } finally {

@@ -3,7 +3,7 @@ import type { KnowledgeIndex } from "./knowledge.js";
 import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
-import type { Answer, Observation, Settings, TestKey } from "./types.js";
+import type { Answer, KeyQuery, Observation, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
 export interface InFlightEvidence {
@@ -22,9 +22,14 @@ export interface KeyFacts {
   ledgerRequest: "answered" | "in-flight" | "lost" | null;
 }
 
-/** Rule 1: a result for an older version of the triggering package itself does not count. */
-function countsFor(key: TestKey, run: Observation): boolean {
+/**
+ * Rule 1: a result for an older version of the triggering package itself does
+ * not count; nor, when britney2 says which version it will test, a result
+ * for an older version than that (britney2 ignores such stale results too).
+ */
+function countsFor(key: KeyQuery, run: Observation): boolean {
   if (run.version === null) return true;
+  if (key.version !== undefined && compareDebianVersions(run.version, key.version) < 0) return false;
   const upload = parseTrigger(key.trigger);
   if (upload === null || upload.source !== key.package) return true;
   return compareDebianVersions(run.version, upload.version) >= 0;
@@ -56,7 +61,7 @@ function startedAt(run: Observation): number | null {
 }
 
 /** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
-export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings): KeyFacts {
+export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings): KeyFacts {
   const runs = index.runsFor(key).filter((run) => countsFor(key, run));
   const snapshot = index.knowledge.pending;
   const evidence: InFlightEvidence[] = [];
@@ -118,6 +123,6 @@ export function factsFor(index: KnowledgeIndex, key: TestKey, settings: Settings
   return { answer, decidingRun: deciding, evidence, ledgerRequest };
 }
 
-export function answerKey(index: KnowledgeIndex, key: TestKey, settings: Settings): Answer {
+export function answerKey(index: KnowledgeIndex, key: KeyQuery, settings: Settings): Answer {
   return factsFor(index, key, settings).answer;
 }

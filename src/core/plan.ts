@@ -3,7 +3,9 @@ import { baselineFor } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import { keyId } from "./test-key.js";
-import type { Answer, Need, Settings } from "./types.js";
+import { baselineVerdict, labelFor, type BritneyLabel } from "./label.js";
+import { REFERENCE_TRIGGER } from "./trigger.js";
+import type { Answer, AnswerState, Need, Settings, TestKey } from "./types.js";
 
 /** Why a need goes into the outbox. */
 export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry";
@@ -16,6 +18,12 @@ export interface PlannedAnswer extends Answer {
   request: RequestReason | null;
   /** Set when a request would otherwise be due but must not be sent. */
   held?: HoldReason;
+  /** The baseline's answer (see baselineFor). */
+  baseline: AnswerState;
+  /** What britney2 shows for the key; null when no test will run (reject-listed). */
+  label: BritneyLabel | null;
+  /** Set when the key failed and the reference baseline is missing: its reference run is requested too. */
+  referenceRequest?: RequestReason;
 }
 
 export interface Plan {
@@ -57,21 +65,35 @@ export class Planner {
     private readonly now: number,
   ) {}
 
+  /** Whether this run requests the key. */
+  isRequested(key: TestKey): boolean {
+    return this.decided.has(keyId(key));
+  }
+
+  /** Requests the need if its answer calls for it and nothing holds it back. */
+  private consider(need: Need, facts: KeyFacts): { request: RequestReason | null; held?: HoldReason } {
+    const due = requestReason(this.index, facts, this.settings, this.now);
+    if (due === null) return { request: null };
+    if (facts.answer.rejected) return { request: null, held: "rejected" };
+    if (this.index.isUnsent(need)) return { request: null, held: "unsent" };
+    if (this.isRequested(need)) return { request: null, held: "duplicate" };
+    this.requests.push(need);
+    this.decided.add(keyId(need));
+    return { request: due };
+  }
+
   add(need: Need): PlannedAnswer {
     const facts = factsFor(this.index, need, this.settings);
-    const due = requestReason(this.index, facts, this.settings, this.now);
-    const planned: PlannedAnswer = { ...facts.answer, request: null };
-    if (due !== null) {
-      const id = keyId(need);
-      if (facts.answer.rejected) planned.held = "rejected";
-      else if (this.index.isUnsent(need)) planned.held = "unsent";
-      else if (this.decided.has(id)) planned.held = "duplicate";
-      else {
-        planned.request = due;
-        this.requests.push(need);
-        this.decided.add(id);
-      }
+    const decision = this.consider(need, facts);
+    const baseline = baselineFor(this.index, need.suite, need.arch, need.package, this.settings);
+    const planned: PlannedAnswer = { ...facts.answer, ...decision, baseline: baseline.state, label: null };
+    if (facts.answer.state === "fail" && baselineVerdict(baseline) === "none") {
+      // britney2: a failure cannot be judged without the reference run, so ask for it.
+      const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: need.huge };
+      const asked = this.consider(reference, factsFor(this.index, reference, this.settings));
+      if (asked.request !== null) planned.referenceRequest = asked.request;
     }
+    planned.label = labelFor(facts.answer, this.isRequested(need) || this.index.isUnsent(need), baseline);
     this.answers.push(planned);
     return planned;
   }

@@ -25,6 +25,14 @@ export interface TestKey {
   trigger: string;
 }
 
+/**
+ * A key as britney2 asks about it: optionally with the version of `package`
+ * it will test now, so results for older versions of it do not count.
+ */
+export interface KeyQuery extends TestKey {
+  version?: string;
+}
+
 /** One entry of the CI service's pending snapshot. */
 export interface PendingEntry {
   runId: number;
@@ -61,7 +69,7 @@ export interface Ledger {
 export type PinPackages = Array<[string, string]>;
 
 /** A test key britney2 needs answered this run, with what a request for it would carry. */
-export interface Need extends TestKey {
+export interface Need extends KeyQuery {
   triggers: string;
   pinPackages: PinPackages;
   huge: boolean;

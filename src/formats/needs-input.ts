@@ -9,6 +9,7 @@ export const needSchema = z.strictObject({
   package: z.string().min(1),
   trigger: z.string().refine((t) => keyTrigger(t) !== undefined, { message: "must hold at least one trigger" }),
   suite: z.string().min(1).optional(),
+  version: z.string().min(1).optional(),
   pinPackages: pinPackagesSchema.optional(),
   huge: z.boolean().optional(),
 });
@@ -24,5 +25,6 @@ export function toNeed(input: NeedInput, defaultSuite: string): Need {
     triggers: input.trigger.split(" ").filter((t) => t !== "").join(" "),
     pinPackages: input.pinPackages ?? [],
     huge: input.huge ?? false,
+    ...(input.version === undefined ? {} : { version: input.version }),
   };
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { PendingSnapshot } from "../core/types.js";
+import { runIdSchema } from "./run-id.js";
 import { isoTime } from "./timestamps.js";
 
 const pendingEntrySchema = z.object({
-  run_id: z.number().int().nonnegative(),
+  run_id: runIdSchema,
   package: z.string().min(1),
   arch: z.string().min(1),
   suite: z.string().min(1),

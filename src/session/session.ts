@@ -8,7 +8,8 @@ import { Planner, type PlannedAnswer } from "../core/plan.js";
 import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
 import { pruneLedger } from "../core/ledger.js";
-import type { Answer, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
+import { labelFor, type LabelledAnswer } from "../core/label.js";
+import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
 import { commitToScratch, commitToState, type WrittenBatch } from "../store/commit.js";
 import { InputError } from "../store/errors.js";
 import { loadSettingsFile } from "../store/load-settings.js";
@@ -70,8 +71,16 @@ export class Session {
     return { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: key.trigger };
   }
 
-  answer(key: Omit<TestKey, "suite"> & { suite?: string }): Answer {
-    return answerKey(this.index, this.key(key), this.settings);
+  answer(key: Omit<KeyQuery, "suite"> & { suite?: string }): Answer {
+    return answerKey(this.index, { ...this.key(key), ...(key.version === undefined ? {} : { version: key.version }) }, this.settings);
+  }
+
+  /** The answer with its baseline and britney2's label; a key this run requests counts as running. */
+  describe(key: Omit<KeyQuery, "suite"> & { suite?: string }): LabelledAnswer {
+    const answer = this.answer(key);
+    const baseline = this.baseline(answer.arch, answer.package, answer.suite);
+    const requested = this.planner.isRequested(answer) || this.index.isUnsent(answer);
+    return { ...answer, baseline: baseline.state, label: labelFor(answer, requested, baseline) };
   }
 
   baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
@@ -148,7 +157,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge") : null;
   try {
     if (lock !== null) await removeStaleTemps([paths.stateDir, paths.outbox, dirname(paths.ledger)]);
-    const loaded = await loadState(paths);
+    const loaded = await loadState(paths, settings.suite);
     const problems = inputProblems(loaded);
     if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
     if (!loaded.ledgerUsable && options.mode === "commit") {

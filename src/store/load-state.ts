@@ -43,7 +43,8 @@ async function listJson(dir: string, patterns: string[]): Promise<string[]> {
   return found.sort();
 }
 
-async function loadResults(paths: StatePaths, state: LoadedState): Promise<void> {
+async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string): Promise<void> {
+  const recordSchema = resultRecordSchema(defaultSuite);
   for (const path of await listJson(paths.results, ["*.json", "*.json.gz"])) {
     const read = await readJsonFile(path);
     if (!read.ok) {
@@ -58,7 +59,7 @@ async function loadResults(paths: StatePaths, state: LoadedState): Promise<void>
     const report: FileReport = { path, kind: "results", status: "read", records: 0, skippedRecords: 0 };
     const observations = [];
     for (const [i, record] of shape.data.results.entries()) {
-      const parsed = resultRecordSchema.safeParse(record);
+      const parsed = recordSchema.safeParse(record);
       if (parsed.success) observations.push(parsed.data);
       else {
         report.skippedRecords!++;
@@ -115,9 +116,9 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
 }
 
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
-export async function loadState(paths: StatePaths): Promise<LoadedState> {
+export async function loadState(paths: StatePaths, defaultSuite: string): Promise<LoadedState> {
   const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], repairedBatches: [], ledgerUsable: true };
-  await loadResults(paths, state);
+  await loadResults(paths, state, defaultSuite);
   const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state);
   state.knowledge.pending = pending ?? null;
   const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileSchema, state);
