@@ -28,7 +28,8 @@ describe("debci-bridge serve", () => {
     const server = new ServeClient(["--state", copyScenarioState("pass-to-pass"), "--now", NOW]);
     expect(await server.sendRaw("{not json")).toEqual({ id: null, error: { message: expect.stringMatching(/^line 1: not valid JSON/) } });
     expect(await server.sendRaw('{"id": 7, "method": "fly"}')).toEqual({ id: 7, error: { message: 'unknown method "fly"' } });
-    expect(await server.sendRaw('{"id": "x", "params": {}}')).toEqual({ id: "x", error: { message: expect.stringMatching(/line 3: method: Invalid input/) } });
+    expect(await server.sendRaw('{"id": "x", "params": {}}')).toEqual({ id: "x", error: { message: 'line 3: expected {"id", "method", "params"} with a string method' } });
+    expect(await server.sendRaw('[1, 2]')).toEqual({ id: null, error: { message: 'line 4: expected {"id", "method", "params"} with a string method' } });
     expect(await server.call(9, "status", { package: "baz", arch: "amd64" })).toEqual({ id: 9, error: { message: expect.stringMatching(/^status: params.trigger: Invalid input/) } });
     expect(await server.call(10, "need", { package: "baz", trigger: G, arch: "amd64", pin_packages: [] })).toEqual({ id: 10, error: { message: 'need: params: Unrecognized key: "pin_packages"' } });
     expect(await server.call(11, "status", { package: "baz", trigger: G, arch: "amd64" })).toMatchObject({ id: 11, result: { state: "pass" } });

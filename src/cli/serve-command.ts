@@ -19,8 +19,12 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
   try {
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     const dispatcher = new Dispatcher(session);
-    const lines = await serveLines(io.stdin, io.stdout, dispatcher);
-    writeLine(io.stderr, `debci-bridge serve: ${lines} line(s) served; ${dispatcher.hasCommitted ? "committed" : "input ended without commit: nothing written"}`);
+    const stats = await serveLines(io.stdin, io.stdout, dispatcher);
+    const seconds = (ms: number) => (ms / 1000).toFixed(3);
+    writeLine(
+      io.stderr,
+      `debci-bridge serve: ${stats.lines} line(s) served in ${seconds(stats.busyMs)} s busy (${seconds(dispatcher.answeringMs)} s answering, ${seconds(stats.busyMs - dispatcher.answeringMs)} s protocol); ${dispatcher.hasCommitted ? "committed" : "input ended without commit: nothing written"}`,
+    );
     return EXIT_OK;
   } finally {
     await session.close();

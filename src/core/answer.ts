@@ -2,6 +2,7 @@ import { compareDebianVersions } from "./debian-version.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
+import { keyId } from "./test-key.js";
 import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
 import type { Answer, KeyQuery, Observation, Settings, TestKey } from "./types.js";
 
@@ -61,13 +62,13 @@ function startedAt(run: Observation): number | null {
 }
 
 /** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
-export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings): KeyFacts {
-  const runs = index.runsFor(key).filter((run) => countsFor(key, run));
+export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key)): KeyFacts {
+  const runs = index.runsFor(id).filter((run) => countsFor(key, run));
   const snapshot = index.knowledge.pending;
   const evidence: InFlightEvidence[] = [];
   let lost = false;
 
-  for (const entry of index.pendingFor(key)) {
+  for (const entry of index.pendingFor(id)) {
     // A run that finished after the snapshot was taken is no longer in flight.
     const finished = (index.knowledge.runs.get(entry.runId)?.status ?? null) !== null;
     if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
@@ -79,12 +80,12 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     else if (!index.pendingRunIds.has(run.runId)) lost = true; // vanished without a result
   }
   let ledgerRequest: KeyFacts["ledgerRequest"] = null;
-  const unsent = index.unsentSince(key);
+  const unsent = index.unsentSince(id);
   if (unsent !== undefined) {
     // Still waiting in the outbox: the CI service cannot know it yet.
     evidence.push({ kind: "unsent", since: unsent, confirmed: false });
   }
-  const request = index.requestFor(key);
+  const request = index.requestFor(id);
   if (request !== undefined && unsent === undefined) {
     // A run created after the request (allowing for clock skew) is its answer.
     const answered = runs.some((run) => (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - settings.graceMs);
@@ -94,7 +95,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
       ledgerRequest = "in-flight";
       evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
     } else {
-      ledgerRequest = index.pendingFor(key).length > 0 ? "in-flight" : "lost";
+      ledgerRequest = index.pendingFor(id).length > 0 ? "in-flight" : "lost";
       lost = true;
     }
   }

@@ -65,25 +65,26 @@ export class KnowledgeIndex {
     }
   }
 
-  runsFor(key: TestKey): Observation[] {
-    return this.runsByKey.get(keyId(key)) ?? [];
+  // Lookups take the key's id (keyId), built once per question by the caller.
+  runsFor(id: string): Observation[] {
+    return this.runsByKey.get(id) ?? [];
   }
 
-  pendingFor(key: TestKey): PendingEntry[] {
-    return this.pendingByKey.get(keyId(key)) ?? [];
+  pendingFor(id: string): PendingEntry[] {
+    return this.pendingByKey.get(id) ?? [];
   }
 
-  requestFor(key: TestKey): LedgerEntry | undefined {
-    return this.ledgerByKey.get(keyId(key));
+  requestFor(id: string): LedgerEntry | undefined {
+    return this.ledgerByKey.get(id);
   }
 
-  isUnsent(key: TestKey): boolean {
-    return this.unsentKeys.has(keyId(key));
+  isUnsent(id: string): boolean {
+    return this.unsentKeys.has(id);
   }
 
   /** The time of the unsent batch carrying the key: undefined when none does. */
-  unsentSince(key: TestKey): number | null | undefined {
-    return this.unsentKeys.get(keyId(key));
+  unsentSince(id: string): number | null | undefined {
+    return this.unsentKeys.get(id);
   }
 
   isRejected(key: TestKey): boolean {

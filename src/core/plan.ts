@@ -66,8 +66,8 @@ export class Planner {
   ) {}
 
   /** Whether this run requests the key. */
-  isRequested(key: TestKey): boolean {
-    return this.decided.has(keyId(key));
+  isRequested(id: string): boolean {
+    return this.decided.has(id);
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
@@ -75,8 +75,8 @@ export class Planner {
     const due = requestReason(this.index, facts, this.settings, this.now);
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
-    if (this.index.isUnsent(need)) return { request: null, held: "unsent" };
-    if (this.isRequested(need)) return { request: null, held: "duplicate" };
+    if (this.index.isUnsent(keyId(need))) return { request: null, held: "unsent" };
+    if (this.isRequested(keyId(need))) return { request: null, held: "duplicate" };
     this.requests.push(need);
     this.decided.add(keyId(need));
     return { request: due };
@@ -93,7 +93,8 @@ export class Planner {
       const asked = this.consider(reference, factsFor(this.index, reference, this.settings));
       if (asked.request !== null) planned.referenceRequest = asked.request;
     }
-    planned.label = labelFor(facts.answer, this.isRequested(need) || this.index.isUnsent(need), baseline);
+    const id = keyId(need);
+    planned.label = labelFor(facts.answer, this.isRequested(id) || this.index.isUnsent(id), baseline);
     this.answers.push(planned);
     return planned;
   }

@@ -1,13 +1,6 @@
 import { z } from "zod";
 import { needSchema } from "../formats/needs-input.js";
 
-/** One protocol request: a JSON object per line. */
-export const requestSchema = z.object({
-  id: z.union([z.number(), z.string(), z.null()]).optional(),
-  method: z.string(),
-  params: z.record(z.string(), z.unknown()).optional(),
-});
-
 /** A test key as the protocol names it; `version` is the version britney2 tests now. */
 export const keyParamsSchema = z.strictObject({
   package: z.string().min(1),

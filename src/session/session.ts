@@ -9,6 +9,7 @@ import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
 import { pruneLedger } from "../core/ledger.js";
 import { labelFor, type LabelledAnswer } from "../core/label.js";
+import { keyId, packageId } from "../core/test-key.js";
 import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
 import { commitToScratch, commitToState, type WrittenBatch } from "../store/commit.js";
 import { InputError } from "../store/errors.js";
@@ -77,14 +78,25 @@ export class Session {
 
   /** The answer with its baseline and britney2's label; a key this run requests counts as running. */
   describe(key: Omit<KeyQuery, "suite"> & { suite?: string }): LabelledAnswer {
-    const answer = this.answer(key);
+    const query: KeyQuery = { ...this.key(key), ...(key.version === undefined ? {} : { version: key.version }) };
+    const id = keyId(query);
+    const answer = factsFor(this.index, query, this.settings, id).answer;
     const baseline = this.baseline(answer.arch, answer.package, answer.suite);
-    const requested = this.planner.isRequested(answer) || this.index.isUnsent(answer);
+    const requested = this.planner.isRequested(id) || this.index.isUnsent(id);
     return { ...answer, baseline: baseline.state, label: labelFor(answer, requested, baseline) };
   }
 
+  /** Baselines depend only on the loaded state, and britney2 asks for the same package's many times. */
+  private readonly baselines = new Map<string, BaselineAnswer>();
+
   baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
-    return baselineFor(this.index, suite ?? this.settings.suite, arch, pkg, this.settings);
+    const id = packageId(suite ?? this.settings.suite, arch, pkg);
+    let baseline = this.baselines.get(id);
+    if (baseline === undefined) {
+      baseline = baselineFor(this.index, suite ?? this.settings.suite, arch, pkg, this.settings);
+      this.baselines.set(id, baseline);
+    }
+    return baseline;
   }
 
   /** Registers a need for this run and answers it, saying whether the commit will request it. */
