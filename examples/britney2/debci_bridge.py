@@ -1,0 +1,126 @@
+"""Client for debci-bridge's stdio server, for britney2's autopkgtest policy.
+
+Python 3 standard library only. One DebciBridge is one britney2 run: it
+starts `debci-bridge serve`, which loads the state directory once and (unless
+a scratch outbox is given) holds its lock; ask questions, register needs,
+then commit() to write the outbox, or close() to write nothing.
+"""
+
+import collections
+import json
+import os
+import shlex
+import subprocess
+import threading
+
+__all__ = ["DebciBridge", "DebciBridgeError", "default_command"]
+
+
+class DebciBridgeError(Exception):
+    """The server answered with an error, or is gone (exit_code says how it ended: 2 = lock held)."""
+
+    def __init__(self, message, exit_code=None):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def default_command():
+    """$DEBCI_BRIDGE if set, else this checkout's bin/debci-bridge.js, else debci-bridge on PATH."""
+    if os.environ.get("DEBCI_BRIDGE"):
+        return shlex.split(os.environ["DEBCI_BRIDGE"])
+    here = os.path.dirname(os.path.abspath(__file__))
+    script = os.path.join(here, "..", "..", "bin", "debci-bridge.js")
+    if os.path.exists(script):
+        return ["node", os.path.normpath(script)]
+    return ["debci-bridge"]
+
+
+class DebciBridge:
+    def __init__(self, state_dir, scratch=None, now=None, suite=None, baseline=None,
+                 retry_older_than=None, pending_max_age=None, grace=None, strict=False, command=None):
+        args = list(command or default_command()) + ["serve", "--state", state_dir]
+        options = {"--scratch": scratch, "--now": now, "--suite": suite, "--baseline": baseline,
+                   "--retry-older-than": retry_older_than, "--pending-max-age": pending_max_age, "--grace": grace}
+        for flag, value in options.items():
+            if value is not None:
+                args += [flag, str(value)]
+        if strict:
+            args.append("--strict")
+        self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, encoding="utf-8", bufsize=1)
+        # Drain stderr (warnings, the summary) so the server never blocks on it; keep the tail for errors.
+        self.stderr = collections.deque(maxlen=100)
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
+        self._next_id = 0
+
+    def _read_stderr(self):
+        for line in self._proc.stderr:
+            self.stderr.append(line.rstrip("\n"))
+
+    def _gone(self):
+        code = self._proc.wait()
+        self._stderr_reader.join(timeout=5)
+        detail = "; ".join(self.stderr) or "no message"
+        return DebciBridgeError("debci-bridge serve exited with code %s: %s" % (code, detail), exit_code=code)
+
+    def _call(self, method, params=None):
+        self._next_id += 1
+        request = {"id": self._next_id, "method": method}
+        if params:
+            request["params"] = {k: v for k, v in params.items() if v is not None}
+        try:
+            self._proc.stdin.write(json.dumps(request) + "\n")
+            self._proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise self._gone() from None
+        line = self._proc.stdout.readline()
+        if not line:
+            raise self._gone()
+        response = json.loads(line)
+        if "error" in response:
+            raise DebciBridgeError(response["error"]["message"])
+        return response["result"]
+
+    def status(self, package, trigger, arch, suite=None, version=None):
+        """The answer for a test key: state (pass/fail/pending/missing), details, baseline and label."""
+        return self._call("status", {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version})
+
+    def need(self, package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False):
+        """Registers a test this run needs (trigger: the full, space-separated string) and answers it."""
+        return self._call("need", {"package": package, "trigger": trigger, "arch": arch, "suite": suite,
+                                   "version": version, "pinPackages": pin_packages, "huge": huge or None})
+
+    def baseline(self, package, arch, suite=None):
+        return self._call("baseline", {"package": package, "arch": arch, "suite": suite})
+
+    def label(self, package, trigger, arch, suite=None, version=None):
+        """britney2's label (PASS, REGRESSION, RUNNING, ...), or None for a test that will not run."""
+        return self._call("label", {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version})["label"]
+
+    def report(self):
+        return self._call("report")
+
+    def commit(self):
+        """Writes the outbox batch(es) and the ledger; returns counts and the batch paths. Then closes."""
+        result = self._call("commit")
+        self.close()
+        return result
+
+    def close(self):
+        """Ends the server; without a commit, nothing is written."""
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        code = self._proc.wait()
+        self._stderr_reader.join(timeout=5)
+        return code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Where britney2's AutopkgtestPolicy would call debci-bridge.
+
+For each excuse (a source upload and the tests it triggers), for each
+architecture in ADT_ARCHES: register every test as a need (which also
+answers it, with britney2's label), then decide the verdict as the policy
+does. At the end of the run, commit: the requests go to the outbox. The
+ADT_* options come from a britney2 configuration file.
+
+    example_policy.py --config britney.conf --excuses excuses.json --state DIR [--scratch DIR] [--now ISO]
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from debci_bridge import DebciBridge, DebciBridgeError
+
+
+def read_britney_conf(path):
+    """britney.conf lines are KEY = value; # starts a comment."""
+    options = {}
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if "=" in line:
+                key, value = line.split("=", 1)
+                options[key.strip()] = value.strip()
+    return options
+
+
+def bridge_options(conf):
+    """Maps britney2's ADT_* options onto debci-bridge's."""
+    return {
+        # ADT_BASELINE = reference compares against migration-reference/0; unset means "ever passed".
+        "baseline": "reference" if conf.get("ADT_BASELINE") == "reference" else "any",
+        "retry_older_than": conf.get("ADT_RETRY_OLDER_THAN") or "off",
+    }
+
+
+def verdict(labels):
+    if "REGRESSION" in labels:
+        return "REJECTED_PERMANENTLY"
+    if any(label in ("RUNNING", "RUNNING-REFERENCE") for label in labels):
+        return "REJECTED_TEMPORARILY"
+    return "PASS"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--excuses", required=True)
+    parser.add_argument("--state", required=True)
+    parser.add_argument("--scratch")
+    parser.add_argument("--now")
+    args = parser.parse_args()
+
+    conf = read_britney_conf(args.config)
+    arches = conf.get("ADT_ARCHES", "amd64").split()
+    huge_limit = int(conf.get("ADT_HUGE", "0") or 0)
+    with open(args.excuses) as f:
+        excuses = json.load(f)
+
+    try:
+        bridge = DebciBridge(args.state, scratch=args.scratch, now=args.now, **bridge_options(conf))
+    except OSError as error:
+        sys.exit("cannot start debci-bridge: %s" % error)
+    try:
+        for excuse in excuses:
+            trigger = " ".join(["%s/%s" % (excuse["source"], excuse["version"])] + excuse.get("also", []))
+            tests = excuse["tests"]
+            is_huge = huge_limit > 0 and len(tests) > huge_limit
+            labels = set()
+            print("%s/%s:" % (excuse["source"], excuse["version"]))
+            for testsrc, testver in tests:
+                shown = []
+                for arch in arches:
+                    answer = bridge.need(testsrc, trigger, arch, version=testver, huge=is_huge,
+                                         pin_packages=[["src:" + excuse["source"], "unstable"]])
+                    label = answer["label"] or "NOT-RUN (reject-listed)"
+                    labels.add(label)
+                    shown.append("%s: %s%s" % (arch, label, " (requested)" if answer["request"] else ""))
+                print("  autopkgtest for %s/%s: %s" % (testsrc, testver, ", ".join(shown)))
+            print("  verdict: %s" % verdict(labels))
+        result = bridge.commit()
+    except DebciBridgeError as error:
+        bridge.close()
+        sys.exit("debci-bridge: %s" % error)
+    print("requests: %d in %s" % (result["requests"], ", ".join(os.path.basename(b) for b in result["batches"]) or "no batch"))
+
+
+if __name__ == "__main__":
+    main()

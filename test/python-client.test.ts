@@ -1,0 +1,96 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { requestsIn } from "./support/outbox.js";
+import { ServeClient } from "./support/serve-client.js";
+import { TESTDATA, snapshotTree, tempDir } from "./support/temp-state.js";
+import { cpSync } from "node:fs";
+
+const EXAMPLE = new URL("../examples/britney2/", import.meta.url).pathname;
+const hasPython = spawnSync("python3", ["--version"]).status === 0;
+
+function demoState(): string {
+  const state = join(tempDir(), "state");
+  cpSync(join(TESTDATA, "demo", "state"), state, { recursive: true });
+  return state;
+}
+
+function runExample(state: string, extra: string[] = []) {
+  return spawnSync(
+    "python3",
+    [join(EXAMPLE, "example_policy.py"), "--config", join(EXAMPLE, "britney.conf"), "--excuses", join(EXAMPLE, "excuses.json"), "--state", state, "--now", "2026-11-25T12:00:00Z", ...extra],
+    { encoding: "utf8", env: { ...process.env, DEBCI_BRIDGE: "" } },
+  );
+}
+
+const EXPECTED = [
+  "glibc/2.41-7:",
+  "  autopkgtest for glibc/2.41-7: amd64: RUNNING, arm64: RUNNING (requested)",
+  "  autopkgtest for baz/4.5-1: amd64: PASS, arm64: RUNNING (requested)",
+  "  autopkgtest for qux/2.0-3: amd64: REGRESSION, arm64: RUNNING (requested)",
+  "  autopkgtest for zed/1.0-1: amd64: ALWAYSFAIL, arm64: RUNNING (requested)",
+  "  autopkgtest for python-foo/0.9-2: amd64: NEUTRAL, arm64: RUNNING (requested)",
+  "  autopkgtest for libfoo/3.1-1: amd64: RUNNING (requested), arm64: RUNNING (requested)",
+  "  autopkgtest for flaky-thing/0.1-1: amd64: NOT-RUN (reject-listed), arm64: NOT-RUN (reject-listed)",
+  "  verdict: REJECTED_PERMANENTLY",
+];
+
+describe.skipIf(!hasPython)("the Python client, as britney2's policy would use it", () => {
+  it("labels every test of an excuse, decides the verdict and commits the requests", () => {
+    const state = demoState();
+    const run = runExample(state);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.slice(0, -1)).toEqual(EXPECTED);
+    expect(lines.at(-1)).toMatch(/^requests: 7 in 20261125T120000Z-[0-9a-f]{8}\.json$/);
+    expect(requestsIn(join(state, "outbox"))).toEqual([
+      "baz glibc/2.41-7 arm64",
+      "glibc glibc/2.41-7 arm64",
+      "libfoo glibc/2.41-7 amd64",
+      "libfoo glibc/2.41-7 arm64",
+      "python-foo glibc/2.41-7 arm64",
+      "qux glibc/2.41-7 arm64",
+      "zed glibc/2.41-7 arm64",
+    ]);
+    const ledger = JSON.parse(readFileSync(join(state, "requested.json"), "utf8")) as { requests: Array<{ package: string; arch: string; requestedAt: string }> };
+    // The 7 new requests, and the earlier glibc/amd64 one the CI service still lists as queued.
+    expect(ledger.requests.filter((r) => r.requestedAt === "2026-11-25T12:00:00.000Z")).toHaveLength(7);
+    expect(ledger.requests.filter((r) => r.requestedAt !== "2026-11-25T12:00:00.000Z").map((r) => `${r.package} ${r.arch}`)).toEqual(["glibc amd64"]);
+  });
+
+  it("with a scratch outbox changes nothing in the state directory", () => {
+    const state = demoState();
+    const scratch = tempDir();
+    const before = snapshotTree(state);
+    const run = runExample(state, ["--scratch", scratch]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(requestsIn(scratch)).toHaveLength(7);
+    expect(snapshotTree(state)).toEqual(before);
+  });
+
+  it("reports a held lock with the server's message and exit code", async () => {
+    const state = demoState();
+    const holder = new ServeClient(["--state", state, "--now", "2026-11-25T12:00:00Z"]);
+    await holder.call(1, "report");
+    const run = runExample(state);
+    await holder.end();
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/debci-bridge serve exited with code 2: debci-bridge serve: state directory is locked by pid \d+/);
+  });
+
+  it("raises the server's error for a bad question and keeps the session usable", () => {
+    const script = [
+      "import sys; sys.path.insert(0, sys.argv[1])",
+      "from debci_bridge import DebciBridge, DebciBridgeError",
+      "b = DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z')",
+      "try:\n    b.status('baz', '', 'amd64')\nexcept DebciBridgeError as e:\n    print('error:', e)",
+      "print(b.label('qux', 'glibc/2.41-7', 'amd64'))",
+      "print(b.baseline('qux', 'amd64')['state'])",
+      "print(b.close())",
+    ].join("\n");
+    const run = spawnSync("python3", ["-c", script, EXAMPLE, demoState(), tempDir()], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split("\n")).toEqual(["error: status: params.trigger: Too small: expected string to have >=1 characters", "REGRESSION", "pass", "0", ""]);
+  });
+});
