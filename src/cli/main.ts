@@ -2,6 +2,8 @@ import { InputError, LockHeldError } from "../store/errors.js";
 import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { PLAN_USAGE, planCommand } from "./plan-command.js";
 import { REPORT_USAGE, reportCommand } from "./report-command.js";
+import { EXPORT_BRITNEY_USAGE, exportBritneyCommand } from "./export-britney-command.js";
+import { IMPORT_AMQP_USAGE, importAmqpCommand } from "./import-amqp-command.js";
 import { SERVE_USAGE, serveCommand } from "./serve-command.js";
 import { STATUS_USAGE, statusCommand } from "./status-command.js";
 
@@ -10,9 +12,11 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<num
   status: { run: statusCommand, usage: STATUS_USAGE },
   report: { run: reportCommand, usage: REPORT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  "export-britney": { run: exportBritneyCommand, usage: EXPORT_BRITNEY_USAGE },
+  "import-amqp": { run: importAmqpCommand, usage: IMPORT_AMQP_USAGE },
 };
 
-const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
+const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
 
 /** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

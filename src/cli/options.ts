@@ -25,11 +25,19 @@ export const ruleOptions = {
 } as const satisfies ParseArgsConfig["options"];
 
 export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+  return parseWithPositionals(argv, options, 0).values;
+}
+
+/** As parseCommand, for a command that takes exactly `count` positional arguments. */
+export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, count: number) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+    parsed = parseArgs({ args: argv, options, allowPositionals: count > 0, strict: true });
   } catch (error) {
     throw new InputError((error as Error).message);
   }
+  if (parsed.positionals.length !== count) throw new InputError(`expected ${count} file argument(s), got ${parsed.positionals.length}`);
+  return parsed;
 }
 
 export function required(command: string, values: Record<string, unknown>, name: string): string {

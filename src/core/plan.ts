@@ -8,10 +8,10 @@ import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { Answer, AnswerState, Need, Settings, TestKey } from "./types.js";
 
 /** Why a need goes into the outbox. */
-export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry";
+export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry" | "imported";
 
 /** Why a need that might have been asked for is not. */
-export type HoldReason = "rejected" | "unsent" | "duplicate";
+export type HoldReason = "rejected" | "unsent" | "duplicate" | "in-flight";
 
 export interface PlannedAnswer extends Answer {
   /** Set when this run requests the key; the reason says why. */
@@ -71,8 +71,7 @@ export class Planner {
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, facts: KeyFacts): { request: RequestReason | null; held?: HoldReason } {
-    const due = requestReason(this.index, facts, this.settings, this.now);
+  private consider(need: Need, facts: KeyFacts, due = requestReason(this.index, facts, this.settings, this.now)): { request: RequestReason | null; held?: HoldReason } {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
     if (this.index.isUnsent(keyId(need))) return { request: null, held: "unsent" };
@@ -80,6 +79,21 @@ export class Planner {
     this.requests.push(need);
     this.decided.add(keyId(need));
     return { request: due };
+  }
+
+  /**
+   * A request someone else already decided on (britney2's AMQP output): sent
+   * as it is, except that what is in flight, unsent, reject-listed or already
+   * asked for in this run is still never asked twice.
+   */
+  addDecided(need: Need): PlannedAnswer {
+    const facts = factsFor(this.index, need, this.settings);
+    const decision = facts.answer.inFlight ? { request: null, held: "in-flight" as const } : this.consider(need, facts, "imported");
+    const baseline = baselineFor(this.index, need.suite, need.arch, need.package, this.settings);
+    const planned: PlannedAnswer = { ...facts.answer, ...decision, baseline: baseline.state, label: null };
+    planned.label = labelFor(facts.answer, this.isRequested(keyId(need)) || facts.answer.inFlight, baseline);
+    this.answers.push(planned);
+    return planned;
   }
 
   add(need: Need): PlannedAnswer {

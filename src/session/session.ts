@@ -8,6 +8,7 @@ import { Planner, type PlannedAnswer } from "../core/plan.js";
 import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
 import { pruneLedger } from "../core/ledger.js";
+import { exportForBritney } from "../core/britney-export.js";
 import { labelFor, type LabelledAnswer } from "../core/label.js";
 import { keyId, packageId } from "../core/test-key.js";
 import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
@@ -104,8 +105,18 @@ export class Session {
     return this.planner.add(need);
   }
 
+  /** Registers a request decided elsewhere (britney2's AMQP output); see Planner.addDecided. */
+  needDecided(need: Need): PlannedAnswer {
+    return this.planner.addDecided(need);
+  }
+
   get requests(): readonly Need[] {
     return this.planner.requests;
+  }
+
+  /** The state in britney2's own files (autopkgtest-results.cache, autopkgtest-pending.json). */
+  exportForBritney() {
+    return exportForBritney(this.index, this.settings);
   }
 
   report(): Report {

@@ -1,0 +1,52 @@
+import { factsFor } from "./answer.js";
+import type { KnowledgeIndex } from "./knowledge.js";
+import { splitTriggers } from "./trigger.js";
+import type { Settings, TestKey } from "./types.js";
+
+/** britney2's autopkgtest-results.cache: trigger → package → arch → [result, version, run_id, seen]. */
+export type BritneyResultsCache = Record<string, Record<string, Record<string, [string, string, string, number]>>>;
+
+/** britney2's autopkgtest-pending.json: trigger → package → arch → when it was asked for (UNIX time). */
+export type BritneyPending = Record<string, Record<string, Record<string, number>>>;
+
+function put<T>(tree: Record<string, Record<string, Record<string, T>>>, trigger: string, pkg: string, arch: string, value: T): void {
+  ((tree[trigger] ??= {})[pkg] ??= {})[arch] = value;
+}
+
+/** Every test key the state knows anything about, once each. */
+function knownKeys(index: KnowledgeIndex): TestKey[] {
+  const keys = new Map<string, TestKey>();
+  const add = (suite: string, arch: string, pkg: string, triggers: string | null) => {
+    for (const trigger of splitTriggers(triggers)) keys.set(`${suite} ${arch} ${pkg} ${trigger}`, { suite, arch, package: pkg, trigger });
+  };
+  const { knowledge } = index;
+  for (const run of knowledge.runs.values()) add(run.suite, run.arch, run.package, run.trigger);
+  for (const entry of knowledge.pending?.entries ?? []) add(entry.suite, entry.arch, entry.package, entry.trigger);
+  for (const entry of knowledge.ledger.entries) add(entry.suite, entry.arch, entry.package, entry.trigger);
+  for (const batch of knowledge.outbox) {
+    if (batch.place !== "outbox" || batch.body === null) continue;
+    for (const group of batch.body) for (const arch of group.arch) for (const test of group.tests) add(group.suite, arch, test.package, test.trigger.split(" ")[0] ?? null);
+  }
+  return [...keys.values()];
+}
+
+/**
+ * The module's state in britney2's own files, so an unmodified britney2 can
+ * start from it: each key's deciding result, and each key in flight. Only
+ * the given suite: britney2 keeps one pair of files per target suite.
+ */
+export function exportForBritney(index: KnowledgeIndex, settings: Settings): { results: BritneyResultsCache; pending: BritneyPending } {
+  const results: BritneyResultsCache = {};
+  const pending: BritneyPending = {};
+  for (const key of knownKeys(index)) {
+    if (key.suite !== settings.suite) continue;
+    const { answer, decidingRun } = factsFor(index, key, settings);
+    if (decidingRun !== null) {
+      const seen = Math.floor((decidingRun.updatedAt ?? 0) / 1000);
+      // britney2 files results of reject-listed packages (no version) under "blacklisted".
+      put(results, key.trigger, key.package, key.arch, [answer.outcome!.toUpperCase(), decidingRun.version ?? "blacklisted", String(decidingRun.runId), seen]);
+    }
+    if (answer.inFlight) put(pending, key.trigger, key.package, key.arch, Math.floor(Date.parse(answer.pendingSince ?? "1970-01-01T00:00:00Z") / 1000));
+  }
+  return { results, pending };
+}

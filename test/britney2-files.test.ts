@@ -1,0 +1,122 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { amqpLine, parseAmqpLine } from "../src/formats/amqp.js";
+import type { Need } from "../src/core/types.js";
+import { jsonLines, runCli } from "./support/cli.js";
+import { batchFiles, requestsIn } from "./support/outbox.js";
+import { TESTDATA, copyScenarioState, snapshotTree, tempDir } from "./support/temp-state.js";
+
+const NOW = "2026-11-25T12:00:00Z";
+const INPUT = join(TESTDATA, "britney2-files", "debci.input");
+const GOOD_LINES = readFileSync(INPUT, "utf8").split("\n").slice(0, 8);
+
+/** The needs the batch files in a directory carry, as britney2's AMQP lines. */
+function asAmqpLines(dir: string): string[] {
+  const lines: string[] = [];
+  for (const name of batchFiles(dir)) {
+    const body = JSON.parse(readFileSync(join(dir, name), "utf8")) as Array<{ suite: string; arch: string[]; tests: Array<{ package: string; trigger: string; "pin-packages": Array<[string, string]> }> }>;
+    for (const group of body)
+      for (const arch of group.arch)
+        for (const t of group.tests) {
+          const need: Need = { suite: group.suite, arch, package: t.package, trigger: t.trigger.split(" ")[0]!, triggers: t.trigger, pinPackages: t["pin-packages"], huge: name.endsWith(".huge.json") };
+          lines.push(amqpLine(need));
+        }
+  }
+  return lines.sort();
+}
+
+describe("import-amqp: britney2's request file into the outbox", () => {
+  it("parses queues, triggers and pin-packages, and amqpLine gives the line back", () => {
+    for (const line of GOOD_LINES) {
+      const need = parseAmqpLine(line) as Need;
+      expect(need).not.toHaveProperty("problem");
+      expect(JSON.parse(amqpLine(need).split(" ").slice(1).join(" "))).toEqual(JSON.parse(line.split(" ").slice(1).join(" ")));
+      expect(amqpLine(need).split(" ")[0]).toBe(line.split(" ")[0]);
+    }
+    expect(parseAmqpLine("debci-testing-hurd-i386:baz {\"triggers\": [\"a/1\"]}")).toMatchObject({ suite: "testing", arch: "hurd-i386" });
+    expect(parseAmqpLine("debci-testing-proposed-updates-amd64:zed {\"triggers\": [\"zed/1.0-2\"]}")).toMatchObject({ suite: "testing-proposed-updates", arch: "amd64" });
+    expect(parseAmqpLine("debci-huge-testing-amd64:t {\"triggers\": [\"a/1\"]}")).toMatchObject({ huge: true, arch: "amd64" });
+  });
+
+  it("round-trips: the batches it writes say again exactly what britney2 asked, once each", async () => {
+    const state = copyScenarioState("new-package");
+    const run = await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW]);
+    expect(run.code, run.stderr).toBe(0);
+    const unique = [...new Set(GOOD_LINES.map((l) => amqpLine(parseAmqpLine(l) as Need)))].sort();
+    expect(asAmqpLines(join(state, "outbox"))).toEqual(unique);
+    expect(jsonLines(run.stdout).map((a) => a.request ?? a.held)).toEqual(["imported", "imported", "imported", "imported", "imported", "imported", "imported", "duplicate"]);
+    expect(run.stderr).toContain(`${INPUT} line 9: expected QUEUE:PACKAGE {JSON}`);
+    expect(run.stderr).toContain(`${INPUT} line 10: triggers: Too small`);
+    expect(run.stderr).toContain("8 request(s) read, 2 line(s) skipped");
+    const ledger = JSON.parse(readFileSync(join(state, "requested.json"), "utf8")) as { requests: unknown[] };
+    expect(ledger.requests).toHaveLength(7);
+  });
+
+  it("does not ask again for what the ledger shows in flight", async () => {
+    const state = copyScenarioState("new-package");
+    await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW]);
+    const again = await runCli(["import-amqp", "--state", state, INPUT, "--now", "2026-11-25T13:00:00Z"]);
+    expect(again.code).toBe(0);
+    expect(jsonLines(again.stdout).every((a) => a.held === "in-flight" || a.held === "duplicate")).toBe(true);
+    expect(again.stderr).toContain("no requests written");
+  });
+
+  it("in scratch mode touches nothing; under --strict a bad line is an error and nothing is written", async () => {
+    const state = copyScenarioState("new-package");
+    const before = snapshotTree(state);
+    const scratch = tempDir();
+    expect((await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--scratch", scratch])).code).toBe(0);
+    expect(requestsIn(scratch)).toHaveLength(7);
+    const strict = await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--strict"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("line 9: expected QUEUE:PACKAGE {JSON}");
+    expect(snapshotTree(state)).toEqual(before);
+    expect((await runCli(["import-amqp", "--state", state, "--now", NOW])).stderr).toContain("expected 1 file argument(s), got 0");
+  });
+});
+
+describe("export-britney: the state as britney2's own files", () => {
+  /**
+   * britney2's results cache turned back into a results file, as the fetch
+   * tool would have written it. The cache files a multi-trigger run under
+   * each trigger: one record per run again, with its triggers joined.
+   */
+  function cacheAsResults(cache: Record<string, Record<string, Record<string, [string, string, string, number]>>>) {
+    const runs = new Map<number, { run_id: number; trigger: string; package: string; arch: string; suite: string; version: string | null; status: string; updated_at: string }>();
+    for (const [trigger, byPkg] of Object.entries(cache))
+      for (const [pkg, byArch] of Object.entries(byPkg))
+        for (const [arch, [status, version, runId, seen]] of Object.entries(byArch)) {
+          const known = runs.get(Number(runId));
+          if (known !== undefined) known.trigger += ` ${trigger}`;
+          else runs.set(Number(runId), { run_id: Number(runId), trigger, package: pkg, arch, suite: "testing", version: version === "blacklisted" ? null : version, status: status.toLowerCase(), updated_at: new Date(seen * 1000).toISOString() });
+        }
+    return { results: [...runs.values()] };
+  }
+
+  it("round-trips: every pass/fail answer comes back from the exported cache, and every key in flight is pending", async () => {
+    const state = copyScenarioState("fail-then-pending-rerun");
+    const demo = join(TESTDATA, "demo", "state");
+    for (const source of [state, demo]) {
+      const out = tempDir();
+      const run = await runCli(["export-britney", "--state", source, "--out", out, "--now", NOW]);
+      expect(run.code, run.stderr).toBe(0);
+      const cache = JSON.parse(readFileSync(join(out, "autopkgtest-results.cache"), "utf8"));
+      const pending = JSON.parse(readFileSync(join(out, "autopkgtest-pending.json"), "utf8")) as Record<string, Record<string, Record<string, number>>>;
+      const rebuilt = join(tempDir(), "state");
+      mkdirSync(join(rebuilt, "results"), { recursive: true });
+      writeFileSync(join(rebuilt, "results", "from-britney.json"), JSON.stringify(cacheAsResults(cache)));
+      for (const [trigger, byPkg] of Object.entries(cache as Record<string, Record<string, Record<string, unknown>>>))
+        for (const [pkg, byArch] of Object.entries(byPkg))
+          for (const arch of Object.keys(byArch)) {
+            const args = ["status", "--package", pkg, "--trigger", trigger, "--arch", arch, "--now", NOW];
+            const original = jsonLines((await runCli([...args, "--state", source])).stdout)[0]!;
+            const back = jsonLines((await runCli([...args, "--state", rebuilt])).stdout)[0]!;
+            expect([back.state, back.outcome, back.runId, back.version, back.updatedAt]).toEqual([original.state, original.outcome, original.runId, original.version, original.updatedAt]);
+          }
+      expect(JSON.parse(run.stdout).resultKeys).toBeGreaterThan(0);
+      if (source === state) expect(pending).toEqual({ "glibc/2.41-7": { baz: { amd64: Date.parse("2026-11-25T06:05:00Z") / 1000 } } });
+      else expect(pending).toEqual({ "glibc/2.41-7": { glibc: { amd64: Date.parse("2026-11-25T10:45:00Z") / 1000 } } });
+    }
+  });
+});
