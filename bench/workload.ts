@@ -28,6 +28,7 @@ export function makeWorkload(dir: string, options: { results: number; files: num
   const span = 55 * 86_400;
   let runId = 1;
   let written = 0;
+  const known: Array<{ package: string; trigger: string; arch: string }> = [];
   for (let f = 0; f < options.files; f++) {
     const since = T0 + Math.floor((f * span) / options.files);
     const until = T0 + Math.floor(((f + 1) * span) / options.files);
@@ -38,6 +39,7 @@ export function makeWorkload(dir: string, options: { results: number; files: num
       const multi = random() < 0.1;
       const trigger = multi ? `${pick(random, triggers)} ${pick(random, triggers)}` : random() < 0.03 ? null : pick(random, triggers);
       const record = { run_id: runId, trigger, package: pick(random, packages), arch: pick(random, ARCHES), suite: "testing", version: "1.0-1", status: null as string | null, created_at: iso, updated_at: iso, duration_seconds: 100, requestor: "britney" };
+      if (trigger !== null && random() < 0.25) known.push({ package: record.package, trigger: trigger.split(" ")[0]!, arch: record.arch });
       const r = random();
       if (r < 0.07) {
         records.push(record); // still pending
@@ -54,7 +56,15 @@ export function makeWorkload(dir: string, options: { results: number; files: num
     }
     writeFileSync(join(resultsDir, `results-${String(f).padStart(4, "0")}.json`), JSON.stringify({ since, until, results: records }));
   }
-  const needs = Array.from({ length: options.needs }, () => ({ package: pick(random, packages), trigger: pick(random, triggers), arch: pick(random, ARCHES) }));
+  // Most of what britney2 asks about has history; some is new.
+  const needs = Array.from({ length: options.needs }, () => {
+    if (random() < 0.8 && known.length > 0) {
+      const k = pick(random, known);
+      return { package: k.package, trigger: k.trigger, arch: k.arch };
+    }
+    return { package: pick(random, packages), trigger: pick(random, triggers), arch: pick(random, ARCHES) };
+  });
+
   writeFileSync(join(dir, "pending.json"), JSON.stringify({ generated_at: new Date((T0 + span) * 1000).toISOString(), pending: [] }));
   return { stateDir: dir, results: options.results, files: options.files, needs };
 }

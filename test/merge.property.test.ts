@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answerKey } from "../src/core/answer.js";
 import { emptyKnowledge, KnowledgeIndex } from "../src/core/knowledge.js";
 import { mergeObservations } from "../src/core/observations.js";
+import { RunStore } from "../src/core/run-store.js";
 import { DEFAULT_SETTINGS } from "../src/core/settings.js";
 import { REFERENCE_TRIGGER } from "../src/core/trigger.js";
 import type { Observation, TestKey } from "../src/core/types.js";
@@ -33,12 +34,13 @@ const KEYS: TestKey[] = ["amd64", "arm64"].flatMap((arch) =>
   ["baz", "qux"].flatMap((pkg) => TRIGGERS.map((trigger) => ({ suite: "testing", arch, package: pkg, trigger }))),
 );
 
-function merged(list: Observation[]): Map<number, Observation> {
-  return mergeObservations(new Map(), list);
+function merged(list: Observation[]): RunStore {
+  return mergeObservations(new RunStore(), list);
 }
 
-function sorted(map: Map<number, Observation>): Array<[number, Observation]> {
-  return [...map.entries()].sort((a, b) => a[0] - b[0]);
+/** A store's content, independent of the order its rows were made in. */
+function sorted(store: RunStore): Observation[] {
+  return [...store.values()].sort((a, b) => a.runId - b.runId);
 }
 
 function answers(list: Observation[]) {

@@ -63,7 +63,7 @@ function startedAt(run: Observation): number | null {
 
 /** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
 export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key)): KeyFacts {
-  const runs = index.runsFor(id).filter((run) => countsFor(key, run));
+  const runs = index.runsFor(key).filter((run) => countsFor(key, run));
   const snapshot = index.knowledge.pending;
   const evidence: InFlightEvidence[] = [];
   let lost = false;

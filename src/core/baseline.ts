@@ -1,7 +1,6 @@
 import { answerKey } from "./answer.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { latestRun } from "./observations.js";
-import { packageId } from "./test-key.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { AnswerState, Settings } from "./types.js";
 
@@ -27,7 +26,7 @@ export function baselineFor(index: KnowledgeIndex, suite: string, arch: string, 
     const answer = answerKey(index, { suite, arch, package: pkg, trigger: REFERENCE_TRIGGER }, settings);
     return answer.runId === undefined ? { ...base, state: answer.state } : { ...base, state: answer.state, runId: answer.runId, trigger: REFERENCE_TRIGGER };
   }
-  const runs = (index.runsByPackage.get(packageId(suite, arch, pkg)) ?? []).filter((run) => run.trigger !== null);
+  const runs = index.runsForPackage(suite, arch, pkg).filter((run) => run.trigger !== null);
   const passed = latestRun(runs.filter((run) => run.status === "pass" || run.status === "neutral"));
   if (passed !== null) return { ...base, state: "pass", runId: passed.runId, trigger: passed.trigger };
   const failed = latestRun(runs.filter((run) => run.status === "fail"));

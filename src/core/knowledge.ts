@@ -1,4 +1,5 @@
 import { isRejected, type RejectList } from "./reject-list.js";
+import { RunStore } from "./run-store.js";
 import { keyId, packageId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
 import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, TestKey } from "./types.js";
@@ -7,7 +8,7 @@ import { keyTrigger } from "./trigger.js";
 /** Everything the module knows, as loaded from the state directory: plain data. */
 export interface Knowledge {
   /** The latest observation of each run. */
-  runs: Map<number, Observation>;
+  runs: RunStore;
   pending: PendingSnapshot | null;
   ledger: Ledger;
   outbox: OutboxBatch[];
@@ -15,7 +16,7 @@ export interface Knowledge {
 }
 
 export function emptyKnowledge(): Knowledge {
-  return { runs: new Map(), pending: null, ledger: { entries: [], batches: [] }, outbox: [], rejectList: {} };
+  return { runs: new RunStore(), pending: null, ledger: { entries: [], batches: [] }, outbox: [], rejectList: {} };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -26,8 +27,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** Lookups by test key over a Knowledge, built once per run. */
 export class KnowledgeIndex {
-  readonly runsByKey = new Map<string, Observation[]>();
-  readonly runsByPackage = new Map<string, Observation[]>();
+  /**
+   * Runs grouped by (suite, arch, package), as compressed rows: group g's
+   * run-store rows are rowsByGroup[groupStart[g] .. groupStart[g+1]), with
+   * their trigger ids beside them. A key's runs are found by scanning its
+   * package's few entries for the trigger, sequentially in memory: far
+   * cheaper to build and hold than an index per test key.
+   */
+  private readonly groupOf = new Map<number, number>();
+  private readonly groupStart: Uint32Array;
+  private readonly rowsByGroup: Uint32Array;
+  private readonly triggerByGroup: Uint32Array;
   readonly pendingByKey = new Map<string, PendingEntry[]>();
   readonly pendingRunIds = new Set<number>();
   readonly ledgerByKey = new Map<string, LedgerEntry>();
@@ -35,11 +45,30 @@ export class KnowledgeIndex {
   readonly unsentKeys = new Map<string, number | null>();
 
   constructor(readonly knowledge: Knowledge) {
-    for (const run of knowledge.runs.values()) {
-      push(this.runsByPackage, packageId(run.suite, run.arch, run.package), run);
-      for (const trigger of new Set(splitTriggers(run.trigger))) {
-        push(this.runsByKey, keyId({ ...run, trigger }), run);
+    const store = knowledge.runs;
+    // Counting sort of rows by group.
+    const groupOfRow = new Uint32Array(store.size);
+    const counts: number[] = [];
+    for (let row = 0; row < store.size; row++) {
+      const key = store.packageKeyOf(row);
+      let group = this.groupOf.get(key);
+      if (group === undefined) {
+        group = counts.length;
+        this.groupOf.set(key, group);
+        counts.push(0);
       }
+      groupOfRow[row] = group;
+      counts[group]!++;
+    }
+    this.groupStart = new Uint32Array(counts.length + 1);
+    for (let g = 0; g < counts.length; g++) this.groupStart[g + 1] = this.groupStart[g]! + counts[g]!;
+    const fill = this.groupStart.slice(0, counts.length);
+    this.rowsByGroup = new Uint32Array(store.size);
+    this.triggerByGroup = new Uint32Array(store.size);
+    for (let row = 0; row < store.size; row++) {
+      const at = fill[groupOfRow[row]!]!++;
+      this.rowsByGroup[at] = row;
+      this.triggerByGroup[at] = store.triggerIdOf(row);
     }
     for (const entry of knowledge.pending?.entries ?? []) {
       this.pendingRunIds.add(entry.runId);
@@ -66,8 +95,41 @@ export class KnowledgeIndex {
   }
 
   // Lookups take the key's id (keyId), built once per question by the caller.
-  runsFor(id: string): Observation[] {
-    return this.runsByKey.get(id) ?? [];
+  /** The span of rowsByGroup holding a package's runs on an arch ([0, 0) when none). */
+  private span(suite: string, arch: string, pkg: string): [number, number] {
+    const key = this.knowledge.runs.packageKey(suite, arch, pkg);
+    const group = key === undefined ? undefined : this.groupOf.get(key);
+    return group === undefined ? [0, 0] : [this.groupStart[group]!, this.groupStart[group + 1]!];
+  }
+
+  /** The runs whose trigger list holds the key's trigger. */
+  runsFor(key: TestKey): Observation[] {
+    const store = this.knowledge.runs;
+    const wanted = store.triggerId(key.trigger);
+    const out: Observation[] = [];
+    if (wanted === -1) return out;
+    const [from, to] = this.span(key.suite, key.arch, key.package);
+    for (let at = from; at < to; at++) {
+      const id = this.triggerByGroup[at]!;
+      if (id === wanted || (store.isMultiTrigger(id) && store.triggerCountsFor(id, wanted))) out.push(store.observation(this.rowsByGroup[at]!));
+    }
+    return out;
+  }
+
+  /** Every run of a package on an arch, whatever the trigger. */
+  runsForPackage(suite: string, arch: string, pkg: string): Observation[] {
+    const [from, to] = this.span(suite, arch, pkg);
+    const out: Observation[] = [];
+    for (let at = from; at < to; at++) out.push(this.knowledge.runs.observation(this.rowsByGroup[at]!));
+    return out;
+  }
+
+  /** How many distinct test keys the runs answer (for the report; walks every run). */
+  countKeys(): number {
+    const store = this.knowledge.runs;
+    const keys = new Set<string>();
+    for (let row = 0; row < store.size; row++) for (const trigger of store.triggersOf(row)) keys.add(`${store.packageKeyOf(row)} ${trigger}`);
+    return keys.size;
   }
 
   pendingFor(id: string): PendingEntry[] {

@@ -22,11 +22,8 @@ function canonical(o: Observation): string {
 }
 
 /** Folds observations into the latest per run_id. Order-independent and idempotent. */
-export function mergeObservations(into: Map<number, Observation>, observations: Iterable<Observation>): Map<number, Observation> {
-  for (const o of observations) {
-    const current = into.get(o.runId);
-    if (current === undefined || compareObservations(o, current) > 0) into.set(o.runId, o);
-  }
+export function mergeObservations<S extends { merge(o: Observation): void }>(into: S, observations: Iterable<Observation>): S {
+  for (const o of observations) into.merge(o);
   return into;
 }
 

@@ -1,8 +1,8 @@
 import { factsFor, type KeyFacts } from "./answer.js";
-import { baselineFor } from "./baseline.js";
+import { baselineFor, type BaselineAnswer } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
-import { keyId } from "./test-key.js";
+import { keyId, packageId } from "./test-key.js";
 import { baselineVerdict, labelFor, type BritneyLabel } from "./label.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { Answer, AnswerState, Need, Settings, TestKey } from "./types.js";
@@ -33,7 +33,7 @@ export interface Plan {
 }
 
 /** Whether the rules of DESIGN.md ("Needs and the outbox") want this key asked for now. */
-function requestReason(index: KnowledgeIndex, facts: KeyFacts, settings: Settings, now: number): RequestReason | null {
+function requestReason(baseline: (suite: string, arch: string, pkg: string) => BaselineAnswer, facts: KeyFacts, settings: Settings, now: number): RequestReason | null {
   const { answer, evidence } = facts;
   if (answer.state === "missing") return answer.lost ? "lost" : "missing";
   if (answer.state === "pending") {
@@ -45,7 +45,7 @@ function requestReason(index: KnowledgeIndex, facts: KeyFacts, settings: Setting
   if (answer.state === "fail" && settings.retryOlderThanMs !== null && !answer.inFlight) {
     const finished = facts.decidingRun?.updatedAt ?? null;
     if (finished === null || now - finished <= settings.retryOlderThanMs) return null;
-    return baselineFor(index, answer.suite, answer.arch, answer.package, settings).state === "pass" ? "retry" : null;
+    return baseline(answer.suite, answer.arch, answer.package).state === "pass" ? "retry" : null;
   }
   return null;
 }
@@ -58,6 +58,8 @@ export class Planner {
   readonly answers: PlannedAnswer[] = [];
   readonly requests: Need[] = [];
   private readonly decided = new Set<string>();
+  /** Baselines depend only on the loaded state, and britney2 asks about each package many times. */
+  private readonly baselines = new Map<string, BaselineAnswer>();
 
   constructor(
     private readonly index: KnowledgeIndex,
@@ -65,13 +67,23 @@ export class Planner {
     private readonly now: number,
   ) {}
 
+  baseline(suite: string, arch: string, pkg: string): BaselineAnswer {
+    const id = packageId(suite, arch, pkg);
+    let baseline = this.baselines.get(id);
+    if (baseline === undefined) {
+      baseline = baselineFor(this.index, suite, arch, pkg, this.settings);
+      this.baselines.set(id, baseline);
+    }
+    return baseline;
+  }
+
   /** Whether this run requests the key. */
   isRequested(id: string): boolean {
     return this.decided.has(id);
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, facts: KeyFacts, due = requestReason(this.index, facts, this.settings, this.now)): { request: RequestReason | null; held?: HoldReason } {
+  private consider(need: Need, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): { request: RequestReason | null; held?: HoldReason } {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
     if (this.index.isUnsent(keyId(need))) return { request: null, held: "unsent" };
@@ -89,7 +101,7 @@ export class Planner {
   addDecided(need: Need): PlannedAnswer {
     const facts = factsFor(this.index, need, this.settings);
     const decision = facts.answer.inFlight ? { request: null, held: "in-flight" as const } : this.consider(need, facts, "imported");
-    const baseline = baselineFor(this.index, need.suite, need.arch, need.package, this.settings);
+    const baseline = this.baseline(need.suite, need.arch, need.package);
     const planned: PlannedAnswer = { ...facts.answer, ...decision, baseline: baseline.state, label: null };
     planned.label = labelFor(facts.answer, this.isRequested(keyId(need)) || facts.answer.inFlight, baseline);
     this.answers.push(planned);
@@ -99,7 +111,7 @@ export class Planner {
   add(need: Need): PlannedAnswer {
     const facts = factsFor(this.index, need, this.settings);
     const decision = this.consider(need, facts);
-    const baseline = baselineFor(this.index, need.suite, need.arch, need.package, this.settings);
+    const baseline = this.baseline(need.suite, need.arch, need.package);
     const planned: PlannedAnswer = { ...facts.answer, ...decision, baseline: baseline.state, label: null };
     if (facts.answer.state === "fail" && baselineVerdict(baseline) === "none") {
       // britney2: a failure cannot be judged without the reference run, so ask for it.

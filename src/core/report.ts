@@ -51,7 +51,7 @@ export function buildReport(
         .map((f) => ({ path: f.path, skippedRecords: f.skippedRecords, firstProblem: f.problem })),
     },
     runs: { total: knowledge.runs.size, ...byStatus, withoutTrigger },
-    keys: index.runsByKey.size,
+    keys: index.countKeys(),
     pending:
       snapshot === null
         ? null

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Observation } from "../core/types.js";
+import { parseIsoTimeFast } from "./fast-iso-time.js";
 import { runIdSchema } from "./run-id.js";
 import { isoTime, unixSeconds } from "./timestamps.js";
 
@@ -40,3 +41,52 @@ export const resultRecordSchema = (defaultSuite: string) => z
       updatedAt: r.updated_at ?? null,
     }),
   );
+
+const STATUSES = new Set(["pass", "fail", "neutral", "tmpfail"]);
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
+/** A time field: absent or null is null; a fast-parsable string its time; anything else undefined (take the zod path). */
+function quickTime(value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") return undefined;
+  const t = parseIsoTimeFast(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * The common case of resultRecordSchema, checked by hand: millions of
+ * records are loaded per run, and zod costs more than reading them. Returns
+ * null for anything it is not sure of; the caller then asks zod, which
+ * decides and words the problem. A property test holds the two together.
+ */
+export function quickResultRecord(value: unknown, defaultSuite: string): Observation | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const r = value as Record<string, unknown>;
+  const runId = r.run_id;
+  if (typeof runId !== "number" || !Number.isInteger(runId) || runId < 0) return null;
+  const trigger = r.trigger;
+  if (trigger !== null && typeof trigger !== "string") return null;
+  const suite = r.suite === undefined ? defaultSuite : r.suite;
+  if (!nonEmpty(r.package) || !nonEmpty(r.arch) || !nonEmpty(suite)) return null;
+  const version = r.version;
+  if (version !== undefined && version !== null && !nonEmpty(version)) return null;
+  const status = r.status;
+  if (status !== null && !(typeof status === "string" && STATUSES.has(status))) return null;
+  const createdAt = quickTime(r.created_at);
+  const updatedAt = quickTime(r.updated_at);
+  if (createdAt === undefined || updatedAt === undefined) return null;
+  return {
+    runId,
+    suite,
+    arch: r.arch,
+    package: r.package,
+    version: version ?? null,
+    status: status as Observation["status"],
+    trigger,
+    createdAt,
+    updatedAt,
+  };
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { answerKey, factsFor } from "../core/answer.js";
-import { baselineFor, type BaselineAnswer } from "../core/baseline.js";
+import type { BaselineAnswer } from "../core/baseline.js";
 import { planBatches } from "../core/batches.js";
 import { KnowledgeIndex } from "../core/knowledge.js";
 import { Planner, type PlannedAnswer } from "../core/plan.js";
@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core
 import { pruneLedger } from "../core/ledger.js";
 import { exportForBritney } from "../core/britney-export.js";
 import { labelFor, type LabelledAnswer } from "../core/label.js";
-import { keyId, packageId } from "../core/test-key.js";
+import { keyId } from "../core/test-key.js";
 import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
 import { commitToScratch, commitToState, type WrittenBatch } from "../store/commit.js";
 import { InputError } from "../store/errors.js";
@@ -87,17 +87,8 @@ export class Session {
     return { ...answer, baseline: baseline.state, label: labelFor(answer, requested, baseline) };
   }
 
-  /** Baselines depend only on the loaded state, and britney2 asks for the same package's many times. */
-  private readonly baselines = new Map<string, BaselineAnswer>();
-
   baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
-    const id = packageId(suite ?? this.settings.suite, arch, pkg);
-    let baseline = this.baselines.get(id);
-    if (baseline === undefined) {
-      baseline = baselineFor(this.index, suite ?? this.settings.suite, arch, pkg, this.settings);
-      this.baselines.set(id, baseline);
-    }
-    return baseline;
+    return this.planner.baseline(suite ?? this.settings.suite, arch, pkg);
   }
 
   /** Registers a need for this run and answers it, saying whether the commit will request it. */

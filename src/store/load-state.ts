@@ -4,14 +4,13 @@ import type { CoverageWindow } from "../core/coverage.js";
 import { parseBatchName } from "../core/batches.js";
 import { emptyKnowledge, type Knowledge } from "../core/knowledge.js";
 import { repairLedger } from "../core/ledger.js";
-import { mergeObservations } from "../core/observations.js";
 import type { OutboxBatch } from "../core/types.js";
 import { batchBodySchema } from "../formats/batch-file.js";
 import { ledgerFileSchema } from "../formats/ledger-file.js";
 import { pendingSnapshotSchema } from "../formats/pending-snapshot.js";
 import { firstProblem } from "../formats/problems.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
-import { resultRecordSchema, resultsFileSchema } from "../formats/results-file.js";
+import { loadResultsFiles } from "./load-results.js";
 import { readJsonFile } from "./read-json.js";
 import type { StatePaths } from "./state-paths.js";
 
@@ -44,32 +43,10 @@ async function listJson(dir: string, patterns: string[]): Promise<string[]> {
 }
 
 async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string): Promise<void> {
-  const recordSchema = resultRecordSchema(defaultSuite);
-  for (const path of await listJson(paths.results, ["*.json", "*.json.gz"])) {
-    const read = await readJsonFile(path);
-    if (!read.ok) {
-      state.files.push({ path, kind: "results", status: "skipped", problem: read.problem });
-      continue;
-    }
-    const shape = resultsFileSchema.safeParse(read.value);
-    if (!shape.success) {
-      state.files.push({ path, kind: "results", status: "skipped", problem: firstProblem(shape.error) });
-      continue;
-    }
-    const report: FileReport = { path, kind: "results", status: "read", records: 0, skippedRecords: 0 };
-    const observations = [];
-    for (const [i, record] of shape.data.results.entries()) {
-      const parsed = recordSchema.safeParse(record);
-      if (parsed.success) observations.push(parsed.data);
-      else {
-        report.skippedRecords!++;
-        report.problem ??= firstProblem(parsed.error, `results[${i}]`);
-      }
-    }
-    report.records = observations.length;
-    mergeObservations(state.knowledge.runs, observations);
-    const { since, until } = shape.data;
-    if (since != null && until != null) state.coverage.push({ since: since * 1000, until: until * 1000 });
+  const files = await listJson(paths.results, ["*.json", "*.json.gz"]);
+  for (const outcome of await loadResultsFiles(files, state.knowledge.runs, defaultSuite)) {
+    const { window, until, ...report } = outcome;
+    if (window !== undefined) state.coverage.push(window);
     state.files.push(report);
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * One measured phase, run in its own process so its peak RSS is its own:
+ *   tsx bench/phase.ts PHASE STATE_DIR NEEDS_FILE SCRATCH_DIR
+ * Prints {"phase", "seconds", "peakRssMb", ...} as one JSON line.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { gunzipSync } from "node:zlib";
+import { openSession } from "../src/index.js";
+import { toNeed, type NeedInput } from "../src/formats/needs-input.js";
+
+const [phase, stateDir, needsFile, scratch] = process.argv.slice(2) as [string, string, string, string];
+const NOW = Date.parse("2026-11-25T12:00:00Z");
+
+async function floor(): Promise<Record<string, unknown>> {
+  // Reading and JSON.parse of the same files, and nothing else: what no loader can beat.
+  const dir = join(stateDir, "results");
+  let records = 0;
+  for (const name of readdirSync(dir).sort()) {
+    let bytes = await readFile(join(dir, name));
+    if (name.endsWith(".gz")) bytes = gunzipSync(bytes);
+    records += (JSON.parse(bytes.toString("utf8")) as { results: unknown[] }).results.length;
+  }
+  return { records };
+}
+
+async function plan(): Promise<Record<string, unknown>> {
+  const needs = (JSON.parse(readFileSync(needsFile, "utf8")) as NeedInput[]).map((n) => toNeed(n, "testing"));
+  const loadStart = performance.now();
+  const session = await openSession({ stateDir, mode: "scratch", scratchDir: scratch, now: NOW });
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const counts: Record<string, number> = {};
+  const answerStart = performance.now();
+  for (const need of needs) {
+    const a = session.need(need);
+    counts[a.state] = (counts[a.state] ?? 0) + 1;
+  }
+  const answerSeconds = (performance.now() - answerStart) / 1000;
+  const commitStart = performance.now();
+  const result = await session.commit();
+  const commitSeconds = (performance.now() - commitStart) / 1000;
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { loadSeconds: r(loadSeconds), answerSeconds: r(answerSeconds), commitSeconds: r(commitSeconds), runs: session.loaded.knowledge.runs.size, answers: counts, requests: result.requests };
+}
+
+const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan };
+const start = performance.now();
+const extra = await phases[phase]!();
+const seconds = (performance.now() - start) / 1000;
+console.log(JSON.stringify({ phase, seconds: Math.round(seconds * 1000) / 1000, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...extra }));

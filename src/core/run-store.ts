@@ -1,0 +1,200 @@
+import { compareObservations } from "./observations.js";
+import { StringTable } from "./string-table.js";
+import { splitTriggers } from "./trigger.js";
+import type { Observation, RunStatus } from "./types.js";
+
+const STATUSES: RunStatus[] = [null, "pass", "fail", "neutral", "tmpfail"];
+
+/** suite and arch ids under 2^10 and package ids under 2^30 fit 50 bits, within a double's exact range. */
+function composeKey(suite: number, arch: number, pkg: number): number {
+  if (suite >= 1024 || arch >= 1024 || pkg >= 2 ** 30) throw new Error("more suites, arches or packages than the run store can index");
+  return (suite * 1024 + arch) * 2 ** 30 + pkg;
+}
+const STATUS_CODE = new Map<RunStatus, number>(STATUSES.map((s, i) => [s, i]));
+
+/**
+ * The latest observation of every run, stored as columns rather than one
+ * object per run: millions of runs cost tens of bytes each, and names are
+ * shared through a StringTable. Observations are made on demand, for the
+ * few runs a question touches.
+ */
+export class RunStore {
+  // One table per column keeps suite and arch ids small, so a (suite, arch, package) key fits one number.
+  private readonly suiteNames = new StringTable();
+  private readonly archNames = new StringTable();
+  private readonly packageNames = new StringTable();
+  private readonly versionNames = new StringTable();
+  private readonly triggerNames = new StringTable();
+  private readonly triggerLists = new Map<number, string[]>();
+  /**
+   * For trigger strings holding several triggers, the ids of each (as single
+   * trigger strings): partIds[partsAt[id] .. partsAt[id] + partsCount[id]).
+   * Typed arrays rather than a map: this is tested for every run scanned.
+   */
+  private partsAt = new Uint32Array(1024);
+  private partsCount = new Uint16Array(1024);
+  private partIds = new Int32Array(1024);
+  private partsUsed = 0;
+  private readonly rowOf = new Map<number, number>();
+  private count = 0;
+  private capacity = 0;
+  private runIds = new Float64Array(0);
+  private suites = new Uint32Array(0);
+  private arches = new Uint32Array(0);
+  private packages = new Uint32Array(0);
+  private versions = new Uint32Array(0);
+  private triggers = new Uint32Array(0);
+  private statuses = new Uint8Array(0);
+  private created = new Float64Array(0);
+  private updated = new Float64Array(0);
+
+  get size(): number {
+    return this.count;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(1024, this.capacity * 2);
+    const widen = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.runIds = widen(this.runIds, (n) => new Float64Array(n));
+    this.suites = widen(this.suites, (n) => new Uint32Array(n));
+    this.arches = widen(this.arches, (n) => new Uint32Array(n));
+    this.packages = widen(this.packages, (n) => new Uint32Array(n));
+    this.versions = widen(this.versions, (n) => new Uint32Array(n));
+    this.triggers = widen(this.triggers, (n) => new Uint32Array(n));
+    this.statuses = widen(this.statuses, (n) => new Uint8Array(n));
+    this.created = widen(this.created, (n) => new Float64Array(n));
+    this.updated = widen(this.updated, (n) => new Float64Array(n));
+    this.capacity = capacity;
+  }
+
+  private write(row: number, o: Observation): void {
+    this.runIds[row] = o.runId;
+    this.suites[row] = this.suiteNames.intern(o.suite);
+    this.arches[row] = this.archNames.intern(o.arch);
+    this.packages[row] = this.packageNames.intern(o.package);
+    this.versions[row] = this.versionNames.intern(o.version);
+    const triggerId = this.triggerNames.intern(o.trigger);
+    this.triggers[row] = triggerId;
+    if (o.trigger !== null && o.trigger.includes(" ") && !this.isMultiTrigger(triggerId)) this.recordParts(triggerId, o.trigger);
+    this.statuses[row] = STATUS_CODE.get(o.status)!;
+    this.created[row] = o.createdAt ?? Number.NaN;
+    this.updated[row] = o.updatedAt ?? Number.NaN;
+  }
+
+  /** Keeps the observation if it wins over what is known of its run (compareObservations). */
+  merge(o: Observation): void {
+    const row = this.rowOf.get(o.runId);
+    if (row === undefined) {
+      if (this.count === this.capacity) this.grow();
+      this.rowOf.set(o.runId, this.count);
+      this.write(this.count++, o);
+      return;
+    }
+    // Fast path for the common re-delivery: a different updated_at decides alone.
+    const known = this.updated[row]!;
+    const incoming = o.updatedAt ?? Number.NaN;
+    if (!Number.isNaN(known) && !Number.isNaN(incoming) && known !== incoming) {
+      if (incoming > known) this.write(row, o);
+      return;
+    }
+    if (compareObservations(o, this.observation(row)) > 0) this.write(row, o);
+  }
+
+  get(runId: number): Observation | undefined {
+    const row = this.rowOf.get(runId);
+    return row === undefined ? undefined : this.observation(row);
+  }
+
+  observation(row: number): Observation {
+    const created = this.created[row]!;
+    const updated = this.updated[row]!;
+    return {
+      runId: this.runIds[row]!,
+      suite: this.suiteNames.get(this.suites[row]!)!,
+      arch: this.archNames.get(this.arches[row]!)!,
+      package: this.packageNames.get(this.packages[row]!)!,
+      version: this.versionNames.get(this.versions[row]!),
+      status: STATUSES[this.statuses[row]!]!,
+      trigger: this.triggerNames.get(this.triggers[row]!),
+      createdAt: Number.isNaN(created) ? null : created,
+      updatedAt: Number.isNaN(updated) ? null : updated,
+    };
+  }
+
+  /** A number naming the row's (suite, arch, package), for indexing without building strings. */
+  packageKeyOf(row: number): number {
+    return composeKey(this.suites[row]!, this.arches[row]!, this.packages[row]!);
+  }
+
+  /** The same number for names, or undefined when no run has them. */
+  packageKey(suite: string, arch: string, pkg: string): number | undefined {
+    const s = this.suiteNames.find(suite);
+    const a = this.archNames.find(arch);
+    const p = this.packageNames.find(pkg);
+    return s === undefined || a === undefined || p === undefined ? undefined : composeKey(s, a, p);
+  }
+
+  /** The id of a single trigger, or -1 when no run counts for it. */
+  triggerId(trigger: string): number {
+    return this.triggerNames.find(trigger) ?? -1;
+  }
+
+  triggerIdOf(row: number): number {
+    return this.triggers[row]!;
+  }
+
+  private recordParts(id: number, trigger: string): void {
+    const parts = splitTriggers(trigger).map((t) => this.triggerNames.intern(t));
+    if (id >= this.partsAt.length) {
+      const size = Math.max(this.partsAt.length * 2, id + 1);
+      const at = new Uint32Array(size);
+      at.set(this.partsAt);
+      this.partsAt = at;
+      const count = new Uint16Array(size);
+      count.set(this.partsCount);
+      this.partsCount = count;
+    }
+    if (this.partsUsed + parts.length > this.partIds.length) {
+      const ids = new Int32Array(Math.max(this.partIds.length * 2, this.partsUsed + parts.length));
+      ids.set(this.partIds);
+      this.partIds = ids;
+    }
+    this.partsAt[id] = this.partsUsed;
+    this.partsCount[id] = Math.min(parts.length, 65535);
+    for (const part of parts.slice(0, 65535)) this.partIds[this.partsUsed++] = part;
+  }
+
+  /** Trigger-string ids whose runs count for several triggers: the only ones needing more than an equality test. */
+  isMultiTrigger(id: number): boolean {
+    return id < this.partsCount.length && this.partsCount[id]! > 0;
+  }
+
+  /** Whether a run with this trigger string id counts for the single trigger `wanted`. */
+  triggerCountsFor(id: number, wanted: number): boolean {
+    if (id === wanted) return true;
+    if (!this.isMultiTrigger(id)) return false;
+    const from = this.partsAt[id]!;
+    const to = from + this.partsCount[id]!;
+    for (let k = from; k < to; k++) if (this.partIds[k] === wanted) return true;
+    return false;
+  }
+
+  /** The triggers the row's run counts for (its trigger string split, once per distinct string). */
+  triggersOf(row: number): readonly string[] {
+    const id = this.triggers[row]!;
+    let list = this.triggerLists.get(id);
+    if (list === undefined) {
+      list = [...new Set(splitTriggers(this.triggerNames.get(id)))];
+      this.triggerLists.set(id, list);
+    }
+    return list;
+  }
+
+  *values(): IterableIterator<Observation> {
+    for (let row = 0; row < this.count; row++) yield this.observation(row);
+  }
+}
