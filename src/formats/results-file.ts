@@ -66,7 +66,7 @@ export function quickResultRecord(value: unknown, defaultSuite: string): Observa
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   const r = value as Record<string, unknown>;
   const runId = r.run_id;
-  if (typeof runId !== "number" || !Number.isInteger(runId) || runId < 0) return null;
+  if (typeof runId !== "number" || !Number.isSafeInteger(runId) || runId < 0) return null;
   const trigger = r.trigger;
   if (trigger !== null && typeof trigger !== "string") return null;
   const suite = r.suite === undefined ? defaultSuite : r.suite;
