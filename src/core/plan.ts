@@ -2,7 +2,7 @@ import { factsFor, type KeyFacts } from "./answer.js";
 import { baselineFor, type BaselineAnswer } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
-import { keyId, packageId } from "./test-key.js";
+import { keyId } from "./test-key.js";
 import { baselineVerdict, labelFor, type BritneyLabel } from "./label.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { Answer, AnswerState, Need, Settings, TestKey } from "./types.js";
@@ -55,11 +55,10 @@ function requestReason(baseline: (suite: string, arch: string, pkg: string) => B
  * key once. Pure: the same knowledge, needs and `now` give the same plan.
  */
 export class Planner {
-  readonly answers: PlannedAnswer[] = [];
   readonly requests: Need[] = [];
   private readonly decided = new Set<string>();
   /** Baselines depend only on the loaded state, and britney2 asks about each package many times. */
-  private readonly baselines = new Map<string, BaselineAnswer>();
+  private readonly baselines = new Map<number, BaselineAnswer>();
 
   constructor(
     private readonly index: KnowledgeIndex,
@@ -68,11 +67,13 @@ export class Planner {
   ) {}
 
   baseline(suite: string, arch: string, pkg: string): BaselineAnswer {
-    const id = packageId(suite, arch, pkg);
-    let baseline = this.baselines.get(id);
+    // Cached by the run store's number for the package; a package with no runs is cheap to answer afresh.
+    const key = this.index.knowledge.runs.packageKey(suite, arch, pkg);
+    if (key === undefined) return baselineFor(this.index, suite, arch, pkg, this.settings);
+    let baseline = this.baselines.get(key);
     if (baseline === undefined) {
       baseline = baselineFor(this.index, suite, arch, pkg, this.settings);
-      this.baselines.set(id, baseline);
+      this.baselines.set(key, baseline);
     }
     return baseline;
   }
@@ -83,13 +84,13 @@ export class Planner {
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): { request: RequestReason | null; held?: HoldReason } {
+  private consider(need: Need, id: string, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): { request: RequestReason | null; held?: HoldReason } {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
-    if (this.index.isUnsent(keyId(need))) return { request: null, held: "unsent" };
-    if (this.isRequested(keyId(need))) return { request: null, held: "duplicate" };
+    if (this.index.isUnsent(id)) return { request: null, held: "unsent" };
+    if (this.isRequested(id)) return { request: null, held: "duplicate" };
     this.requests.push(need);
-    this.decided.add(keyId(need));
+    this.decided.add(id);
     return { request: due };
   }
 
@@ -99,35 +100,45 @@ export class Planner {
    * asked for in this run is still never asked twice.
    */
   addDecided(need: Need): PlannedAnswer {
-    const facts = factsFor(this.index, need, this.settings);
-    const decision = facts.answer.inFlight ? { request: null, held: "in-flight" as const } : this.consider(need, facts, "imported");
+    const id = keyId(need);
+    const facts = factsFor(this.index, need, this.settings, id);
+    const decision = facts.answer.inFlight ? { request: null, held: "in-flight" as const } : this.consider(need, id, facts, "imported");
     const baseline = this.baseline(need.suite, need.arch, need.package);
-    const planned: PlannedAnswer = { ...facts.answer, ...decision, baseline: baseline.state, label: null };
-    planned.label = labelFor(facts.answer, this.isRequested(keyId(need)) || facts.answer.inFlight, baseline);
-    this.answers.push(planned);
+    const planned = plannedFrom(facts, decision, baseline);
+    planned.label = labelFor(facts.answer, this.isRequested(id) || facts.answer.inFlight, baseline);
     return planned;
   }
 
   add(need: Need): PlannedAnswer {
-    const facts = factsFor(this.index, need, this.settings);
-    const decision = this.consider(need, facts);
+    const id = keyId(need);
+    const facts = factsFor(this.index, need, this.settings, id);
+    const decision = this.consider(need, id, facts);
     const baseline = this.baseline(need.suite, need.arch, need.package);
-    const planned: PlannedAnswer = { ...facts.answer, ...decision, baseline: baseline.state, label: null };
+    const planned = plannedFrom(facts, decision, baseline);
     if (facts.answer.state === "fail" && baselineVerdict(baseline) === "none") {
       // britney2: a failure cannot be judged without the reference run, so ask for it.
       const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: need.huge };
-      const asked = this.consider(reference, factsFor(this.index, reference, this.settings));
+      const referenceId = keyId(reference);
+      const asked = this.consider(reference, referenceId, factsFor(this.index, reference, this.settings, referenceId));
       if (asked.request !== null) planned.referenceRequest = asked.request;
     }
-    const id = keyId(need);
     planned.label = labelFor(facts.answer, this.isRequested(id) || this.index.isUnsent(id), baseline);
-    this.answers.push(planned);
     return planned;
   }
 }
 
+/** The answer grown into a planned one in place: it was made for this question alone, and copying it costs. */
+function plannedFrom(facts: KeyFacts, decision: { request: RequestReason | null; held?: HoldReason }, baseline: BaselineAnswer): PlannedAnswer {
+  const planned = facts.answer as PlannedAnswer;
+  planned.request = decision.request;
+  if (decision.held !== undefined) planned.held = decision.held;
+  planned.baseline = baseline.state;
+  planned.label = null;
+  return planned;
+}
+
 export function planNeeds(index: KnowledgeIndex, needs: readonly Need[], settings: Settings, now: number): Plan {
   const planner = new Planner(index, settings, now);
-  for (const need of needs) planner.add(need);
-  return { answers: planner.answers, requests: planner.requests };
+  const answers = needs.map((need) => planner.add(need));
+  return { answers, requests: planner.requests };
 }

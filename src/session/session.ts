@@ -79,12 +79,16 @@ export class Session {
 
   /** The answer with its baseline and britney2's label; a key this run requests counts as running. */
   describe(key: Omit<KeyQuery, "suite"> & { suite?: string }): LabelledAnswer {
-    const query: KeyQuery = { ...this.key(key), ...(key.version === undefined ? {} : { version: key.version }) };
+    const query: KeyQuery = { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: key.trigger };
+    if (key.version !== undefined) query.version = key.version;
     const id = keyId(query);
-    const answer = factsFor(this.index, query, this.settings, id).answer;
+    const answer = factsFor(this.index, query, this.settings, id).answer as LabelledAnswer;
     const baseline = this.baseline(answer.arch, answer.package, answer.suite);
     const requested = this.planner.isRequested(id) || this.index.isUnsent(id);
-    return { ...answer, baseline: baseline.state, label: labelFor(answer, requested, baseline) };
+    // Grown in place: the answer was made for this question alone.
+    answer.baseline = baseline.state;
+    answer.label = labelFor(answer, requested, baseline);
+    return answer;
   }
 
   baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
