@@ -4,6 +4,7 @@ import { PLAN_USAGE, planCommand } from "./plan-command.js";
 import { REPORT_USAGE, reportCommand } from "./report-command.js";
 import { EXPORT_BRITNEY_USAGE, exportBritneyCommand } from "./export-britney-command.js";
 import { IMPORT_AMQP_USAGE, importAmqpCommand } from "./import-amqp-command.js";
+import { COMPACT_USAGE, PRUNE_USAGE, WATERMARK_USAGE, compactCommand, pruneCommand, watermarkCommand } from "./maintenance-commands.js";
 import { SERVE_USAGE, serveCommand } from "./serve-command.js";
 import { STATUS_USAGE, statusCommand } from "./status-command.js";
 
@@ -14,9 +15,12 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<num
   serve: { run: serveCommand, usage: SERVE_USAGE },
   "export-britney": { run: exportBritneyCommand, usage: EXPORT_BRITNEY_USAGE },
   "import-amqp": { run: importAmqpCommand, usage: IMPORT_AMQP_USAGE },
+  compact: { run: compactCommand, usage: COMPACT_USAGE },
+  prune: { run: pruneCommand, usage: PRUNE_USAGE },
+  watermark: { run: watermarkCommand, usage: WATERMARK_USAGE },
 };
 
-const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
+const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
 
 /** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -11,6 +11,7 @@ export const stateOptions = {
   ledger: { type: "string" },
   outbox: { type: "string" },
   "reject-list": { type: "string" },
+  base: { type: "string" },
   now: { type: "string" },
   strict: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
@@ -54,7 +55,7 @@ export function parseNow(value: string | undefined): number {
   return t;
 }
 
-function number(name: string, value: string, min: number): number {
+export function number(name: string, value: string, min: number): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < min) throw new InputError(`--${name}: expected a number of at least ${min}, got ${JSON.stringify(value)}`);
   return n;
@@ -83,5 +84,6 @@ export function pathsFromFlags(values: Record<string, string | boolean | undefin
   if (typeof values.ledger === "string") out.ledger = values.ledger;
   if (typeof values.outbox === "string") out.outbox = values.outbox;
   if (typeof values["reject-list"] === "string") out.rejectList = values["reject-list"];
+  if (typeof values.base === "string") out.base = values.base;
   return out;
 }

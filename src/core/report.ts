@@ -24,6 +24,7 @@ export function buildReport(
   files: readonly FileOutcome[],
   coverage: readonly CoverageWindow[],
   repairedBatches: readonly string[],
+  base: { path: string; compactedAt: number; runs: number; folded: number; foldedOnDisk: number } | null = null,
 ) {
   const { knowledge } = index;
   const byStatus = { pass: 0, fail: 0, neutral: 0, tmpfail: 0, running: 0 };
@@ -51,6 +52,7 @@ export function buildReport(
         .map((f) => ({ path: f.path, skippedRecords: f.skippedRecords, firstProblem: f.problem })),
     },
     runs: { total: knowledge.runs.size, ...byStatus, withoutTrigger },
+    base: base === null ? null : { ...base, compactedAt: iso(base.compactedAt) },
     keys: index.countKeys(),
     pending:
       snapshot === null

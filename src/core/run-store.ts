@@ -5,6 +5,12 @@ import type { Observation, RunStatus } from "./types.js";
 
 const STATUSES: RunStatus[] = [null, "pass", "fail", "neutral", "tmpfail"];
 
+export type TableName = "suites" | "arches" | "packages" | "versions" | "triggers";
+export const TABLE_NAMES: readonly TableName[] = ["suites", "arches", "packages", "versions", "triggers"];
+
+/** A run as numbers: [runId, suite, arch, package, version, status, trigger, createdAt, updatedAt]. */
+export type EncodedRun = [number, number, number, number, number, number, number, number | null, number | null];
+
 /** suite and arch ids under 2^10 and package ids under 2^30 fit 50 bits, within a double's exact range. */
 function composeKey(suite: number, arch: number, pkg: number): number {
   if (suite >= 1024 || arch >= 1024 || pkg >= 2 ** 30) throw new Error("more suites, arches or packages than the run store can index");
@@ -192,6 +198,60 @@ export class RunStore {
       this.triggerLists.set(id, list);
     }
     return list;
+  }
+
+  /** The string tables, as the compacted base writes them. */
+  tables(): Record<TableName, readonly string[]> {
+    return { suites: this.suiteNames.all(), arches: this.archNames.all(), packages: this.packageNames.all(), versions: this.versionNames.all(), triggers: this.triggerNames.all() };
+  }
+
+  /** Reads a table back (into an empty store): ids stay as written, so rows can refer to them. */
+  adoptTable(name: TableName, values: readonly string[]): void {
+    if (this.count > 0) throw new Error("tables can only be adopted by an empty run store");
+    const table = { suites: this.suiteNames, arches: this.archNames, packages: this.packageNames, versions: this.versionNames, triggers: this.triggerNames }[name];
+    table.adopt(values);
+  }
+
+  /** After the last table is adopted: note the trigger strings that hold several triggers. */
+  sealTables(): void {
+    this.triggerNames.all().forEach((value, i) => {
+      if (value.includes(" ") && !this.isMultiTrigger(i + 1)) this.recordParts(i + 1, value);
+    });
+  }
+
+  /** A row as numbers: [runId, suite, arch, package, version, status, trigger, createdAt, updatedAt], ids into the tables. */
+  encodedRow(row: number): EncodedRun {
+    const created = this.created[row]!;
+    const updated = this.updated[row]!;
+    return [this.runIds[row]!, this.suites[row]!, this.arches[row]!, this.packages[row]!, this.versions[row]!, this.statuses[row]!, this.triggers[row]!, Number.isNaN(created) ? null : created, Number.isNaN(updated) ? null : updated];
+  }
+
+  /** Whether an encoded row's ids all exist in the tables (a damaged base must not slip through). */
+  fitsTables(r: EncodedRun): boolean {
+    return r[1] >= 1 && r[1] <= this.suiteNames.size && r[2] >= 1 && r[2] <= this.archNames.size && r[3] >= 1 && r[3] <= this.packageNames.size && r[4] <= this.versionNames.size && r[5] < STATUSES.length && r[6] <= this.triggerNames.size;
+  }
+
+  /** Merges an encoded row written by `encodedRow` of a store whose tables were adopted. */
+  mergeEncoded(r: EncodedRun): void {
+    const runId = r[0];
+    if (!this.rowOf.has(runId)) {
+      if (this.count === this.capacity) this.grow();
+      const row = this.count++;
+      this.rowOf.set(runId, row);
+      this.runIds[row] = runId;
+      this.suites[row] = r[1];
+      this.arches[row] = r[2];
+      this.packages[row] = r[3];
+      this.versions[row] = r[4];
+      this.statuses[row] = r[5];
+      this.triggers[row] = r[6];
+      this.created[row] = r[7] ?? Number.NaN;
+      this.updated[row] = r[8] ?? Number.NaN;
+      return;
+    }
+    // A run twice in one base should not happen; if it does, the merge rule decides as always.
+    const s = { suites: this.suiteNames, arches: this.archNames, packages: this.packageNames, versions: this.versionNames, triggers: this.triggerNames };
+    this.merge({ runId, suite: s.suites.get(r[1])!, arch: s.arches.get(r[2])!, package: s.packages.get(r[3])!, version: s.versions.get(r[4]), status: STATUSES[r[5]]!, trigger: s.triggers.get(r[6]), createdAt: r[7], updatedAt: r[8] });
   }
 
   *values(): IterableIterator<Observation> {

@@ -30,4 +30,17 @@ export class StringTable {
   get size(): number {
     return this.values.length - 1;
   }
+
+  /** Every string, in id order (id 1 first), to be written out and read back with `adopt`. */
+  all(): readonly string[] {
+    return this.values.slice(1);
+  }
+
+  /** Appends strings read back from `all()`, keeping their ids. */
+  adopt(values: readonly string[]): void {
+    for (const value of values) {
+      this.ids.set(value, this.values.length);
+      this.values.push(value);
+    }
+  }
 }

@@ -115,7 +115,9 @@ export class Session {
   }
 
   report(): Report {
-    return buildReport(this.index, this.settings, this.loaded.files, this.loaded.coverage, this.loaded.repairedBatches);
+    const { base, foldedOnDisk } = this.loaded;
+    const baseSummary = base === null ? null : { path: this.paths.base, compactedAt: base.compactedAt, runs: base.runs, folded: base.folded.length, foldedOnDisk: foldedOnDisk.length };
+    return buildReport(this.index, this.settings, this.loaded.files, this.loaded.coverage, this.loaded.repairedBatches, baseSummary);
   }
 
   /** Writes the requests the registered needs call for (nothing when there are none), then ends the session. */

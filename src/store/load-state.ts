@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import fg from "fast-glob";
 import type { CoverageWindow } from "../core/coverage.js";
 import { parseBatchName } from "../core/batches.js";
@@ -12,6 +13,8 @@ import { firstProblem } from "../formats/problems.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
 import { loadResultsFiles } from "./load-results.js";
 import { readJsonFile } from "./read-json.js";
+import { readBase } from "./base-file.js";
+import type { BaseHeader } from "../formats/base-file.js";
 import type { StatePaths } from "./state-paths.js";
 
 export type FileKind = "results" | "pending" | "ledger" | "reject-list" | "outbox";
@@ -26,10 +29,24 @@ export interface FileReport {
   skippedRecords?: number;
 }
 
+/** A results file read in full this time: what compaction folds. */
+export interface ReadResultsFile {
+  name: string;
+  size: number;
+  since: number | null;
+  until: number | null;
+}
+
 export interface LoadedState {
   knowledge: Knowledge;
   files: FileReport[];
   coverage: CoverageWindow[];
+  /** The compacted base's header, when there is a base. */
+  base: BaseHeader | null;
+  /** Results files skipped because the base already holds them. */
+  foldedOnDisk: string[];
+  /** Results files read (not skipped): compaction folds these. */
+  readResults: ReadResultsFile[];
   /** Batches the ledger did not account for (a crash between batch and ledger), folded back in. */
   repairedBatches: string[];
   /** False when requested.json exists but cannot be read: a committing run must not overwrite it. */
@@ -43,11 +60,25 @@ async function listJson(dir: string, patterns: string[]): Promise<string[]> {
 }
 
 async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string): Promise<void> {
-  const files = await listJson(paths.results, ["*.json", "*.json.gz"]);
-  for (const outcome of await loadResultsFiles(files, state.knowledge.runs, defaultSuite)) {
+  const folded = new Map((state.base?.folded ?? []).map((f) => [f.name, f]));
+  for (const f of folded.values()) if (f.since !== null && f.until !== null) state.coverage.push({ since: f.since, until: f.until });
+  const toRead: string[] = [];
+  const sizes = new Map<string, number>();
+  for (const path of await listJson(paths.results, ["*.json", "*.json.gz"])) {
+    const name = basename(path);
+    const size = (await stat(path)).size;
+    sizes.set(path, size);
+    // Folded means same name and size: a file rewritten since is read again (merging is idempotent).
+    if (folded.get(name)?.size === size) state.foldedOnDisk.push(name);
+    else toRead.push(path);
+  }
+  for (const outcome of await loadResultsFiles(toRead, state.knowledge.runs, defaultSuite)) {
     const { window, until, ...report } = outcome;
     if (window !== undefined) state.coverage.push(window);
     state.files.push(report);
+    if (report.status === "read") {
+      state.readResults.push({ name: basename(report.path), size: sizes.get(report.path)!, since: window?.since ?? null, until: until ?? null });
+    }
   }
 }
 
@@ -94,7 +125,8 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
 
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
 export async function loadState(paths: StatePaths, defaultSuite: string): Promise<LoadedState> {
-  const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], repairedBatches: [], ledgerUsable: true };
+  const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true };
+  state.base = await readBase(paths.base, state.knowledge.runs);
   await loadResults(paths, state, defaultSuite);
   const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state);
   state.knowledge.pending = pending ?? null;

@@ -10,6 +10,8 @@ export interface StatePaths {
   rejectList: string;
   settings: string;
   lock: string;
+  /** The compacted base: every run folded from earlier results files. */
+  base: string;
 }
 
 export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths, "stateDir">> = {}): StatePaths {
@@ -23,5 +25,6 @@ export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths,
     rejectList: resolve(overrides.rejectList ?? join(dir, "reject-list.json")),
     settings: resolve(overrides.settings ?? join(dir, "debci-bridge.json")),
     lock: resolve(overrides.lock ?? join(dir, "debci-bridge.lock")),
+    base: resolve(overrides.base ?? join(dir, "compacted.jsonl")),
   };
 }

@@ -1,0 +1,66 @@
+import { coverageGaps, type CoverageGap, type CoverageWindow } from "./coverage.js";
+import { maxOf } from "./numbers.js";
+
+/** A results file folded into the compacted base (times in ms). */
+export interface FoldedFile {
+  name: string;
+  size: number;
+  since: number | null;
+  until: number | null;
+}
+
+/** The base's folded list after folding more files: a file folded again replaces its old entry. */
+export function foldInto(folded: readonly FoldedFile[], more: readonly FoldedFile[]): FoldedFile[] {
+  const byName = new Map(folded.map((f) => [f.name, f]));
+  for (const f of more) byName.set(f.name, f);
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A results file on disk, as prune sees it. */
+export interface FileOnDisk {
+  name: string;
+  size: number;
+  modifiedAt: number;
+}
+
+/**
+ * The files prune may delete: folded into the base (same name and size) and
+ * older than the retention age, judged by the newest result they answer for
+ * (`until`) or, lacking that, when the file was written. Never a file the
+ * base does not hold.
+ */
+export function filesToPrune(onDisk: readonly FileOnDisk[], folded: readonly FoldedFile[], now: number, olderThanMs: number): string[] {
+  const byName = new Map(folded.map((f) => [f.name, f]));
+  return onDisk
+    .filter((file) => {
+      const entry = byName.get(file.name);
+      if (entry === undefined || entry.size !== file.size) return false;
+      return now - (entry.until ?? file.modifiedAt) > olderThanMs;
+    })
+    .map((file) => file.name)
+    .sort();
+}
+
+export interface Watermark {
+  /** What to ask the CI service for next: `since`, in UNIX seconds (null when nothing is known: fetch all). */
+  since: number | null;
+  /** The highest `until` known, in UNIX seconds. */
+  until: number | null;
+  /** Stretches no file covers, oldest first: results from them may be missing. */
+  gaps: CoverageGap[];
+  /** When gaps exist: the `since` that replays them all. */
+  replayFrom: number | null;
+}
+
+/** The next `since`: the highest `until` known, less an overlap, since results can be reported late. */
+export function watermarkOf(untils: readonly number[], windows: readonly CoverageWindow[], overlapMs: number): Watermark {
+  const until = maxOf(untils);
+  const gaps = coverageGaps(windows);
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  return {
+    since: until === null ? null : seconds(until - overlapMs),
+    until: until === null ? null : seconds(until),
+    gaps,
+    replayFrom: gaps.length === 0 ? null : seconds(gaps[0]!.from - overlapMs),
+  };
+}

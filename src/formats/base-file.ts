@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { TABLE_NAMES, type EncodedRun } from "../core/run-store.js";
+
+export const BASE_FORMAT = "debci-bridge-base/1";
+
+/** A results file folded into the base: named with its size, so a file rewritten since is read again. */
+export const foldedFileSchema = z.object({
+  name: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  since: z.number().nullable(),
+  until: z.number().nullable(),
+});
+
+export type FoldedFile = z.infer<typeof foldedFileSchema>;
+
+/** Line 1 of the compacted base. Times in epoch milliseconds. */
+export const baseHeaderSchema = z.object({
+  format: z.literal(BASE_FORMAT),
+  compactedAt: z.number(),
+  runs: z.number().int().nonnegative(),
+  folded: z.array(foldedFileSchema),
+});
+
+export type BaseHeader = z.infer<typeof baseHeaderSchema>;
+
+/** The string tables follow in chunks, in id order. */
+export const baseTableLineSchema = z.object({
+  table: z.enum(TABLE_NAMES as [string, ...string[]]),
+  values: z.array(z.string()),
+});
+
+/** Then one run per line: [runId, suite, arch, package, version, status, trigger, createdAt, updatedAt]. */
+export function isEncodedRun(value: unknown): value is EncodedRun {
+  if (!Array.isArray(value) || value.length !== 9) return false;
+  for (let i = 0; i < 7; i++) if (!Number.isSafeInteger(value[i]) || value[i] < 0) return false;
+  return (value[7] === null || typeof value[7] === "number") && (value[8] === null || typeof value[8] === "number");
+}

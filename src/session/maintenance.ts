@@ -1,0 +1,101 @@
+import { readdir, stat, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { filesToPrune, foldInto, watermarkOf, type Watermark } from "../core/retention.js";
+import { BASE_FORMAT } from "../formats/base-file.js";
+import { writeBase } from "../store/base-file.js";
+import { InputError } from "../store/errors.js";
+import { crashPoint } from "../store/faults.js";
+import { loadState } from "../store/load-state.js";
+import { acquireLock } from "../store/lock.js";
+import { removeStaleTemps } from "../store/stale-temps.js";
+import { statePaths, type StatePaths } from "../store/state-paths.js";
+import { inputProblems } from "./warnings.js";
+
+export interface MaintenanceOptions {
+  stateDir: string;
+  paths?: Partial<Omit<StatePaths, "stateDir">>;
+  now: number;
+  suite: string;
+  strict?: boolean;
+  command?: string;
+}
+
+/** Runs `work` holding the state directory's lock: compaction and pruning change the state. */
+async function locked<T>(options: MaintenanceOptions, work: (paths: StatePaths) => Promise<T>): Promise<T> {
+  const paths = statePaths(options.stateDir, options.paths);
+  const lock = await acquireLock(paths.lock, options.command ?? "debci-bridge");
+  try {
+    await removeStaleTemps([paths.stateDir, dirname(paths.base)]);
+    return await work(paths);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function load(paths: StatePaths, options: MaintenanceOptions) {
+  const loaded = await loadState(paths, options.suite);
+  const problems = inputProblems(loaded);
+  if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}`);
+  return { loaded, problems };
+}
+
+export interface CompactResult {
+  base: string;
+  runs: number;
+  /** Files folded by this compaction; the base's total is `foldedTotal`. */
+  folded: string[];
+  foldedTotal: number;
+  warnings: string[];
+}
+
+/**
+ * Folds every results file into one compacted base: the merged state, one
+ * run per line. Answers from the base plus later files equal answers from
+ * all the raw files, since merging is idempotent and order-independent.
+ * Malformed files are not folded (they are still reported each run).
+ */
+export async function compact(options: MaintenanceOptions): Promise<CompactResult> {
+  return locked(options, async (paths) => {
+    const { loaded, problems } = await load(paths, options);
+    const folded = foldInto(loaded.base?.folded ?? [], loaded.readResults);
+    const result = { base: paths.base, runs: loaded.knowledge.runs.size, folded: loaded.readResults.map((f) => f.name), foldedTotal: folded.length, warnings: problems };
+    if (loaded.readResults.length === 0 && loaded.base !== null) return result; // nothing new: leave the base as it is
+    await writeBase(paths.base, loaded.knowledge.runs, { format: BASE_FORMAT, compactedAt: options.now, runs: loaded.knowledge.runs.size, folded });
+    return result;
+  });
+}
+
+export interface PruneResult {
+  deleted: string[];
+  kept: number;
+}
+
+/** Deletes results files that the base holds and that are older than the retention age. */
+export async function prune(options: MaintenanceOptions & { olderThanDays: number }): Promise<PruneResult> {
+  return locked(options, async (paths) => {
+    const { loaded } = await load(paths, options);
+    const names = (await readdir(paths.results).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".json.gz")));
+    const onDisk = await Promise.all(
+      names.map(async (name) => {
+        const s = await stat(join(paths.results, name));
+        return { name, size: s.size, modifiedAt: s.mtimeMs };
+      }),
+    );
+    const doomed = filesToPrune(onDisk, loaded.base?.folded ?? [], options.now, options.olderThanDays * 86_400_000);
+    const deleted: string[] = [];
+    for (const name of doomed) {
+      await unlink(join(paths.results, name));
+      deleted.push(name);
+      if (deleted.length === 1) crashPoint("prune-midway");
+    }
+    return { deleted, kept: onDisk.length - deleted.length };
+  });
+}
+
+/** Where the fetch tool should resume, and whether coverage has a gap needing a wider replay. Writes nothing. */
+export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark> {
+  const paths = statePaths(options.stateDir, options.paths);
+  const { loaded } = await load(paths, options);
+  const untils = [...(loaded.base?.folded ?? []).map((f) => f.until), ...loaded.readResults.map((f) => f.until)].filter((t): t is number => t !== null);
+  return watermarkOf(untils, loaded.coverage, options.overlapMinutes * 60_000);
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { JsonStreamStringify } from "json-stream-stringify";
+import { RunStore, TABLE_NAMES, type TableName } from "../core/run-store.js";
+import { baseHeaderSchema, baseTableLineSchema, isEncodedRun, type BaseHeader } from "../formats/base-file.js";
+import { firstProblem } from "../formats/problems.js";
+import { writeFileAtomic } from "./atomic-write.js";
+import { InputError } from "./errors.js";
+
+const TABLE_CHUNK = 10_000;
+const RUNS_PER_WRITE = 5_000;
+
+/** The base's lines, produced as they are written: never one string of the whole file. */
+async function* baseLines(store: RunStore, header: BaseHeader): AsyncGenerator<string> {
+  for await (const chunk of new JsonStreamStringify(header)) yield chunk as string;
+  yield "\n";
+  const tables = store.tables();
+  for (const table of TABLE_NAMES) {
+    const values = tables[table];
+    for (let i = 0; i < values.length; i += TABLE_CHUNK) yield `${JSON.stringify({ table, values: values.slice(i, i + TABLE_CHUNK) })}\n`;
+  }
+  let lines: string[] = [];
+  for (let row = 0; row < store.size; row++) {
+    lines.push(JSON.stringify(store.encodedRow(row)));
+    if (lines.length === RUNS_PER_WRITE) {
+      yield `${lines.join("\n")}\n`;
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield `${lines.join("\n")}\n`;
+}
+
+/** Writes the compacted base atomically: header, string tables, one run per line. */
+export async function writeBase(path: string, store: RunStore, header: BaseHeader): Promise<void> {
+  await writeFileAtomic(path, Readable.from(baseLines(store, header)), "compact-before-rename");
+}
+
+/**
+ * Reads a compacted base into an empty run store, line by line (no string
+ * limit applies however large it grows). A damaged base is an error, never
+ * skipped: its folded files may have been pruned, and answering without
+ * them would ask for everything again.
+ */
+export async function readBase(path: string, store: RunStore): Promise<BaseHeader | null> {
+  const damaged = (line: number, problem: string) => new InputError(`${path} line ${line}: ${problem}; the compacted base is damaged (restore it, or remove it and re-fetch the results it folded)`);
+  let header: BaseHeader | null = null;
+  let runs = 0;
+  let sealed = false;
+  let lineNumber = 0;
+  const handle = (line: string) => {
+    lineNumber++;
+    if (line === "") return;
+    if (header === null) {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        throw damaged(lineNumber, `not valid JSON: ${(error as Error).message}`);
+      }
+      const parsed = baseHeaderSchema.safeParse(value);
+      if (!parsed.success) throw damaged(lineNumber, firstProblem(parsed.error));
+      header = parsed.data;
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw damaged(lineNumber, `not valid JSON: ${(error as Error).message}`);
+    }
+    if (Array.isArray(value)) {
+      if (!sealed) {
+        store.sealTables();
+        sealed = true;
+      }
+      if (!isEncodedRun(value) || !store.fitsTables(value)) throw damaged(lineNumber, "not a run of this base");
+      store.mergeEncoded(value);
+      runs++;
+      return;
+    }
+    const table = baseTableLineSchema.safeParse(value);
+    if (!table.success || sealed) throw damaged(lineNumber, table.success ? "a string table after the runs" : firstProblem(table.error));
+    store.adoptTable(table.data.table as TableName, table.data.values);
+  };
+  let pending = "";
+  try {
+    for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+      pending += chunk as string;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) handle(line);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  handle(pending);
+  if (header === null) throw damaged(1, "empty file");
+  if (!sealed) store.sealTables();
+  const expected = (header as BaseHeader).runs;
+  if (runs !== expected) throw damaged(lineNumber, `holds ${runs} runs where its header says ${expected} (cut short?)`);
+  return header;
+}

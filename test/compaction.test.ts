@@ -1,0 +1,173 @@
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeWorkload } from "../bench/workload.js";
+import { jsonLines, runCli, spawnCli } from "./support/cli.js";
+import { SCENARIOS, copyScenarioState, tempDir } from "./support/temp-state.js";
+
+const NOW = "2026-11-25T12:00:00Z";
+
+/** Every answer of a plan in scratch mode, as text: what must not change. */
+async function answers(state: string, needs: string): Promise<string> {
+  const run = await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir()]);
+  expect(run.code, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+/** A generated state, results split in two: some files arrive after the compaction. */
+function generated(results: number, seed: number) {
+  const dir = tempDir();
+  const state = join(dir, "state");
+  const workload = makeWorkload(state, { results, files: 12, needs: 1500, seed });
+  const needs = join(dir, "needs.json");
+  writeFileSync(needs, JSON.stringify(workload.needs));
+  const later = join(dir, "later");
+  mkdirSync(later);
+  const files = readdirSync(join(state, "results")).sort();
+  for (const name of files.slice(8)) renameSync(join(state, "results", name), join(later, name));
+  const arrive = () => {
+    for (const name of readdirSync(later)) renameSync(join(later, name), join(state, "results", name));
+  };
+  return { state, needs, arrive };
+}
+
+describe("compact", () => {
+  it.each([11, 12, 13])("gives the same answers from base + later files as from all the raw files (workload seed %i)", async (seed) => {
+    const { state, needs, arrive } = generated(6000, seed);
+    const compacted = await runCli(["compact", "--state", state, "--now", NOW]);
+    expect(compacted.code, compacted.stderr).toBe(0);
+    expect(JSON.parse(compacted.stdout)).toMatchObject({ folded: 8, foldedTotal: 8 });
+    arrive();
+    const fromBase = await answers(state, needs);
+    // The same files, all raw: move the base away.
+    renameSync(join(state, "compacted.jsonl"), join(state, "..", "base.aside"));
+    expect(await answers(state, needs)).toEqual(fromBase);
+    expect(fromBase.split("\n").length).toBeGreaterThan(1500);
+  });
+
+  it("folds scenario states without changing an answer, and a second compaction folds only what is new", async () => {
+    for (const name of ["truncated-file", "null-then-final", "multi-trigger", "older-version", "lost-request"]) {
+      const state = copyScenarioState(name);
+      const needs = join(SCENARIOS, name, "needs.jsonl");
+      const before = await answers(state, needs);
+      const first = await runCli(["compact", "--state", state, "--now", NOW]);
+      expect(first.code).toBe(0);
+      expect(await answers(state, needs)).toEqual(before);
+      const second = await runCli(["compact", "--state", state, "--now", NOW]);
+      expect(JSON.parse(second.stdout).folded).toBe(0);
+      const report = JSON.parse((await runCli(["report", "--state", state])).stdout);
+      expect(report.base).toMatchObject({ path: join(state, "compacted.jsonl"), compactedAt: "2026-11-25T12:00:00.000Z", folded: report.base.foldedOnDisk });
+    }
+  });
+
+  it("does not fold a malformed file: it stays reported, and is read again once fixed", async () => {
+    const state = copyScenarioState("truncated-file");
+    const run = await runCli(["compact", "--state", state, "--now", NOW]);
+    expect(run.stderr).toMatch(/20261125T090000\.json: skipped: not valid JSON .* \(not folded\)/);
+    expect(JSON.parse(run.stdout)).toMatchObject({ folded: 2 });
+    const status = await runCli(["status", "--state", state, "--package", "zed", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW]);
+    expect(status.stderr).toMatch(/20261125T090000\.json: skipped/);
+    writeFileSync(join(state, "results", "20261125T090000.json"), JSON.stringify({ results: [{ run_id: 803, trigger: "glibc/2.41-7", package: "zed", arch: "amd64", suite: "testing", version: "1.0-1", status: "pass", updated_at: "2026-11-25T08:30:00Z" }] }));
+    const fixed = await runCli(["status", "--state", state, "--package", "zed", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW]);
+    expect(jsonLines(fixed.stdout)[0]).toMatchObject({ state: "pass", runId: 803 });
+  });
+
+  it("a crash before the base is renamed into place loses nothing, and the next compaction completes", async () => {
+    const { state, needs, arrive } = generated(3000, 21);
+    arrive();
+    const before = await answers(state, needs);
+    const crashed = await spawnCli(["compact", "--state", state, "--now", NOW], { DEBCI_BRIDGE_CRASH_AT: "compact-before-rename" });
+    expect(crashed.signal).toBe("SIGKILL");
+    expect(readdirSync(state)).not.toContain("compacted.jsonl");
+    expect(await answers(state, needs)).toEqual(before);
+    const again = await spawnCli(["compact", "--state", state, "--now", NOW]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(state).filter((n) => n.endsWith(".tmp"))).toEqual([]); // the dead run's temp file is gone
+    expect(await answers(state, needs)).toEqual(before);
+  });
+
+  it("a damaged base is an error naming the line, never skipped", async () => {
+    const state = copyScenarioState("multi-trigger");
+    await runCli(["compact", "--state", state, "--now", NOW]);
+    const path = join(state, "compacted.jsonl");
+    const text = readFileSync(path, "utf8");
+    writeFileSync(path, text.slice(0, text.length - 10));
+    const run = await runCli(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/compacted\.jsonl line \d+: .*the compacted base is damaged/);
+  });
+});
+
+describe("prune", () => {
+  it("deletes only folded files older than the retention age, and answers do not change", async () => {
+    const { state, needs, arrive } = generated(3000, 31);
+    await runCli(["compact", "--state", state, "--now", NOW]);
+    arrive(); // four newer files, not folded
+    const before = await answers(state, needs);
+    const all = readdirSync(join(state, "results")).sort();
+    // The generated files cover 2026-10-01 .. 2026-11-25; keep the last 30 days.
+    const run = await runCli(["prune", "--state", state, "--older-than", "30", "--now", NOW]);
+    expect(run.code, run.stderr).toBe(0);
+    const { deleted } = JSON.parse(run.stdout) as { deleted: string[] };
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(deleted.every((name) => all.slice(0, 8).includes(name))).toBe(true); // never an unfolded file
+    expect(readdirSync(join(state, "results")).sort()).toEqual(all.filter((n) => !deleted.includes(n)));
+    expect(await answers(state, needs)).toEqual(before);
+    const everything = await runCli(["prune", "--state", state, "--older-than", "0", "--now", NOW]);
+    expect(readdirSync(join(state, "results")).sort()).toEqual(all.slice(8)); // the unfolded four stay
+    expect(JSON.parse(everything.stdout).kept).toBe(4);
+    expect(await answers(state, needs)).toEqual(before);
+  });
+
+  it("a crash half way through loses nothing; running it again finishes the job", async () => {
+    const { state, needs, arrive } = generated(3000, 41);
+    arrive();
+    await runCli(["compact", "--state", state, "--now", NOW]);
+    const before = await answers(state, needs);
+    const crashed = await spawnCli(["prune", "--state", state, "--older-than", "0", "--now", NOW], { DEBCI_BRIDGE_CRASH_AT: "prune-midway" });
+    expect(crashed.signal).toBe("SIGKILL");
+    expect(readdirSync(join(state, "results"))).toHaveLength(11);
+    expect(await answers(state, needs)).toEqual(before);
+    const again = await spawnCli(["prune", "--state", state, "--older-than", "0", "--now", NOW]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(join(state, "results"))).toHaveLength(0);
+    expect(await answers(state, needs)).toEqual(before);
+  });
+
+  it("needs --older-than", async () => {
+    const run = await runCli(["prune", "--state", copyScenarioState("multi-trigger")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("--older-than is required");
+  });
+});
+
+describe("watermark", () => {
+  it("is the highest until known less the overlap, folded files included", async () => {
+    const { state } = generated(2000, 51);
+    const raw = JSON.parse((await runCli(["watermark", "--state", state])).stdout);
+    await runCli(["compact", "--state", state, "--now", NOW]);
+    await runCli(["prune", "--state", state, "--older-than", "0", "--now", NOW]);
+    const afterPrune = JSON.parse((await runCli(["watermark", "--state", state, "--overlap", "30"])).stdout);
+    expect(afterPrune.until).toBe(raw.until);
+    expect(afterPrune.since).toBe(raw.until - 30 * 60);
+    expect(raw.since).toBe(raw.until - 60 * 60);
+    expect(afterPrune.gaps).toEqual([]);
+  });
+
+  it("says when coverage has a gap that needs a wider replay", async () => {
+    const state = join(tempDir(), "state");
+    mkdirSync(join(state, "results"), { recursive: true });
+    const file = (name: string, since: string, until: string) => writeFileSync(join(state, "results", name), JSON.stringify({ since: Date.parse(since) / 1000, until: Date.parse(until) / 1000, results: [] }));
+    file("a.json", "2026-11-25T08:00:00Z", "2026-11-25T09:00:00Z");
+    file("b.json", "2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z");
+    const run = await runCli(["watermark", "--state", state, "--overlap", "0"]);
+    expect(JSON.parse(run.stdout)).toEqual({
+      since: Date.parse("2026-11-25T11:00:00Z") / 1000,
+      until: Date.parse("2026-11-25T11:00:00Z") / 1000,
+      gaps: [{ from: "2026-11-25T09:00:00.000Z", to: "2026-11-25T10:00:00.000Z" }],
+      replayFrom: Date.parse("2026-11-25T09:00:00Z") / 1000,
+    });
+    expect(run.stderr).toContain("coverage has 1 gap(s); replay from since=");
+    expect(JSON.parse((await runCli(["watermark", "--state", join(tempDir(), "empty")])).stdout)).toEqual({ since: null, until: null, gaps: [], replayFrom: null });
+  });
+});
