@@ -3,12 +3,13 @@
  *   tsx bench/phase.ts PHASE STATE_DIR NEEDS_FILE SCRATCH_DIR
  * Prints {"phase", "seconds", "peakRssMb", ...} as one JSON line.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { openSession } from "../src/index.js";
+import { compact } from "../src/session/maintenance.js";
 import { toNeed, type NeedInput } from "../src/formats/needs-input.js";
 
 const [phase, stateDir, needsFile, scratch] = process.argv.slice(2) as [string, string, string, string];
@@ -18,7 +19,7 @@ async function floor(): Promise<Record<string, unknown>> {
   // Reading and JSON.parse of the same files, and nothing else: what no loader can beat.
   const dir = join(stateDir, "results");
   let records = 0;
-  for (const name of readdirSync(dir).sort()) {
+  for (const name of readdirSync(dir).filter((n) => !n.startsWith(".")).sort()) {
     let bytes = await readFile(join(dir, name));
     if (name.endsWith(".gz")) bytes = gunzipSync(bytes);
     records += (JSON.parse(bytes.toString("utf8")) as { results: unknown[] }).results.length;
@@ -45,7 +46,12 @@ async function plan(): Promise<Record<string, unknown>> {
   return { loadSeconds: r(loadSeconds), answerSeconds: r(answerSeconds), commitSeconds: r(commitSeconds), runs: session.loaded.knowledge.runs.size, answers: counts, requests: result.requests };
 }
 
-const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan };
+async function compactPhase(): Promise<Record<string, unknown>> {
+  const result = await compact({ stateDir, now: NOW, suite: "testing" });
+  return { runs: result.runs, folded: result.folded.length, baseMb: Math.round(statSync(join(stateDir, "compacted.jsonl")).size / 2 ** 20) };
+}
+
+const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan, compact: compactPhase };
 const start = performance.now();
 const extra = await phases[phase]!();
 const seconds = (performance.now() - start) / 1000;

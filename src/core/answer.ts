@@ -28,12 +28,18 @@ export interface KeyFacts {
  * not count; nor, when britney2 says which version it will test, a result
  * for an older version than that (britney2 ignores such stale results too).
  */
-function countsFor(key: KeyQuery, run: Observation): boolean {
-  if (run.version === null) return true;
-  if (key.version !== undefined && compareDebianVersions(run.version, key.version) < 0) return false;
+function minimumVersions(key: KeyQuery): string[] {
+  const minimum: string[] = [];
+  if (key.version !== undefined) minimum.push(key.version);
   const upload = parseTrigger(key.trigger);
-  if (upload === null || upload.source !== key.package) return true;
-  return compareDebianVersions(run.version, upload.version) >= 0;
+  if (upload !== null && upload.source === key.package) minimum.push(upload.version);
+  return minimum;
+}
+
+function countsFor(minimum: readonly string[], run: Observation): boolean {
+  if (run.version === null) return true;
+  for (const version of minimum) if (compareDebianVersions(run.version, version) < 0) return false;
+  return true;
 }
 
 
@@ -63,7 +69,9 @@ function startedAt(run: Observation): number | null {
 
 /** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
 export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key)): KeyFacts {
-  const runs = index.runsFor(key).filter((run) => countsFor(key, run));
+  const minimum = minimumVersions(key);
+  const found = index.runsFor(key);
+  const runs = minimum.length === 0 ? found : found.filter((run) => countsFor(minimum, run));
   const snapshot = index.knowledge.pending;
   const evidence: InFlightEvidence[] = [];
   let lost = false;
