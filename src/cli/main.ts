@@ -8,6 +8,10 @@ import { COMPACT_USAGE, PRUNE_USAGE, WATERMARK_USAGE, compactCommand, pruneComma
 import { SERVE_USAGE, serveCommand } from "./serve-command.js";
 import { STATUS_USAGE, statusCommand } from "./status-command.js";
 
+// Usage lines are plain strings: importing them from src/sync would load the network code.
+const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--pending-window DAYS] [--overlap MINUTES] [--timeout SECONDS] [--retries N] [--backoff MS]";
+const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--priority P] [--huge-priority P] [--timeout SECONDS] [--retries N] [--backoff MS]";
+
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   plan: { run: planCommand, usage: PLAN_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
@@ -18,9 +22,12 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<num
   compact: { run: compactCommand, usage: COMPACT_USAGE },
   prune: { run: pruneCommand, usage: PRUNE_USAGE },
   watermark: { run: watermarkCommand, usage: WATERMARK_USAGE },
+  // The sync tools touch the network: loaded only when asked for, never by the module.
+  fetch: { run: async (argv, io) => (await import("../sync/cli.js")).fetchCommand(argv, io), usage: FETCH_USAGE },
+  submit: { run: async (argv, io) => (await import("../sync/cli.js")).submitCommand(argv, io), usage: SUBMIT_USAGE },
 };
 
-const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held"].join("\n");
+const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, `  ${FETCH_USAGE}`, `  ${SUBMIT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held, 3 CI service unavailable (fetch, submit), 4 CI service refused (fetch, submit)"].join("\n");
 
 /** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

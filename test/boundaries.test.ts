@@ -1,0 +1,29 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = new URL("../src/", import.meta.url).pathname;
+
+/** Every file reachable by static imports from an entry (dynamic import() is not followed). */
+function reachable(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/gms)) {
+      visit(resolve(dirname(file), m[1]!.replace(/\.js$/, ".ts")));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+describe("the network stays outside the module", () => {
+  it.each(["index.ts", "cli/main.ts", "serve/dispatch.ts"])("nothing %s imports reaches src/sync or uses fetch", (entry) => {
+    const files = [...reachable(join(SRC, entry))];
+    expect(files.length).toBeGreaterThan(5);
+    expect(files.filter((f) => f.includes("/src/sync/"))).toEqual([]);
+    for (const file of files) expect(readFileSync(file, "utf8"), file).not.toMatch(/\bfetch\(|node:http|node:net\b/);
+  });
+});
