@@ -2,7 +2,9 @@ import { readdir, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { filesToPrune, foldInto, watermarkOf, type Watermark } from "../core/retention.js";
 import { BASE_FORMAT } from "../formats/base-file.js";
-import { writeBase } from "../store/base-file.js";
+import { readBaseHeader, writeBase } from "../store/base-file.js";
+import { readJsonFile } from "../store/read-json.js";
+import type { CoverageWindow } from "../core/coverage.js";
 import { InputError } from "../store/errors.js";
 import { crashPoint } from "../store/faults.js";
 import { loadState } from "../store/load-state.js";
@@ -92,10 +94,30 @@ export async function prune(options: MaintenanceOptions & { olderThanDays: numbe
   });
 }
 
-/** Where the fetch tool should resume, and whether coverage has a gap needing a wider replay. Writes nothing. */
+/**
+ * Where the fetch tool should resume, and whether coverage has a gap needing
+ * a wider replay. Reads the base's header and the files it does not hold,
+ * never the runs: fetch calls this every few minutes. Writes nothing.
+ */
 export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark> {
   const paths = statePaths(options.stateDir, options.paths);
-  const { loaded } = await load(paths, options);
-  const untils = [...(loaded.base?.folded ?? []).map((f) => f.until), ...loaded.readResults.map((f) => f.until)].filter((t): t is number => t !== null);
-  return watermarkOf(untils, loaded.coverage, options.overlapMinutes * 60_000);
+  const folded = (await readBaseHeader(paths.base))?.folded ?? [];
+  const windows: CoverageWindow[] = [];
+  const untils: number[] = [];
+  const note = (since: number | null, until: number | null) => {
+    if (until !== null) untils.push(until);
+    if (since !== null && until !== null) windows.push({ since, until });
+  };
+  for (const f of folded) note(f.since, f.until);
+  const bySize = new Map(folded.map((f) => [f.name, f.size]));
+  const names = (await readdir(paths.results).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".json.gz")));
+  for (const name of names) {
+    const path = join(paths.results, name);
+    if (bySize.get(name) === (await stat(path)).size) continue;
+    const read = await readJsonFile(path);
+    const body = read.ok ? (read.value as { since?: unknown; until?: unknown }) : null;
+    const seconds = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v * 1000 : null);
+    if (body !== null && typeof body === "object") note(seconds(body.since), seconds(body.until));
+  }
+  return watermarkOf(untils, windows, options.overlapMinutes * 60_000);
 }

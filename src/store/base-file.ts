@@ -101,3 +101,30 @@ export async function readBase(path: string, store: RunStore): Promise<BaseHeade
   if (runs !== expected) throw damaged(lineNumber, `holds ${runs} runs where its header says ${expected} (cut short?)`);
   return header;
 }
+
+/** Only the base's first line, the header: what the watermark needs, without loading millions of runs. */
+export async function readBaseHeader(path: string): Promise<BaseHeader | null> {
+  let first = "";
+  try {
+    for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 })) {
+      first += chunk as string;
+      const newline = first.indexOf("\n");
+      if (newline !== -1) {
+        first = first.slice(0, newline);
+        break;
+      }
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(first);
+  } catch (error) {
+    throw new InputError(`${path} line 1: not valid JSON: ${(error as Error).message}; the compacted base is damaged`);
+  }
+  const parsed = baseHeaderSchema.safeParse(value);
+  if (!parsed.success) throw new InputError(`${path} line 1: ${firstProblem(parsed.error)}; the compacted base is damaged`);
+  return parsed.data;
+}
