@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { DAY_MS, DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { EXIT_OK, writeLine, type CliIO } from "../cli/io.js";
-import { number, parseCommand, parseNow, required } from "../cli/options.js";
+import { number, parseCommand, parseNow, required, stateOptions } from "../cli/options.js";
 import { InputError } from "../store/errors.js";
 import { loadSettingsFile } from "../store/load-settings.js";
 import { statePaths } from "../store/state-paths.js";
@@ -20,13 +20,13 @@ export const EXIT_UNAVAILABLE = 3;
 export const EXIT_REFUSED = 4;
 
 const httpFlags = {
-  state: { type: "string" },
+  state: stateOptions.state,
+  now: stateOptions.now,
   url: { type: "string" },
   "key-file": { type: "string" },
   timeout: { type: "string" },
   retries: { type: "string" },
   backoff: { type: "string" },
-  now: { type: "string" },
 } as const;
 
 type Values = Record<string, string | boolean | undefined>;
