@@ -134,6 +134,21 @@ describe("prune", () => {
     expect(await answers(state, needs)).toEqual(before);
   });
 
+  it("deletes sent batches older than the retention age, never unsent or rejected ones, and the ledger forgets their names", async () => {
+    const state = copyScenarioState("new-package");
+    await runCli(["plan", "--state", state, "--needs", join(SCENARIOS, "new-package", "needs.jsonl"), "--now", "2026-10-01T12:00:00Z"]);
+    const old = readdirSync(join(state, "outbox")).filter((n) => n.endsWith(".json"));
+    mkdirSync(join(state, "outbox", "sent"));
+    mkdirSync(join(state, "outbox", "rejected"));
+    renameSync(join(state, "outbox", old[0]!), join(state, "outbox", "sent", old[0]!));
+    renameSync(join(state, "outbox", old[1]!), join(state, "outbox", "rejected", old[1]!));
+    writeFileSync(join(state, "outbox", "sent", "20261125T110000Z-00000001.json"), "[]");
+    const run = await runCli(["prune", "--state", state, "--older-than", "30", "--now", NOW]);
+    expect(JSON.parse(run.stdout).deletedSent).toEqual([old[0]]);
+    expect(readdirSync(join(state, "outbox", "sent"))).toEqual(["20261125T110000Z-00000001.json"]);
+    expect(readdirSync(join(state, "outbox", "rejected"))).toEqual([old[1]]);
+  });
+
   it("needs --older-than", async () => {
     const run = await runCli(["prune", "--state", copyScenarioState("multi-trigger")]);
     expect(run.code).toBe(1);

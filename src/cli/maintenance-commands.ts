@@ -34,7 +34,7 @@ export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
   const olderThanDays = number("older-than", required("prune", values, "older-than"), 0);
   const result = await prune({ ...(await maintenanceOptions("prune", values)), olderThanDays });
   writeLine(io.stdout, JSON.stringify(result));
-  writeLine(io.stderr, `debci-bridge prune: ${result.deleted.length} file(s) deleted, ${result.kept} kept`);
+  writeLine(io.stderr, `debci-bridge prune: ${result.deleted.length} results file(s) deleted, ${result.kept} kept; ${result.deletedSent.length} sent batch(es) deleted`);
   return EXIT_OK;
 }
 

@@ -1,5 +1,6 @@
 import { readdir, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { parseBatchName } from "../core/batches.js";
 import { filesToPrune, foldInto, watermarkOf, type Watermark } from "../core/retention.js";
 import { BASE_FORMAT } from "../formats/base-file.js";
 import { readBaseHeader, writeBase } from "../store/base-file.js";
@@ -70,6 +71,8 @@ export async function compact(options: MaintenanceOptions): Promise<CompactResul
 export interface PruneResult {
   deleted: string[];
   kept: number;
+  /** Sent batches (outbox/sent/) older than the retention age, deleted too: the CI service has had them long since. */
+  deletedSent: string[];
 }
 
 /** Deletes results files that the base holds and that are older than the retention age. */
@@ -90,7 +93,16 @@ export async function prune(options: MaintenanceOptions & { olderThanDays: numbe
       deleted.push(name);
       if (deleted.length === 1) crashPoint("prune-midway");
     }
-    return { deleted, kept: onDisk.length - deleted.length };
+    // Sent batches are dated by their name; unsent and rejected ones are never pruned.
+    const sentDir = join(paths.outbox, "sent");
+    const deletedSent: string[] = [];
+    for (const name of (await readdir(sentDir).catch(() => [] as string[])).sort()) {
+      const batch = parseBatchName(name);
+      if (batch === null || options.now - batch.requestedAt <= options.olderThanDays * 86_400_000) continue;
+      await unlink(join(sentDir, name));
+      deletedSent.push(name);
+    }
+    return { deleted, kept: onDisk.length - deleted.length, deletedSent };
   });
 }
 
