@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answerKey } from "../src/core/answer.js";
 import { emptyKnowledge, KnowledgeIndex } from "../src/core/knowledge.js";
 import { mergeObservations } from "../src/core/observations.js";
-import { RunStore } from "../src/core/run-store.js";
+import { RunStore, TABLE_NAMES } from "../src/core/run-store.js";
 import { DEFAULT_SETTINGS } from "../src/core/settings.js";
 import { REFERENCE_TRIGGER } from "../src/core/trigger.js";
 import type { Observation, TestKey } from "../src/core/types.js";
@@ -74,6 +74,22 @@ describe("merging observations", () => {
         const ba = mergeObservations(merged(b), a);
         expect(sorted(ab)).toEqual(sorted(merged([...a, ...b])));
         expect(sorted(ba)).toEqual(sorted(ab));
+      }),
+    );
+  });
+
+  it("a store read back from its encoded rows (as from a base) merges later observations the same", () => {
+    fc.assert(
+      fc.property(observations, observations, (first, later) => {
+        const original = merged(first);
+        const copy = new RunStore();
+        const tables = original.tables();
+        for (const name of TABLE_NAMES) copy.adoptTable(name, tables[name]);
+        copy.sealTables();
+        for (const row of original.rowsByRunId()) copy.mergeEncoded(original.encodedRow(row));
+        expect(sorted(copy)).toEqual(sorted(original));
+        expect(sorted(mergeObservations(copy, later))).toEqual(sorted(mergeObservations(original, later)));
+        for (const o of later) expect(copy.get(o.runId)).toEqual(original.get(o.runId));
       }),
     );
   });

@@ -42,6 +42,12 @@ export class RunStore {
   private partIds = new Int32Array(1024);
   private partsUsed = 0;
   private readonly rowOf = new Map<number, number>();
+  /**
+   * Rows [0, sortedRows) hold strictly increasing run ids and are found by
+   * binary search instead of rowOf: a compacted base is written in run-id
+   * order, and a million map entries cost more to build than they save.
+   */
+  private sortedRows = 0;
   private count = 0;
   private capacity = 0;
   private runIds = new Float64Array(0);
@@ -58,8 +64,29 @@ export class RunStore {
     return this.count;
   }
 
-  private grow(): void {
-    const capacity = Math.max(1024, this.capacity * 2);
+  /** The row holding a run, if known. */
+  private findRow(runId: number): number | undefined {
+    const row = this.rowOf.get(runId);
+    if (row !== undefined) return row;
+    let lo = 0;
+    let hi = this.sortedRows - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const id = this.runIds[mid]!;
+      if (id === runId) return mid;
+      if (id < runId) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Makes room for `n` more rows at once (a base says how many it holds). */
+  reserve(n: number): void {
+    while (this.capacity < this.count + n) this.grow(Math.max(1024, this.count + n));
+  }
+
+  private grow(atLeast = 0): void {
+    const capacity = Math.max(1024, this.capacity * 2, atLeast);
     const widen = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old);
@@ -93,7 +120,7 @@ export class RunStore {
 
   /** Keeps the observation if it wins over what is known of its run (compareObservations). */
   merge(o: Observation): void {
-    const row = this.rowOf.get(o.runId);
+    const row = this.findRow(o.runId);
     if (row === undefined) {
       if (this.count === this.capacity) this.grow();
       this.rowOf.set(o.runId, this.count);
@@ -111,7 +138,7 @@ export class RunStore {
   }
 
   get(runId: number): Observation | undefined {
-    const row = this.rowOf.get(runId);
+    const row = this.findRow(runId);
     return row === undefined ? undefined : this.observation(row);
   }
 
@@ -136,13 +163,23 @@ export class RunStore {
     return composeKey(this.suites[row]!, this.arches[row]!, this.packages[row]!);
   }
 
+  /** The last packageKey asked for: one question asks for the same package's key several times. */
+  private lastPackage: { suite: string; arch: string; pkg: string; key: number | undefined } | null = null;
+
   /** The same number for names, or undefined when no run has them. */
   packageKey(suite: string, arch: string, pkg: string): number | undefined {
+    const last = this.lastPackage;
+    if (last !== null && last.pkg === pkg && last.arch === arch && last.suite === suite && this.count === this.countAtLastPackage) return last.key;
     const s = this.suiteNames.find(suite);
     const a = this.archNames.find(arch);
     const p = this.packageNames.find(pkg);
-    return s === undefined || a === undefined || p === undefined ? undefined : composeKey(s, a, p);
+    const key = s === undefined || a === undefined || p === undefined ? undefined : composeKey(s, a, p);
+    this.lastPackage = { suite, arch, pkg, key };
+    this.countAtLastPackage = this.count;
+    return key;
   }
+
+  private countAtLastPackage = -1;
 
   /** The id of a single trigger, or -1 when no run counts for it. */
   triggerId(trigger: string): number {
@@ -226,6 +263,12 @@ export class RunStore {
     return [this.runIds[row]!, this.suites[row]!, this.arches[row]!, this.packages[row]!, this.versions[row]!, this.statuses[row]!, this.triggers[row]!, Number.isNaN(created) ? null : created, Number.isNaN(updated) ? null : updated];
   }
 
+  /** Rows in run-id order, as the base is written (so it reads back as one sorted prefix). */
+  rowsByRunId(): Uint32Array {
+    const rows = Uint32Array.from({ length: this.count }, (_, i) => i);
+    return rows.sort((a, b) => this.runIds[a]! - this.runIds[b]!);
+  }
+
   /** Whether an encoded row's ids all exist in the tables (a damaged base must not slip through). */
   fitsTables(r: EncodedRun): boolean {
     return r[1] >= 1 && r[1] <= this.suiteNames.size && r[2] >= 1 && r[2] <= this.archNames.size && r[3] >= 1 && r[3] <= this.packageNames.size && r[4] <= this.versionNames.size && r[5] < STATUSES.length && r[6] <= this.triggerNames.size;
@@ -234,10 +277,13 @@ export class RunStore {
   /** Merges an encoded row written by `encodedRow` of a store whose tables were adopted. */
   mergeEncoded(r: EncodedRun): void {
     const runId = r[0];
-    if (!this.rowOf.has(runId)) {
+    // In run-id order, while every row so far is: the sorted prefix grows, no map entry needed.
+    const inOrder = this.sortedRows === this.count && (this.count === 0 || runId > this.runIds[this.count - 1]!);
+    if (inOrder || this.findRow(runId) === undefined) {
       if (this.count === this.capacity) this.grow();
       const row = this.count++;
-      this.rowOf.set(runId, row);
+      if (inOrder) this.sortedRows++;
+      else this.rowOf.set(runId, row);
       this.runIds[row] = runId;
       this.suites[row] = r[1];
       this.arches[row] = r[2];

@@ -20,7 +20,7 @@ async function* baseLines(store: RunStore, header: BaseHeader): AsyncGenerator<s
     for (let i = 0; i < values.length; i += TABLE_CHUNK) yield `${JSON.stringify({ table, values: values.slice(i, i + TABLE_CHUNK) })}\n`;
   }
   let lines: string[] = [];
-  for (let row = 0; row < store.size; row++) {
+  for (const row of store.rowsByRunId()) {
     lines.push(JSON.stringify(store.encodedRow(row)));
     if (lines.length === RUNS_PER_WRITE) {
       yield `${lines.join("\n")}\n`;
@@ -60,6 +60,7 @@ export async function readBase(path: string, store: RunStore): Promise<BaseHeade
       const parsed = baseHeaderSchema.safeParse(value);
       if (!parsed.success) throw damaged(lineNumber, firstProblem(parsed.error));
       header = parsed.data;
+      store.reserve(parsed.data.runs);
       return;
     }
     let value: unknown;
