@@ -26,7 +26,8 @@ export async function measureServe(stateDir: string, needs: Array<{ package: str
     }
   });
   const startLoad = performance.now();
-  child.stdin.write(`${JSON.stringify({ id: 0, method: "report" })}\n`);
+  // A cheap first question: the server is loaded when it answers.
+  child.stdin.write(`${JSON.stringify({ id: 0, method: "baseline", params: { package: "pkg0", arch: "amd64" } })}\n`);
   await first;
   const loadSeconds = (performance.now() - startLoad) / 1000;
 

@@ -124,12 +124,21 @@ export class KnowledgeIndex {
     return out;
   }
 
-  /** How many distinct test keys the runs answer (for the report; walks every run). */
+  /** How many distinct test keys the runs answer (for the report): distinct triggers per package group, as ids. */
   countKeys(): number {
     const store = this.knowledge.runs;
-    const keys = new Set<string>();
-    for (let row = 0; row < store.size; row++) for (const trigger of store.triggersOf(row)) keys.add(`${store.packageKeyOf(row)} ${trigger}`);
-    return keys.size;
+    let keys = 0;
+    const triggers = new Set<number>();
+    for (let group = 0; group + 1 < this.groupStart.length; group++) {
+      triggers.clear();
+      for (let at = this.groupStart[group]!; at < this.groupStart[group + 1]!; at++) {
+        const id = this.triggerByGroup[at]!;
+        if (store.isMultiTrigger(id)) for (const part of store.triggerPartsOf(id)) triggers.add(part);
+        else if (id !== 0) triggers.add(id);
+      }
+      keys += triggers.size;
+    }
+    return keys;
   }
 
   pendingFor(id: string): PendingEntry[] {

@@ -216,6 +216,12 @@ export class RunStore {
     return id < this.partsCount.length && this.partsCount[id]! > 0;
   }
 
+  /** The single-trigger ids a multi-trigger string id stands for. */
+  triggerPartsOf(id: number): Int32Array {
+    const from = this.partsAt[id]!;
+    return this.partIds.subarray(from, from + this.partsCount[id]!);
+  }
+
   /** Whether a run with this trigger string id counts for the single trigger `wanted`. */
   triggerCountsFor(id: number, wanted: number): boolean {
     if (id === wanted) return true;
