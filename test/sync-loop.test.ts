@@ -138,7 +138,6 @@ describe("the whole loop against a CI service", () => {
     expect(readFileSync(join(state, "pending.json"), "utf8")).toBe(pendingBefore);
 
     // Cut off in the pending window only: the results file is written, the snapshot is not.
-    fake.inject("invalid-json", "/api/v1/test", 0);
     fake.now = T0 + 20 * 60_000;
     fake.finish(() => true, "pass");
     let call = 0;
@@ -147,6 +146,17 @@ describe("the whole loop against a CI service", () => {
     expect((await fetchAt(20)).code).toBe(3);
     expect(readFileSync(join(state, "pending.json"), "utf8")).toBe(pendingBefore);
     expect(states(await plan(21))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pass"]);
+  });
+
+  it("an answer that is not JSON (an HTML error page) is retried, and given up on without a trace", async () => {
+    const before = snapshotTree(state);
+    fake.inject("invalid-json", "/api/v1/test", 3);
+    const run = await fetchAt(1);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/response is not complete JSON \(cut off\?\): Unexpected token '<'/);
+    expect(snapshotTree(state)).toEqual(before);
+    fake.inject("invalid-json", "/api/v1/test", 2);
+    expect((await fetchAt(2)).code).toBe(0); // the third attempt gets through
   });
 
   it("retries 5xx and hangs with backoff, and exits 4 naming the refusal on a bad key", async () => {

@@ -18,6 +18,8 @@ export const baseHeaderSchema = z.object({
   format: z.literal(BASE_FORMAT),
   compactedAt: z.number(),
   runs: z.number().int().nonnegative(),
+  /** The highest `until` of the folded files: the newest result the base can vouch for. */
+  until: z.number().nullable(),
   folded: z.array(foldedFileSchema),
 });
 

@@ -1,6 +1,7 @@
 import { readdir, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseBatchName } from "../core/batches.js";
+import { maxOf } from "../core/numbers.js";
 import { filesToPrune, foldInto, watermarkOf, type Watermark } from "../core/retention.js";
 import { BASE_FORMAT } from "../formats/base-file.js";
 import { readBaseHeader, writeBase } from "../store/base-file.js";
@@ -63,7 +64,8 @@ export async function compact(options: MaintenanceOptions): Promise<CompactResul
     const folded = foldInto(loaded.base?.folded ?? [], loaded.readResults);
     const result = { base: paths.base, runs: loaded.knowledge.runs.size, folded: loaded.readResults.map((f) => f.name), foldedTotal: folded.length, warnings: problems };
     if (loaded.readResults.length === 0 && loaded.base !== null) return result; // nothing new: leave the base as it is
-    await writeBase(paths.base, loaded.knowledge.runs, { format: BASE_FORMAT, compactedAt: options.now, runs: loaded.knowledge.runs.size, folded });
+    const until = maxOf(folded.map((f) => f.until).filter((t): t is number => t !== null));
+    await writeBase(paths.base, loaded.knowledge.runs, { format: BASE_FORMAT, compactedAt: options.now, runs: loaded.knowledge.runs.size, until, folded });
     return result;
   });
 }
