@@ -79,6 +79,25 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
     expect(run.stderr).toMatch(/debci-bridge serve exited with code 2: debci-bridge serve: state directory is locked by pid \d+/);
   });
 
+  it("need_many pipelines: the same answers as one at a time, in order, with errors in place", () => {
+    const script = [
+      "import json, sys; sys.path.insert(0, sys.argv[1])",
+      "from debci_bridge import DebciBridge, DebciBridgeError",
+      "needs = [dict(package=p, trigger='glibc/2.41-7', arch=a) for p in ['baz', 'qux', 'zed', 'libfoo', 'glibc'] for a in ['amd64', 'arm64']]",
+      "one = DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z')",
+      "single = [one.need(**n) for n in needs]",
+      "one.close()",
+      "many = DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z')",
+      "piped = many.need_many(needs + [dict(package='baz', trigger='', arch='amd64')])",
+      "print(json.dumps(single) == json.dumps(piped[:-1]), isinstance(piped[-1], DebciBridgeError), len(piped))",
+      "print(many.label('qux', 'glibc/2.41-7', 'amd64'))",
+      "many.close()",
+    ].join("\n");
+    const run = spawnSync("python3", ["-c", script, EXAMPLE, demoState(), tempDir()], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split("\n")).toEqual(["True True 11", "REGRESSION", ""]);
+  });
+
   it("raises the server's error for a bad question and keeps the session usable", () => {
     const script = [
       "import sys; sys.path.insert(0, sys.argv[1])",

@@ -82,14 +82,57 @@ class DebciBridge:
             raise DebciBridgeError(response["error"]["message"])
         return response["result"]
 
+    def _many(self, method, params_list):
+        """Pipelines requests: a thread writes them all while this one reads the answers, in order.
+        One round trip per question costs ~100 us in Python; pipelined, a few us."""
+        params_list = list(params_list)
+        first = self._next_id + 1
+        self._next_id += len(params_list)
+        lines = [json.dumps({"id": first + i, "method": method, "params": {k: v for k, v in p.items() if v is not None}})
+                 for i, p in enumerate(params_list)]
+        failure = []
+
+        def write():
+            try:
+                for start in range(0, len(lines), 1000):
+                    self._proc.stdin.write("\n".join(lines[start:start + 1000]) + "\n")
+                self._proc.stdin.flush()
+            except (BrokenPipeError, ValueError) as error:
+                failure.append(error)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        results = []
+        for _ in lines:
+            line = self._proc.stdout.readline()
+            if not line:
+                writer.join(timeout=5)
+                raise self._gone()
+            response = json.loads(line)
+            results.append(DebciBridgeError(response["error"]["message"]) if "error" in response else response["result"])
+        writer.join()
+        return results
+
+    def need_many(self, needs):
+        """need() for many at once (dicts with need()'s arguments); answers in order, a DebciBridgeError in place of a refused one."""
+        return self._many("need", [self._need_params(**n) for n in needs])
+
+    def status_many(self, keys):
+        """status() for many at once (dicts with status()'s arguments)."""
+        return self._many("status", [dict(k) for k in keys])
+
+    @staticmethod
+    def _need_params(package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False):
+        return {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version,
+                "pinPackages": pin_packages, "huge": huge or None}
+
     def status(self, package, trigger, arch, suite=None, version=None):
         """The answer for a test key: state (pass/fail/pending/missing), details, baseline and label."""
         return self._call("status", {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version})
 
     def need(self, package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False):
         """Registers a test this run needs (trigger: the full, space-separated string) and answers it."""
-        return self._call("need", {"package": package, "trigger": trigger, "arch": arch, "suite": suite,
-                                   "version": version, "pinPackages": pin_packages, "huge": huge or None})
+        return self._call("need", self._need_params(package, trigger, arch, suite, version, pin_packages, huge))
 
     def baseline(self, package, arch, suite=None):
         return self._call("baseline", {"package": package, "arch": arch, "suite": suite})

@@ -19,7 +19,7 @@ export const baseHeaderSchema = z.object({
   compactedAt: z.number(),
   runs: z.number().int().nonnegative(),
   /** The highest `until` of the folded files: the newest result the base can vouch for. */
-  until: z.number().nullable(),
+  until: z.number().nullish(),
   folded: z.array(foldedFileSchema),
 });
 
