@@ -1,6 +1,6 @@
 import { isRejected, type RejectList } from "./reject-list.js";
 import { RunStore } from "./run-store.js";
-import { keyId, packageId } from "./test-key.js";
+import { keyId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
 import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, TestKey } from "./types.js";
 import { keyTrigger } from "./trigger.js";

@@ -5,7 +5,7 @@ import { maxOf } from "./numbers.js";
 import { keyId } from "./test-key.js";
 import { baselineVerdict, labelFor, type BritneyLabel } from "./label.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
-import type { Answer, AnswerState, Need, Settings, TestKey } from "./types.js";
+import type { Answer, AnswerState, Need, Settings } from "./types.js";
 
 /** Why a need goes into the outbox. */
 export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry" | "imported";
