@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeWorkload } from "../bench/workload.js";
+import { RunStore } from "../src/core/run-store.js";
+import { loadInWorker, loadSequentially } from "../src/store/load-results.js";
 import { jsonLines, runCli, spawnCli } from "./support/cli.js";
 import { SCENARIOS, copyScenarioState, tempDir } from "./support/temp-state.js";
 
@@ -30,6 +32,34 @@ function generated(results: number, seed: number) {
   };
   return { state, needs, arrive };
 }
+
+describe("loading many results files on two threads", () => {
+  it("gives the same state and answers as loading them on one", async () => {
+    const { state, needs, arrive } = generated(8000, 61);
+    arrive();
+    const args = ["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir()];
+    const two = await spawnCli(args);
+    const one = await spawnCli(args, { DEBCI_BRIDGE_WORKERS: "0" });
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toEqual(one.stdout);
+    const report = (env: Record<string, string>) => spawnCli(["report", "--state", state], env).then((r) => JSON.parse(r.stdout));
+    expect(await report({})).toEqual(await report({ DEBCI_BRIDGE_WORKERS: "0" }));
+  });
+
+  it("the worker thread really loads its files (no silent fallback)", async () => {
+    const { state, arrive } = generated(3000, 62);
+    arrive();
+    const paths = readdirSync(join(state, "results")).sort().map((n) => join(state, "results", n));
+    const fromWorker = await loadInWorker(paths, "testing");
+    const here = new RunStore();
+    await loadSequentially(paths, here, "testing");
+    expect(fromWorker.outcomes.map((o) => o.records)).toEqual(paths.map(() => expect.any(Number)));
+    expect(fromWorker.rows.length / 9).toBe(here.size);
+    const merged = new RunStore();
+    merged.mergeForeign(fromWorker.tables, fromWorker.rows);
+    expect([...merged.values()].sort((a, b) => a.runId - b.runId)).toEqual([...here.values()].sort((a, b) => a.runId - b.runId));
+  });
+});
 
 describe("compact", () => {
   it.each([11, 12, 13])("gives the same answers from base + later files as from all the raw files (workload seed %i)", async (seed) => {

@@ -94,6 +94,19 @@ describe("merging observations", () => {
     );
   });
 
+  it("merging another store's rows (a worker's) equals merging its observations", () => {
+    fc.assert(
+      fc.property(observations, observations, (mine, theirs) => {
+        const worker = merged(theirs);
+        const rows = new Float64Array(worker.size * 9);
+        for (let row = 0; row < worker.size; row++) worker.encodedRow(row).forEach((v, i) => (rows[row * 9 + i] = v ?? Number.NaN));
+        const store = merged(mine);
+        store.mergeForeign(worker.tables(), rows);
+        expect(sorted(store)).toEqual(sorted(merged([...mine, ...theirs])));
+      }),
+    );
+  });
+
   it("keeps the latest observation of a run, and a finished one over null at the same time", () => {
     fc.assert(
       fc.property(observations, (list) => {

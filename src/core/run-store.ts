@@ -306,6 +306,57 @@ export class RunStore {
     this.merge({ runId, suite: s.suites.get(r[1])!, arch: s.arches.get(r[2])!, package: s.packages.get(r[3])!, version: s.versions.get(r[4]), status: STATUSES[r[5]]!, trigger: s.triggers.get(r[6]), createdAt: r[7], updatedAt: r[8] });
   }
 
+  /**
+   * Merges the rows of another store (a worker's), given as its tables and
+   * its encoded rows laid end to end (NaN for null times). Its ids are
+   * mapped onto this store's once per name; a run this store has not seen
+   * is appended as is, and one it has goes through `merge`, so the merge
+   * rule stays the one and only.
+   */
+  mergeForeign(tables: Record<TableName, readonly string[]>, rows: Float64Array): void {
+    const remap = (table: StringTable, names: readonly string[]) => Uint32Array.from([0, ...names.map((n) => table.intern(n))]);
+    const suites = remap(this.suiteNames, tables.suites);
+    const arches = remap(this.archNames, tables.arches);
+    const packages = remap(this.packageNames, tables.packages);
+    const versions = remap(this.versionNames, tables.versions);
+    const triggers = remap(this.triggerNames, tables.triggers);
+    tables.triggers.forEach((t, i) => {
+      if (t.includes(" ") && !this.isMultiTrigger(triggers[i + 1]!)) this.recordParts(triggers[i + 1]!, t);
+    });
+    this.reserve(rows.length / 9);
+    for (let at = 0; at < rows.length; at += 9) {
+      const runId = rows[at]!;
+      if (this.findRow(runId) !== undefined) {
+        const name = (table: readonly string[], id: number) => (id === 0 ? null : table[id - 1]!);
+        const created = rows[at + 7]!;
+        const updated = rows[at + 8]!;
+        this.merge({
+          runId,
+          suite: name(tables.suites, rows[at + 1]!)!,
+          arch: name(tables.arches, rows[at + 2]!)!,
+          package: name(tables.packages, rows[at + 3]!)!,
+          version: name(tables.versions, rows[at + 4]!),
+          status: STATUSES[rows[at + 5]!]!,
+          trigger: name(tables.triggers, rows[at + 6]!),
+          createdAt: Number.isNaN(created) ? null : created,
+          updatedAt: Number.isNaN(updated) ? null : updated,
+        });
+        continue;
+      }
+      const row = this.count++;
+      this.rowOf.set(runId, row);
+      this.runIds[row] = runId;
+      this.suites[row] = suites[rows[at + 1]!]!;
+      this.arches[row] = arches[rows[at + 2]!]!;
+      this.packages[row] = packages[rows[at + 3]!]!;
+      this.versions[row] = versions[rows[at + 4]!]!;
+      this.statuses[row] = rows[at + 5]!;
+      this.triggers[row] = triggers[rows[at + 6]!]!;
+      this.created[row] = rows[at + 7]!;
+      this.updated[row] = rows[at + 8]!;
+    }
+  }
+
   *values(): IterableIterator<Observation> {
     for (let row = 0; row < this.count; row++) yield this.observation(row);
   }
