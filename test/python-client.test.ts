@@ -24,6 +24,14 @@ function runExample(state: string, extra: string[] = []) {
   );
 }
 
+/** Runs Python lines with the client importable, against a copy of the demo state; returns what it prints, line by line. */
+function runPython(lines: string[]): string[] {
+  const script = ["import json, sys; sys.path.insert(0, sys.argv[1])", "from debci_bridge import DebciBridge, DebciBridgeError", ...lines].join("\n");
+  const run = spawnSync("python3", ["-c", script, EXAMPLE, demoState(), tempDir()], { encoding: "utf8" });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout.split("\n");
+}
+
 const EXPECTED = [
   "glibc/2.41-7:",
   "  autopkgtest for glibc/2.41-7: amd64: RUNNING, arm64: RUNNING (requested)",
@@ -80,9 +88,7 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
   });
 
   it("need_many pipelines: the same answers as one at a time, in order, with errors in place", () => {
-    const script = [
-      "import json, sys; sys.path.insert(0, sys.argv[1])",
-      "from debci_bridge import DebciBridge, DebciBridgeError",
+    const printed = runPython([
       "needs = [dict(package=p, trigger='glibc/2.41-7', arch=a) for p in ['baz', 'qux', 'zed', 'libfoo', 'glibc'] for a in ['amd64', 'arm64']]",
       "one = DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z')",
       "single = [one.need(**n) for n in needs]",
@@ -92,24 +98,18 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
       "print(json.dumps(single) == json.dumps(piped[:-1]), isinstance(piped[-1], DebciBridgeError), len(piped))",
       "print(many.label('qux', 'glibc/2.41-7', 'amd64'))",
       "many.close()",
-    ].join("\n");
-    const run = spawnSync("python3", ["-c", script, EXAMPLE, demoState(), tempDir()], { encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.split("\n")).toEqual(["True True 11", "REGRESSION", ""]);
+    ]);
+    expect(printed).toEqual(["True True 11", "REGRESSION", ""]);
   });
 
   it("raises the server's error for a bad question and keeps the session usable", () => {
-    const script = [
-      "import sys; sys.path.insert(0, sys.argv[1])",
-      "from debci_bridge import DebciBridge, DebciBridgeError",
+    const printed = runPython([
       "b = DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z')",
       "try:\n    b.status('baz', '', 'amd64')\nexcept DebciBridgeError as e:\n    print('error:', e)",
       "print(b.label('qux', 'glibc/2.41-7', 'amd64'))",
       "print(b.baseline('qux', 'amd64')['state'])",
       "print(b.close())",
-    ].join("\n");
-    const run = spawnSync("python3", ["-c", script, EXAMPLE, demoState(), tempDir()], { encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.split("\n")).toEqual(["error: status: params.trigger: Too small: expected string to have >=1 characters", "REGRESSION", "pass", "0", ""]);
+    ]);
+    expect(printed).toEqual(["error: status: params.trigger: Too small: expected string to have >=1 characters", "REGRESSION", "pass", "0", ""]);
   });
 });
