@@ -1,3 +1,4 @@
+import { keyTrigger } from "./trigger.js";
 import type { BatchBody, BatchGroup, Need } from "./types.js";
 
 /** Batch file names carry the run's time and a unique token: `20261125T120000Z-3f9a1c2b.json`, `.huge.json` for huge runs. */
@@ -35,6 +36,19 @@ export function batchBody(requests: readonly Need[]): BatchBody {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The requests a batch body carries, one per suite, arch and test: the inverse of batchBody. */
+export function* batchRequests(body: BatchBody, huge: boolean): Generator<Need> {
+  for (const group of body) {
+    for (const arch of group.arch) {
+      for (const test of group.tests) {
+        const trigger = keyTrigger(test.trigger);
+        if (trigger === undefined) continue;
+        yield { suite: group.suite, arch, package: test.package, trigger, triggers: test.trigger, pinPackages: test["pin-packages"], huge };
+      }
+    }
+  }
 }
 
 export interface PlannedBatch {

@@ -1,4 +1,5 @@
 import { factsFor } from "./answer.js";
+import { batchRequests } from "./batches.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { splitTriggers } from "./trigger.js";
 import type { Settings, TestKey } from "./types.js";
@@ -25,7 +26,7 @@ function knownKeys(index: KnowledgeIndex): TestKey[] {
   for (const entry of knowledge.ledger.entries) add(entry.suite, entry.arch, entry.package, entry.trigger);
   for (const batch of knowledge.outbox) {
     if (batch.place !== "outbox" || batch.body === null) continue;
-    for (const group of batch.body) for (const arch of group.arch) for (const test of group.tests) add(group.suite, arch, test.package, test.trigger.split(" ")[0] ?? null);
+    for (const request of batchRequests(batch.body, batch.huge)) add(request.suite, request.arch, request.package, request.trigger);
   }
   return [...keys.values()];
 }

@@ -1,9 +1,9 @@
+import { batchRequests } from "./batches.js";
 import { isRejected, type RejectList } from "./reject-list.js";
 import { RunStore } from "./run-store.js";
 import { keyId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
 import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, TestKey } from "./types.js";
-import { keyTrigger } from "./trigger.js";
 
 /** Everything the module knows, as loaded from the state directory: plain data. */
 export interface Knowledge {
@@ -83,14 +83,7 @@ export class KnowledgeIndex {
     }
     for (const batch of knowledge.outbox) {
       if (batch.place !== "outbox" || batch.body === null) continue;
-      for (const group of batch.body) {
-        for (const arch of group.arch) {
-          for (const test of group.tests) {
-            const trigger = keyTrigger(test.trigger);
-            if (trigger !== undefined) this.unsentKeys.set(keyId({ suite: group.suite, arch, package: test.package, trigger }), batch.requestedAt);
-          }
-        }
-      }
+      for (const request of batchRequests(batch.body, batch.huge)) this.unsentKeys.set(keyId(request), batch.requestedAt);
     }
   }
 

@@ -1,6 +1,5 @@
-import type { PlannedBatch } from "./batches.js";
+import { batchRequests, type PlannedBatch } from "./batches.js";
 import { keyId } from "./test-key.js";
-import { keyTrigger } from "./trigger.js";
 import type { Ledger, LedgerEntry, OutboxBatch } from "./types.js";
 
 /** Keeps the latest request per test key. */
@@ -45,25 +44,7 @@ export function repairLedger(ledger: Ledger, outbox: readonly OutboxBatch[]): { 
   if (orphans.length === 0) return { ledger, repaired: [] };
   const byKey = indexLedger(ledger);
   for (const batch of orphans) {
-    for (const group of batch.body!) {
-      for (const arch of group.arch) {
-        for (const test of group.tests) {
-          const trigger = keyTrigger(test.trigger);
-          if (trigger === undefined) continue;
-          upsert(byKey, {
-            suite: group.suite,
-            arch,
-            package: test.package,
-            trigger,
-            triggers: test.trigger,
-            pinPackages: test["pin-packages"],
-            huge: batch.huge,
-            requestedAt: batch.requestedAt!,
-            batch: batch.name,
-          });
-        }
-      }
-    }
+    for (const request of batchRequests(batch.body!, batch.huge)) upsert(byKey, { ...request, requestedAt: batch.requestedAt!, batch: batch.name });
   }
   const names = orphans.map((b) => b.name).sort();
   return { ledger: toLedger(byKey, [...ledger.batches, ...names]), repaired: names };
