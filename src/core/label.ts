@@ -37,6 +37,8 @@ export function labelFor(answer: Answer, requested: boolean, baseline: BaselineA
 
 /** An answer with its baseline and britney2's label, as `status` gives it. */
 export interface LabelledAnswer extends Answer {
+  /** The baseline's answer (see baselineFor). */
   baseline: Answer["state"];
+  /** What britney2 shows for the key; null when no test will run (reject-listed). */
   label: BritneyLabel | null;
 }

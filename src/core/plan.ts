@@ -3,9 +3,9 @@ import { baselineFor, type BaselineAnswer } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import { keyId } from "./test-key.js";
-import { baselineVerdict, labelFor, type BritneyLabel } from "./label.js";
+import { baselineVerdict, labelFor, type LabelledAnswer } from "./label.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
-import type { Answer, AnswerState, Need, Settings } from "./types.js";
+import type { KeyQuery, Need, Settings } from "./types.js";
 
 /** Why a need goes into the outbox. */
 export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry" | "imported";
@@ -13,15 +13,17 @@ export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry" | 
 /** Why a need that might have been asked for is not. */
 export type HoldReason = "rejected" | "unsent" | "duplicate" | "in-flight";
 
-export interface PlannedAnswer extends Answer {
+/** Whether a need is requested, and if not although due, why. */
+interface Decision {
+  request: RequestReason | null;
+  held?: HoldReason;
+}
+
+export interface PlannedAnswer extends LabelledAnswer {
   /** Set when this run requests the key; the reason says why. */
   request: RequestReason | null;
   /** Set when a request would otherwise be due but must not be sent. */
   held?: HoldReason;
-  /** The baseline's answer (see baselineFor). */
-  baseline: AnswerState;
-  /** What britney2 shows for the key; null when no test will run (reject-listed). */
-  label: BritneyLabel | null;
   /** Set when the key failed and the reference baseline is missing: its reference run is requested too. */
   referenceRequest?: RequestReason;
 }
@@ -84,7 +86,7 @@ export class Planner {
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, id: string, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): { request: RequestReason | null; held?: HoldReason } {
+  private consider(need: Need, id: string, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): Decision {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
     if (this.index.isUnsent(id)) return { request: null, held: "unsent" };
@@ -94,47 +96,53 @@ export class Planner {
     return { request: due };
   }
 
+  /** An answer grown, in place, into one with its baseline and britney2's label. */
+  private labelled(facts: KeyFacts, id: string, baseline: BaselineAnswer): LabelledAnswer {
+    const answer = facts.answer as LabelledAnswer;
+    answer.baseline = baseline.state;
+    // A key this run asks for, or that waits in the outbox, counts as running.
+    answer.label = labelFor(answer, this.isRequested(id) || this.index.isUnsent(id), baseline);
+    return answer;
+  }
+
+  /** A key's answer with its baseline and label, registering nothing. */
+  describe(query: KeyQuery): LabelledAnswer {
+    const id = keyId(query);
+    return this.labelled(factsFor(this.index, query, this.settings, id), id, this.baseline(query.suite, query.arch, query.package));
+  }
+
+  /** Answers a need, lets `decide` say whether to request it, then labels it. */
+  private plan(need: Need, decide: (id: string, facts: KeyFacts) => Decision): PlannedAnswer {
+    const id = keyId(need);
+    const facts = factsFor(this.index, need, this.settings, id);
+    const decision = decide(id, facts);
+    // Grown in place: the answer was made for this question alone, and copying it costs.
+    const planned = facts.answer as PlannedAnswer;
+    planned.request = decision.request;
+    if (decision.held !== undefined) planned.held = decision.held;
+    return this.labelled(facts, id, this.baseline(need.suite, need.arch, need.package)) as PlannedAnswer;
+  }
+
   /**
    * A request someone else already decided on (britney2's AMQP output): sent
    * as it is, except that what is in flight, unsent, reject-listed or already
    * asked for in this run is still never asked twice.
    */
   addDecided(need: Need): PlannedAnswer {
-    const id = keyId(need);
-    const facts = factsFor(this.index, need, this.settings, id);
-    const decision = facts.answer.inFlight ? { request: null, held: "in-flight" as const } : this.consider(need, id, facts, "imported");
-    const baseline = this.baseline(need.suite, need.arch, need.package);
-    const planned = plannedFrom(facts, decision, baseline);
-    planned.label = labelFor(facts.answer, this.isRequested(id) || facts.answer.inFlight, baseline);
-    return planned;
+    return this.plan(need, (id, facts) => (facts.answer.inFlight ? { request: null, held: "in-flight" } : this.consider(need, id, facts, "imported")));
   }
 
   add(need: Need): PlannedAnswer {
-    const id = keyId(need);
-    const facts = factsFor(this.index, need, this.settings, id);
-    const decision = this.consider(need, id, facts);
-    const baseline = this.baseline(need.suite, need.arch, need.package);
-    const planned = plannedFrom(facts, decision, baseline);
-    if (facts.answer.state === "fail" && baselineVerdict(baseline) === "none") {
+    const planned = this.plan(need, (id, facts) => this.consider(need, id, facts));
+    if (planned.state === "fail" && baselineVerdict(this.baseline(need.suite, need.arch, need.package)) === "none") {
       // britney2: a failure cannot be judged without the reference run, so ask for it.
       const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: need.huge };
       const referenceId = keyId(reference);
       const asked = this.consider(reference, referenceId, factsFor(this.index, reference, this.settings, referenceId));
       if (asked.request !== null) planned.referenceRequest = asked.request;
     }
-    planned.label = labelFor(facts.answer, this.isRequested(id) || this.index.isUnsent(id), baseline);
     return planned;
   }
-}
-
-/** The answer grown into a planned one in place: it was made for this question alone, and copying it costs. */
-function plannedFrom(facts: KeyFacts, decision: { request: RequestReason | null; held?: HoldReason }, baseline: BaselineAnswer): PlannedAnswer {
-  const planned = facts.answer as PlannedAnswer;
-  planned.request = decision.request;
-  if (decision.held !== undefined) planned.held = decision.held;
-  planned.baseline = baseline.state;
-  planned.label = null;
-  return planned;
 }
 
 export function planNeeds(index: KnowledgeIndex, needs: readonly Need[], settings: Settings, now: number): Plan {

@@ -9,8 +9,7 @@ import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
 import { pruneLedger } from "../core/ledger.js";
 import { exportForBritney } from "../core/britney-export.js";
-import { labelFor, type LabelledAnswer } from "../core/label.js";
-import { keyId } from "../core/test-key.js";
+import type { LabelledAnswer } from "../core/label.js";
 import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
 import { commitToScratch, commitToState, type WrittenBatch } from "../store/commit.js";
 import { InputError } from "../store/errors.js";
@@ -73,22 +72,20 @@ export class Session {
     return { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: key.trigger };
   }
 
+  /** A key as asked, with the default suite filled in. */
+  private query(key: Omit<KeyQuery, "suite"> & { suite?: string }): KeyQuery {
+    const query: KeyQuery = this.key(key);
+    if (key.version !== undefined) query.version = key.version;
+    return query;
+  }
+
   answer(key: Omit<KeyQuery, "suite"> & { suite?: string }): Answer {
-    return answerKey(this.index, { ...this.key(key), ...(key.version === undefined ? {} : { version: key.version }) }, this.settings);
+    return answerKey(this.index, this.query(key), this.settings);
   }
 
   /** The answer with its baseline and britney2's label; a key this run requests counts as running. */
   describe(key: Omit<KeyQuery, "suite"> & { suite?: string }): LabelledAnswer {
-    const query: KeyQuery = { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: key.trigger };
-    if (key.version !== undefined) query.version = key.version;
-    const id = keyId(query);
-    const answer = factsFor(this.index, query, this.settings, id).answer as LabelledAnswer;
-    const baseline = this.baseline(answer.arch, answer.package, answer.suite);
-    const requested = this.planner.isRequested(id) || this.index.isUnsent(id);
-    // Grown in place: the answer was made for this question alone.
-    answer.baseline = baseline.state;
-    answer.label = labelFor(answer, requested, baseline);
-    return answer;
+    return this.planner.describe(this.query(key));
   }
 
   baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
