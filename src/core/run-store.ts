@@ -163,23 +163,13 @@ export class RunStore {
     return composeKey(this.suites[row]!, this.arches[row]!, this.packages[row]!);
   }
 
-  /** The last packageKey asked for: one question asks for the same package's key several times. */
-  private lastPackage: { suite: string; arch: string; pkg: string; key: number | undefined } | null = null;
-
   /** The same number for names, or undefined when no run has them. */
   packageKey(suite: string, arch: string, pkg: string): number | undefined {
-    const last = this.lastPackage;
-    if (last !== null && last.pkg === pkg && last.arch === arch && last.suite === suite && this.count === this.countAtLastPackage) return last.key;
     const s = this.suiteNames.find(suite);
     const a = this.archNames.find(arch);
     const p = this.packageNames.find(pkg);
-    const key = s === undefined || a === undefined || p === undefined ? undefined : composeKey(s, a, p);
-    this.lastPackage = { suite, arch, pkg, key };
-    this.countAtLastPackage = this.count;
-    return key;
+    return s === undefined || a === undefined || p === undefined ? undefined : composeKey(s, a, p);
   }
-
-  private countAtLastPackage = -1;
 
   /** The id of a single trigger, or -1 when no run counts for it. */
   triggerId(trigger: string): number {
@@ -251,8 +241,7 @@ export class RunStore {
   /** Reads a table back (into an empty store): ids stay as written, so rows can refer to them. */
   adoptTable(name: TableName, values: readonly string[]): void {
     if (this.count > 0) throw new Error("tables can only be adopted by an empty run store");
-    const table = { suites: this.suiteNames, arches: this.archNames, packages: this.packageNames, versions: this.versionNames, triggers: this.triggerNames }[name];
-    table.adopt(values);
+    this.table(name).adopt(values);
   }
 
   /** After the last table is adopted: note the trigger strings that hold several triggers. */
@@ -280,30 +269,40 @@ export class RunStore {
     return r[1] >= 1 && r[1] <= this.suiteNames.size && r[2] >= 1 && r[2] <= this.archNames.size && r[3] >= 1 && r[3] <= this.packageNames.size && r[4] <= this.versionNames.size && r[5] < STATUSES.length && r[6] <= this.triggerNames.size;
   }
 
+  /** The string table of a column. */
+  private table(name: TableName): StringTable {
+    return { suites: this.suiteNames, arches: this.archNames, packages: this.packageNames, versions: this.versionNames, triggers: this.triggerNames }[name];
+  }
+
+  /** An encoded run as an observation, its names looked up by `name`: the slow path, for runs met twice. */
+  private decode(r: EncodedRun, name: (table: TableName, id: number) => string | null): Observation {
+    return { runId: r[0], suite: name("suites", r[1])!, arch: name("arches", r[2])!, package: name("packages", r[3])!, version: name("versions", r[4]), status: STATUSES[r[5]]!, trigger: name("triggers", r[6]), createdAt: r[7], updatedAt: r[8] };
+  }
+
+  /** Appends a run not yet in the store, its names already as this store's ids; `sorted` extends the sorted prefix instead of rowOf. */
+  private appendEncoded(r: EncodedRun, sorted: boolean): void {
+    if (this.count === this.capacity) this.grow();
+    const row = this.count++;
+    if (sorted) this.sortedRows++;
+    else this.rowOf.set(r[0], row);
+    this.runIds[row] = r[0];
+    this.suites[row] = r[1];
+    this.arches[row] = r[2];
+    this.packages[row] = r[3];
+    this.versions[row] = r[4];
+    this.statuses[row] = r[5];
+    this.triggers[row] = r[6];
+    this.created[row] = r[7] ?? Number.NaN;
+    this.updated[row] = r[8] ?? Number.NaN;
+  }
+
   /** Merges an encoded row written by `encodedRow` of a store whose tables were adopted. */
   mergeEncoded(r: EncodedRun): void {
-    const runId = r[0];
     // In run-id order, while every row so far is: the sorted prefix grows, no map entry needed.
-    const inOrder = this.sortedRows === this.count && (this.count === 0 || runId > this.runIds[this.count - 1]!);
-    if (inOrder || this.findRow(runId) === undefined) {
-      if (this.count === this.capacity) this.grow();
-      const row = this.count++;
-      if (inOrder) this.sortedRows++;
-      else this.rowOf.set(runId, row);
-      this.runIds[row] = runId;
-      this.suites[row] = r[1];
-      this.arches[row] = r[2];
-      this.packages[row] = r[3];
-      this.versions[row] = r[4];
-      this.statuses[row] = r[5];
-      this.triggers[row] = r[6];
-      this.created[row] = r[7] ?? Number.NaN;
-      this.updated[row] = r[8] ?? Number.NaN;
-      return;
-    }
+    const inOrder = this.sortedRows === this.count && (this.count === 0 || r[0] > this.runIds[this.count - 1]!);
+    if (inOrder || this.findRow(r[0]) === undefined) this.appendEncoded(r, inOrder);
     // A run twice in one base should not happen; if it does, the merge rule decides as always.
-    const s = { suites: this.suiteNames, arches: this.archNames, packages: this.packageNames, versions: this.versionNames, triggers: this.triggerNames };
-    this.merge({ runId, suite: s.suites.get(r[1])!, arch: s.arches.get(r[2])!, package: s.packages.get(r[3])!, version: s.versions.get(r[4]), status: STATUSES[r[5]]!, trigger: s.triggers.get(r[6]), createdAt: r[7], updatedAt: r[8] });
+    else this.merge(this.decode(r, (table, id) => this.table(table).get(id)));
   }
 
   /**
@@ -314,46 +313,18 @@ export class RunStore {
    * rule stays the one and only.
    */
   mergeForeign(tables: Record<TableName, readonly string[]>, rows: Float64Array): void {
-    const remap = (table: StringTable, names: readonly string[]) => Uint32Array.from([0, ...names.map((n) => table.intern(n))]);
-    const suites = remap(this.suiteNames, tables.suites);
-    const arches = remap(this.archNames, tables.arches);
-    const packages = remap(this.packageNames, tables.packages);
-    const versions = remap(this.versionNames, tables.versions);
-    const triggers = remap(this.triggerNames, tables.triggers);
+    const ids = {} as Record<TableName, Uint32Array>;
+    for (const name of TABLE_NAMES) ids[name] = Uint32Array.from([0, ...tables[name].map((n) => this.table(name).intern(n))]);
     tables.triggers.forEach((t, i) => {
-      if (t.includes(" ") && !this.isMultiTrigger(triggers[i + 1]!)) this.recordParts(triggers[i + 1]!, t);
+      if (t.includes(" ") && !this.isMultiTrigger(ids.triggers[i + 1]!)) this.recordParts(ids.triggers[i + 1]!, t);
     });
+    const foreignName = (table: TableName, id: number) => (id === 0 ? null : tables[table][id - 1]!);
+    const time = (t: number) => (Number.isNaN(t) ? null : t);
     this.reserve(rows.length / 9);
     for (let at = 0; at < rows.length; at += 9) {
-      const runId = rows[at]!;
-      if (this.findRow(runId) !== undefined) {
-        const name = (table: readonly string[], id: number) => (id === 0 ? null : table[id - 1]!);
-        const created = rows[at + 7]!;
-        const updated = rows[at + 8]!;
-        this.merge({
-          runId,
-          suite: name(tables.suites, rows[at + 1]!)!,
-          arch: name(tables.arches, rows[at + 2]!)!,
-          package: name(tables.packages, rows[at + 3]!)!,
-          version: name(tables.versions, rows[at + 4]!),
-          status: STATUSES[rows[at + 5]!]!,
-          trigger: name(tables.triggers, rows[at + 6]!),
-          createdAt: Number.isNaN(created) ? null : created,
-          updatedAt: Number.isNaN(updated) ? null : updated,
-        });
-        continue;
-      }
-      const row = this.count++;
-      this.rowOf.set(runId, row);
-      this.runIds[row] = runId;
-      this.suites[row] = suites[rows[at + 1]!]!;
-      this.arches[row] = arches[rows[at + 2]!]!;
-      this.packages[row] = packages[rows[at + 3]!]!;
-      this.versions[row] = versions[rows[at + 4]!]!;
-      this.statuses[row] = rows[at + 5]!;
-      this.triggers[row] = triggers[rows[at + 6]!]!;
-      this.created[row] = rows[at + 7]!;
-      this.updated[row] = rows[at + 8]!;
+      const r: EncodedRun = [rows[at]!, rows[at + 1]!, rows[at + 2]!, rows[at + 3]!, rows[at + 4]!, rows[at + 5]!, rows[at + 6]!, time(rows[at + 7]!), time(rows[at + 8]!)];
+      if (this.findRow(r[0]) !== undefined) this.merge(this.decode(r, foreignName));
+      else this.appendEncoded([r[0], ids.suites[r[1]]!, ids.arches[r[2]]!, ids.packages[r[3]]!, ids.versions[r[4]]!, r[5], ids.triggers[r[6]]!, r[7], r[8]], false);
     }
   }
 
