@@ -10,7 +10,7 @@ import { STATUS_USAGE, statusCommand } from "./status-command.js";
 
 // Usage lines are plain strings: importing them from src/sync would load the network code.
 const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--pending-window DAYS] [--overlap MINUTES] [--timeout SECONDS] [--retries N] [--backoff MS]";
-const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--priority P] [--huge-priority P] [--timeout SECONDS] [--retries N] [--backoff MS]";
+const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--now ISO] [--priority P] [--huge-priority P] [--timeout SECONDS] [--retries N] [--backoff MS]";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   plan: { run: planCommand, usage: PLAN_USAGE },

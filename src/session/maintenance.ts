@@ -27,7 +27,7 @@ export interface MaintenanceOptions {
 /** Runs `work` holding the state directory's lock: compaction and pruning change the state. */
 async function locked<T>(options: MaintenanceOptions, work: (paths: StatePaths) => Promise<T>): Promise<T> {
   const paths = statePaths(options.stateDir, options.paths);
-  const lock = await acquireLock(paths.lock, options.command ?? "debci-bridge");
+  const lock = await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now);
   try {
     await removeStaleTemps([paths.stateDir, dirname(paths.base)]);
     return await work(paths);

@@ -171,7 +171,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   if (!Number.isFinite(options.now)) throw new InputError("now must be a valid time");
   const paths = statePaths(options.stateDir, options.paths);
   const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(paths.settings)), options.settings ?? {});
-  const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge") : null;
+  const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now) : null;
   try {
     if (lock !== null) await removeStaleTemps([paths.stateDir, paths.outbox, dirname(paths.ledger)]);
     const loaded = await loadState(paths, settings.suite);

@@ -49,12 +49,13 @@ async function takeOver(path: string, staleText: string): Promise<void> {
 }
 
 /**
- * Takes the state directory's lock for a committing run, or throws
+ * Takes the state directory's lock for a committing run (`now`, the run's
+ * time, is recorded as when it started), or throws
  * LockHeldError naming the holder. Created by link(2), which fails if the
  * lock exists, so the file is never seen half-written.
  */
-export async function acquireLock(path: string, command: string): Promise<HeldLock> {
-  const mine = `${JSON.stringify({ pid: process.pid, hostname: hostname(), command, startedAt: new Date().toISOString() })}\n`;
+export async function acquireLock(path: string, command: string, now: number): Promise<HeldLock> {
+  const mine = `${JSON.stringify({ pid: process.pid, hostname: hostname(), command, startedAt: new Date(now).toISOString() })}\n`;
   const temp = tempPathFor(path);
   await writeFile(temp, mine);
   try {

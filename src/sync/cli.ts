@@ -100,7 +100,7 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   const url = required("submit", values, "url");
   const http = await httpOptions(values, io, "submit");
   return reportingFailures("submit", io, async () => {
-    const result = await submitOutbox({ stateDir, url, priority: (values.priority as string | undefined) ?? "5", hugePriority: (values["huge-priority"] as string | undefined) ?? "1", http });
+    const result = await submitOutbox({ stateDir, url, now: parseNow(values.now), priority: (values.priority as string | undefined) ?? "5", hugePriority: (values["huge-priority"] as string | undefined) ?? "1", http });
     writeLine(io.stdout, JSON.stringify(result));
     writeLine(io.stderr, `debci-bridge submit: ${result.sent.length} sent, ${result.rejected.length} rejected, ${result.kept.length} kept`);
     if (result.kept.length > 0) return EXIT_UNAVAILABLE;

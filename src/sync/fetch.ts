@@ -70,7 +70,7 @@ function unfinished(results: unknown[], suite: string) {
  */
 export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
   const paths = statePaths(options.stateDir);
-  const lock = await acquireLock(join(paths.stateDir, "sync-fetch.lock"), "debci-bridge fetch");
+  const lock = await acquireLock(join(paths.stateDir, "sync-fetch.lock"), "debci-bridge fetch", options.now);
   try {
     const mark = await watermark({ stateDir: options.stateDir, now: options.now, suite: options.suite, overlapMinutes: options.overlapMinutes });
     const since = mark.since ?? 0;

@@ -12,6 +12,8 @@ export interface SubmitOptions {
   /** Priority form field for ordinary batches and for huge ones (`*.huge.json`), which go after. */
   priority: string;
   hugePriority: string;
+  /** The run's time: recorded in the lock. */
+  now: number;
   http: HttpOptions;
 }
 
@@ -32,7 +34,7 @@ export interface SubmitResult {
  */
 export async function submitOutbox(options: SubmitOptions): Promise<SubmitResult> {
   const paths = statePaths(options.stateDir);
-  const lock = await acquireLock(join(paths.stateDir, "sync-submit.lock"), "debci-bridge submit");
+  const lock = await acquireLock(join(paths.stateDir, "sync-submit.lock"), "debci-bridge submit", options.now);
   const result: SubmitResult = { sent: [], rejected: [], kept: [] };
   try {
     const names = (await readdir(paths.outbox).catch(() => [] as string[])).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
