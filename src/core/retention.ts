@@ -16,6 +16,18 @@ export function foldInto(folded: readonly FoldedFile[], more: readonly FoldedFil
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * Which files on disk the base holds: the same name and the same size. A
+ * file rewritten since is not held, and is read again (merging is idempotent).
+ */
+export function foldedLookup(folded: readonly FoldedFile[]): (name: string, size: number) => FoldedFile | undefined {
+  const byName = new Map(folded.map((f) => [f.name, f]));
+  return (name, size) => {
+    const entry = byName.get(name);
+    return entry !== undefined && entry.size === size ? entry : undefined;
+  };
+}
+
 /** A results file on disk, as prune sees it. */
 export interface FileOnDisk {
   name: string;
@@ -30,12 +42,11 @@ export interface FileOnDisk {
  * base does not hold.
  */
 export function filesToPrune(onDisk: readonly FileOnDisk[], folded: readonly FoldedFile[], now: number, olderThanMs: number): string[] {
-  const byName = new Map(folded.map((f) => [f.name, f]));
+  const held = foldedLookup(folded);
   return onDisk
     .filter((file) => {
-      const entry = byName.get(file.name);
-      if (entry === undefined || entry.size !== file.size) return false;
-      return now - (entry.until ?? file.modifiedAt) > olderThanMs;
+      const entry = held(file.name, file.size);
+      return entry !== undefined && now - (entry.until ?? file.modifiedAt) > olderThanMs;
     })
     .map((file) => file.name)
     .sort();

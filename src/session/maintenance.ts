@@ -1,14 +1,16 @@
 import { readdir, stat, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseBatchName } from "../core/batches.js";
 import { maxOf } from "../core/numbers.js";
-import { filesToPrune, foldInto, watermarkOf, type Watermark } from "../core/retention.js";
+import { filesToPrune, foldInto, foldedLookup, watermarkOf, type Watermark } from "../core/retention.js";
 import { BASE_FORMAT } from "../formats/base-file.js";
 import { readBaseHeader, writeBase } from "../store/base-file.js";
 import { readJsonFile } from "../store/read-json.js";
 import type { CoverageWindow } from "../core/coverage.js";
 import { InputError } from "../store/errors.js";
 import { crashPoint } from "../store/faults.js";
+import { listResultsFiles } from "../store/list-files.js";
+import { fileWindow } from "../store/load-results.js";
 import { loadState } from "../store/load-state.js";
 import { acquireLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
@@ -80,15 +82,15 @@ export interface PruneResult {
 /** Deletes results files that the base holds and that are older than the retention age. */
 export async function prune(options: MaintenanceOptions & { olderThanDays: number }): Promise<PruneResult> {
   return locked(options, async (paths) => {
-    const { loaded } = await load(paths, options);
-    const names = (await readdir(paths.results).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".json.gz")));
+    // Only the base's header is needed: which files it holds, not its runs.
+    const folded = (await readBaseHeader(paths.base))?.folded ?? [];
     const onDisk = await Promise.all(
-      names.map(async (name) => {
-        const s = await stat(join(paths.results, name));
-        return { name, size: s.size, modifiedAt: s.mtimeMs };
+      (await listResultsFiles(paths.results)).map(async (path) => {
+        const s = await stat(path);
+        return { name: basename(path), size: s.size, modifiedAt: s.mtimeMs };
       }),
     );
-    const doomed = filesToPrune(onDisk, loaded.base?.folded ?? [], options.now, options.olderThanDays * 86_400_000);
+    const doomed = filesToPrune(onDisk, folded, options.now, options.olderThanDays * 86_400_000);
     const deleted: string[] = [];
     for (const name of doomed) {
       await unlink(join(paths.results, name));
@@ -123,15 +125,11 @@ export async function watermark(options: MaintenanceOptions & { overlapMinutes: 
     if (since !== null && until !== null) windows.push({ since, until });
   };
   for (const f of folded) note(f.since, f.until);
-  const bySize = new Map(folded.map((f) => [f.name, f.size]));
-  const names = (await readdir(paths.results).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".json.gz")));
-  for (const name of names) {
-    const path = join(paths.results, name);
-    if (bySize.get(name) === (await stat(path)).size) continue;
-    const read = await readJsonFile(path);
-    const body = read.ok ? (read.value as { since?: unknown; until?: unknown }) : null;
-    const seconds = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v * 1000 : null);
-    if (body !== null && typeof body === "object") note(seconds(body.since), seconds(body.until));
+  const held = foldedLookup(folded);
+  for (const path of await listResultsFiles(paths.results)) {
+    if (held(basename(path), (await stat(path)).size) !== undefined) continue;
+    const window = fileWindow(await readJsonFile(path));
+    if (window !== null) note(window.since, window.until);
   }
   return watermarkOf(untils, windows, options.overlapMinutes * 60_000);
 }

@@ -32,6 +32,14 @@ function fileShape(value: unknown): { results: unknown[]; since?: number | null;
   return parsed.success ? parsed.data : { problem: firstProblem(parsed.error) };
 }
 
+/** The window a results file says it answers (ms), or null for a file the loader would skip. */
+export function fileWindow(read: JsonRead): { since: number | null; until: number | null } | null {
+  if (!read.ok) return null;
+  const shape = fileShape(read.value);
+  if ("problem" in shape) return null;
+  return { since: shape.since == null ? null : shape.since * 1000, until: shape.until == null ? null : shape.until * 1000 };
+}
+
 /** Folds one parsed results file into the store; malformed records are skipped and counted. */
 export function foldResultsFile(path: string, read: JsonRead, store: RunStore, defaultSuite: string): ResultsFileOutcome {
   if (!read.ok) return { path, kind: "results", status: "skipped", problem: read.problem };

@@ -1,16 +1,17 @@
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import fg from "fast-glob";
 import type { CoverageWindow } from "../core/coverage.js";
 import { parseBatchName } from "../core/batches.js";
 import { emptyKnowledge, type Knowledge } from "../core/knowledge.js";
 import { repairLedger } from "../core/ledger.js";
+import { foldedLookup } from "../core/retention.js";
 import type { OutboxBatch } from "../core/types.js";
 import { batchBodySchema } from "../formats/batch-file.js";
 import { ledgerFileSchema } from "../formats/ledger-file.js";
 import { pendingSnapshotSchema } from "../formats/pending-snapshot.js";
 import { firstProblem } from "../formats/problems.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
+import { listJson, listResultsFiles } from "./list-files.js";
 import { loadResultsFiles } from "./load-results.js";
 import { readJsonFile } from "./read-json.js";
 import { readBase } from "./base-file.js";
@@ -53,23 +54,17 @@ export interface LoadedState {
   ledgerUsable: boolean;
 }
 
-async function listJson(dir: string, patterns: string[]): Promise<string[]> {
-  // fast-glob skips dot-files, which is where temporary files of writers live.
-  const found = await fg(patterns, { cwd: dir, onlyFiles: true, absolute: true, deep: 1 });
-  return found.sort();
-}
-
 async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string): Promise<void> {
-  const folded = new Map((state.base?.folded ?? []).map((f) => [f.name, f]));
-  for (const f of folded.values()) if (f.since !== null && f.until !== null) state.coverage.push({ since: f.since, until: f.until });
+  const folded = state.base?.folded ?? [];
+  for (const f of folded) if (f.since !== null && f.until !== null) state.coverage.push({ since: f.since, until: f.until });
+  const held = foldedLookup(folded);
   const toRead: string[] = [];
   const sizes = new Map<string, number>();
-  for (const path of await listJson(paths.results, ["*.json", "*.json.gz"])) {
+  for (const path of await listResultsFiles(paths.results)) {
     const name = basename(path);
     const size = (await stat(path)).size;
     sizes.set(path, size);
-    // Folded means same name and size: a file rewritten since is read again (merging is idempotent).
-    if (folded.get(name)?.size === size) state.foldedOnDisk.push(name);
+    if (held(name, size) !== undefined) state.foldedOnDisk.push(name);
     else toRead.push(path);
   }
   for (const outcome of await loadResultsFiles(toRead, state.knowledge.runs, defaultSuite)) {
@@ -107,7 +102,7 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
     { place: "rejected", dir: join(paths.outbox, "rejected") },
   ] as const;
   for (const { place, dir } of places) {
-    for (const path of await listJson(dir, ["*.json"])) {
+    for (const path of await listJson(dir)) {
       const name = path.slice(dir.length + 1);
       const parsedName = parseBatchName(name);
       const base = { name, place, huge: parsedName?.huge ?? false, requestedAt: parsedName?.requestedAt ?? null };
