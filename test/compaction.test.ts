@@ -205,14 +205,32 @@ describe("watermark", () => {
     const file = (name: string, since: string, until: string) => writeFileSync(join(state, "results", name), JSON.stringify({ since: Date.parse(since) / 1000, until: Date.parse(until) / 1000, results: [] }));
     file("a.json", "2026-11-25T08:00:00Z", "2026-11-25T09:00:00Z");
     file("b.json", "2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z");
-    const run = await runCli(["watermark", "--state", state, "--overlap", "0"]);
+    const run = await runCli(["watermark", "--state", state, "--overlap", "0", "--now", "2026-11-25T12:00:00Z"]);
     expect(JSON.parse(run.stdout)).toEqual({
+      ignoredUntils: 0,
       since: Date.parse("2026-11-25T11:00:00Z") / 1000,
       until: Date.parse("2026-11-25T11:00:00Z") / 1000,
       gaps: [{ from: "2026-11-25T09:00:00.000Z", to: "2026-11-25T10:00:00.000Z" }],
       replayFrom: Date.parse("2026-11-25T09:00:00Z") / 1000,
     });
     expect(run.stderr).toContain("coverage has 1 gap(s); replay from since=");
-    expect(JSON.parse((await runCli(["watermark", "--state", join(tempDir(), "empty")])).stdout)).toEqual({ since: null, until: null, gaps: [], replayFrom: null });
+    expect(JSON.parse((await runCli(["watermark", "--state", join(tempDir(), "empty")])).stdout)).toEqual({ ignoredUntils: 0, since: null, until: null, gaps: [], replayFrom: null });
+  });
+
+  it("does not believe an until after now, and never answers a since below 0", async () => {
+    const state = join(tempDir(), "state");
+    mkdirSync(join(state, "results"), { recursive: true });
+    // A server's clock ran years ahead: that file's results count, its until does not.
+    writeFileSync(join(state, "results", "bogus.json"), JSON.stringify({ since: 1795600000, until: Date.parse("2030-01-01T00:00:00Z") / 1000, results: [] }));
+    // One beyond any printable date (10^13 s) is no time at all: the file is reported malformed, not a crash.
+    writeFileSync(join(state, "results", "absurd.json"), JSON.stringify({ since: 1795600000, until: 10_000_000_000_000, results: [] }));
+    const report = await runCli(["report", "--state", state, "--now", "2026-11-25T12:00:00Z"]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).files.skipped).toEqual([expect.objectContaining({ problem: expect.stringContaining("until: Too big") })]);
+    writeFileSync(join(state, "results", "early.json"), JSON.stringify({ since: 0, until: 600, results: [] }));
+    const run = await runCli(["watermark", "--state", state, "--overlap", "60", "--now", "2026-11-25T12:00:00Z"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ignoredUntils: 1, since: 0, until: 600 });
+    expect(run.stderr).toContain("1 file(s) claim an until after now; not believed");
   });
 });

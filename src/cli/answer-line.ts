@@ -16,6 +16,10 @@ export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): str
   if (a.pendingSince !== undefined) out.pendingSince = a.pendingSince;
   out.lost = a.lost;
   out.rejected = a.rejected;
+  if (a.refused !== undefined) {
+    out.refused = a.refused;
+    out.refusedAt = a.refusedAt;
+  }
   if (a.baseline !== undefined) out.baseline = a.baseline;
   if ("label" in a) out.label = a.label;
   if ("request" in a) out.request = a.request;

@@ -7,7 +7,7 @@ import { number, parseCommand, parseNow, pathsFromFlags, required, stateOptions 
 
 export const COMPACT_USAGE = "debci-bridge compact --state DIR [--base FILE] [--now ISO] [--strict]";
 export const PRUNE_USAGE = "debci-bridge prune --state DIR --older-than DAYS [--base FILE] [--now ISO]";
-export const WATERMARK_USAGE = "debci-bridge watermark --state DIR [--overlap MINUTES] [--base FILE]";
+export const WATERMARK_USAGE = "debci-bridge watermark --state DIR [--overlap MINUTES] [--base FILE] [--now ISO]";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -44,6 +44,7 @@ export async function watermarkCommand(argv: string[], io: CliIO): Promise<numbe
   const overlapMinutes = values.overlap === undefined ? 60 : number("overlap", values.overlap, 0);
   const result = await watermark({ ...(await maintenanceOptions("watermark", values)), overlapMinutes });
   writeLine(io.stdout, JSON.stringify(result.gaps.length === 0 ? result : { ...result, gaps: result.gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })) }));
+  if (result.ignoredUntils > 0) writeLine(io.stderr, `debci-bridge watermark: ${result.ignoredUntils} file(s) claim an until after now; not believed`);
   if (result.replayFrom !== null) writeLine(io.stderr, `debci-bridge watermark: coverage has ${result.gaps.length} gap(s); replay from since=${result.replayFrom} to fill them`);
   return EXIT_OK;
 }

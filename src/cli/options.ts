@@ -55,6 +55,15 @@ export function parseNow(value: string | undefined): number {
   return t;
 }
 
+/** ISO 8601 with a date, a time and a zone (`Z` or an offset): a time that means the same on every machine. */
+const ZONED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function parseZonedTime(flag: string, value: string): number {
+  const t = ZONED_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(t)) throw new InputError(`--${flag}: expected an ISO 8601 time with a zone, such as 2026-11-25T12:00:00Z, got ${JSON.stringify(value)}`);
+  return t;
+}
+
 export function number(name: string, value: string, min: number): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < min) throw new InputError(`--${name}: expected a number of at least ${min}, got ${JSON.stringify(value)}`);

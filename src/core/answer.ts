@@ -4,7 +4,7 @@ import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import { keyId } from "./test-key.js";
 import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
-import type { Answer, KeyQuery, Observation, Settings, TestKey } from "./types.js";
+import type { Answer, KeyQuery, LedgerEntry, Observation, RefusedRequest, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
 export interface InFlightEvidence {
@@ -20,7 +20,9 @@ export interface KeyFacts {
   decidingRun: Observation | null;
   evidence: InFlightEvidence[];
   /** What became of this side's latest request for the key, if the ledger has one. */
-  ledgerRequest: "answered" | "in-flight" | "lost" | null;
+  ledgerRequest: "answered" | "in-flight" | "lost" | "refused" | null;
+  /** The CI service's refusal of the latest request for the key, while no later request replaced it. */
+  refusal: RefusedRequest | null;
 }
 
 /**
@@ -67,6 +69,13 @@ function startedAt(run: Observation): number | null {
   return run.createdAt ?? run.updatedAt;
 }
 
+/** A refusal stands until a later request for the key (a later batch in the ledger) replaces it. */
+function standingRefusal(refusal: RefusedRequest | undefined, request: LedgerEntry | undefined): RefusedRequest | null {
+  if (refusal === undefined) return null;
+  if (request === undefined || request.batch === refusal.batch) return refusal;
+  return request.requestedAt <= (refusal.requestedAt ?? refusal.refusedAt) ? refusal : null;
+}
+
 /** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
 export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key)): KeyFacts {
   const minimum = minimumVersions(key);
@@ -94,7 +103,11 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     evidence.push({ kind: "unsent", since: unsent, confirmed: false });
   }
   const request = index.requestFor(id);
-  if (request !== undefined && unsent === undefined) {
+  const refusal = standingRefusal(index.refusalFor(id), request);
+  if (refusal !== null && unsent === undefined) {
+    // Refused by the service: neither in flight nor lost, and not asked again while the refusal is fresh (see plan.ts).
+    ledgerRequest = "refused";
+  } else if (request !== undefined && unsent === undefined) {
     // A run created after the request (allowing for clock skew) is its answer.
     const answered = runs.some((run) => (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - settings.graceMs);
     const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs;
@@ -129,7 +142,11 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   }
   const since = minOf(sinces);
   if (since !== null) answer.pendingSince = new Date(since).toISOString();
-  return { answer, decidingRun: deciding, evidence, ledgerRequest };
+  if (refusal !== null) {
+    answer.refused = refusal.message;
+    answer.refusedAt = new Date(refusal.refusedAt).toISOString();
+  }
+  return { answer, decidingRun: deciding, evidence, ledgerRequest, refusal };
 }
 
 export function answerKey(index: KnowledgeIndex, key: KeyQuery, settings: Settings): Answer {

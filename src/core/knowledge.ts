@@ -3,7 +3,7 @@ import { isRejected, type RejectList } from "./reject-list.js";
 import { RunStore } from "./run-store.js";
 import { keyId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
-import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, TestKey } from "./types.js";
+import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, RefusedRequest, TestKey } from "./types.js";
 
 /** Everything the module knows, as loaded from the state directory: plain data. */
 export interface Knowledge {
@@ -13,10 +13,12 @@ export interface Knowledge {
   ledger: Ledger;
   outbox: OutboxBatch[];
   rejectList: RejectList;
+  /** Requests the CI service refused (outbox/rejected/*.reason.json). */
+  refusals: RefusedRequest[];
 }
 
 export function emptyKnowledge(): Knowledge {
-  return { runs: new RunStore(), pending: null, ledger: { entries: [], batches: [] }, outbox: [], rejectList: {} };
+  return { runs: new RunStore(), pending: null, ledger: { entries: [], batches: [] }, outbox: [], rejectList: {}, refusals: [] };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -43,6 +45,8 @@ export class KnowledgeIndex {
   readonly ledgerByKey = new Map<string, LedgerEntry>();
   /** Keys carried by a batch still waiting in the outbox, with the batch's time. */
   readonly unsentKeys = new Map<string, number | null>();
+  /** The latest refusal of each key. */
+  readonly refusalByKey = new Map<string, RefusedRequest>();
 
   constructor(readonly knowledge: Knowledge) {
     const store = knowledge.runs;
@@ -84,6 +88,11 @@ export class KnowledgeIndex {
     for (const batch of knowledge.outbox) {
       if (batch.place !== "outbox" || batch.body === null) continue;
       for (const request of batchRequests(batch.body, batch.huge)) this.unsentKeys.set(keyId(request), batch.requestedAt);
+    }
+    for (const refusal of knowledge.refusals) {
+      const id = keyId(refusal);
+      const current = this.refusalByKey.get(id);
+      if (current === undefined || current.refusedAt < refusal.refusedAt) this.refusalByKey.set(id, refusal);
     }
   }
 
@@ -149,6 +158,10 @@ export class KnowledgeIndex {
   /** The time of the unsent batch carrying the key: undefined when none does. */
   unsentSince(id: string): number | null | undefined {
     return this.unsentKeys.get(id);
+  }
+
+  refusalFor(id: string): RefusedRequest | undefined {
+    return this.refusalByKey.get(id);
   }
 
   isRejected(key: TestKey): boolean {

@@ -11,7 +11,7 @@ import type { KeyQuery, Need, Settings } from "./types.js";
 export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry" | "imported";
 
 /** Why a need that might have been asked for is not. */
-export type HoldReason = "rejected" | "unsent" | "duplicate" | "in-flight";
+export type HoldReason = "rejected" | "refused" | "unsent" | "duplicate" | "in-flight";
 
 /** Whether a need is requested, and if not although due, why. */
 interface Decision {
@@ -89,6 +89,8 @@ export class Planner {
   private consider(need: Need, id: string, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): Decision {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
+    // The service refused this key: asking again each run would only be refused again. After the retry age it is asked once more.
+    if (facts.refusal !== null && this.now - facts.refusal.refusedAt <= this.settings.refusedRetryMs) return { request: null, held: "refused" };
     if (this.index.isUnsent(id)) return { request: null, held: "unsent" };
     if (this.isRequested(id)) return { request: null, held: "duplicate" };
     this.requests.push(need);

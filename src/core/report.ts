@@ -38,6 +38,10 @@ export function buildReport(
   const lost = knowledge.ledger.entries
     .filter((entry) => factsFor(index, entry, settings).answer.lost)
     .map((entry) => ({ key: formatKey(entry), requestedAt: iso(entry.requestedAt), batch: entry.batch }));
+  // Refusals that still stand (no later request replaced them): what a person must look at.
+  const refused = knowledge.refusals
+    .filter((r) => factsFor(index, r, settings).refusal === r)
+    .map((r) => ({ key: formatKey(r), message: r.message, refusedAt: iso(r.refusedAt), batch: r.batch }));
   const unsent = knowledge.outbox
     .filter((b) => b.place === "outbox")
     .map((b) => ({ name: b.name, huge: b.huge, tests: b.body?.reduce((n, g) => n + g.tests.length * g.arch.length, 0) ?? null }));
@@ -58,7 +62,7 @@ export function buildReport(
       snapshot === null
         ? null
         : { generatedAt: iso(snapshot.generatedAt), count: snapshot.entries.length, oldestCreatedAt: iso(minOf(created)) },
-    requests: { ledgerEntries: knowledge.ledger.entries.length, lost, repairedBatches: [...repairedBatches] },
+    requests: { ledgerEntries: knowledge.ledger.entries.length, lost, refused, repairedBatches: [...repairedBatches] },
     outbox: { unsent, rejected: knowledge.outbox.filter((b) => b.place === "rejected").map((b) => b.name) },
     coverage: {
       windows: coverage.length,

@@ -63,12 +63,24 @@ export interface Watermark {
   replayFrom: number | null;
 }
 
-/** The next `since`: the highest `until` known, less an overlap, since results can be reported late. */
-export function watermarkOf(untils: readonly number[], windows: readonly CoverageWindow[], overlapMs: number): Watermark {
-  const until = maxOf(untils);
-  const gaps = coverageGaps(windows);
-  const seconds = (ms: number) => Math.floor(ms / 1000);
+/**
+ * How far ahead of our clock a time from the CI service may be and still be
+ * believed: clocks differ a little, never by hours.
+ */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
+
+/**
+ * The next `since`: the highest `until` known, less an overlap, since results
+ * can be reported late. An `until` beyond `now` (plus clock skew) is not
+ * believed: one bogus answer must not stop fetching for good. Never below 0.
+ */
+export function watermarkOf(untils: readonly number[], windows: readonly CoverageWindow[], overlapMs: number, now: number): Watermark & { ignoredUntils: number } {
+  const believable = untils.filter((u) => u <= now + MAX_CLOCK_SKEW_MS);
+  const until = maxOf(believable);
+  const gaps = coverageGaps(windows.filter((w) => w.until <= now + MAX_CLOCK_SKEW_MS));
+  const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
   return {
+    ignoredUntils: untils.length - believable.length,
     since: until === null ? null : seconds(until - overlapMs),
     until: until === null ? null : seconds(until),
     gaps,

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pendingMaxAgeMs: 3 * DAY_MS,
   retryOlderThanMs: null,
   baseline: "reference",
+  refusedRetryMs: 7 * DAY_MS,
 };
 
 /** Settings given in days and minutes, as people and config files say them. */
@@ -18,6 +19,10 @@ export interface SettingsOverrides {
   pendingMaxAgeDays?: number;
   retryOlderThanDays?: number | null;
   baseline?: Settings["baseline"];
+  refusedRetryDays?: number;
+  /** For submit only: the suites and arches the CI service runs, checked before sending. */
+  serviceSuites?: string[] | null;
+  serviceArches?: string[] | null;
 }
 
 export function applySettings(base: Settings, overrides: SettingsOverrides): Settings {
@@ -29,5 +34,6 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
     next.retryOlderThanMs = overrides.retryOlderThanDays === null ? null : overrides.retryOlderThanDays * DAY_MS;
   }
   if (overrides.baseline !== undefined) next.baseline = overrides.baseline;
+  if (overrides.refusedRetryDays !== undefined) next.refusedRetryMs = overrides.refusedRetryDays * DAY_MS;
   return next;
 }

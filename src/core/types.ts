@@ -102,6 +102,15 @@ export interface OutboxBatch {
   body: BatchBody | null;
 }
 
+/** A request the CI service refused: submit keeps it in outbox/rejected/ with the service's message. */
+export interface RefusedRequest extends TestKey {
+  message: string;
+  refusedAt: number;
+  /** The batch that carried it, and that batch's time (from its name). */
+  batch: string;
+  requestedAt: number | null;
+}
+
 export type AnswerState = "pass" | "fail" | "pending" | "missing";
 
 export interface Answer extends TestKey {
@@ -117,6 +126,9 @@ export interface Answer extends TestKey {
   lost: boolean;
   pendingSince?: string;
   rejected: boolean;
+  /** The CI service refused the latest request for the key: its message, and when. No request follows until the refusal is older than the retry age. */
+  refused?: string;
+  refusedAt?: string;
 }
 
 /** Tunable rules; every time span in milliseconds. */
@@ -128,4 +140,6 @@ export interface Settings {
   retryOlderThanMs: number | null;
   /** How the baseline is taken: the reference trigger's answer, or "ever passed" under any trigger. */
   baseline: "reference" | "any";
+  /** How long a request the CI service refused stays refused before it is asked once more. */
+  refusedRetryMs: number;
 }

@@ -7,4 +7,7 @@ export const settingsFileSchema = z.strictObject({
   pendingMaxAgeDays: z.number().positive().optional(),
   retryOlderThanDays: z.number().positive().nullable().optional(),
   baseline: z.enum(["reference", "any"]).optional(),
+  refusedRetryDays: z.number().positive().optional(),
+  serviceSuites: z.array(z.string().min(1)).min(1).nullable().optional(),
+  serviceArches: z.array(z.string().min(1)).min(1).nullable().optional(),
 });

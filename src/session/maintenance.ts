@@ -115,7 +115,7 @@ export async function prune(options: MaintenanceOptions & { olderThanDays: numbe
  * a wider replay. Reads the base's header and the files it does not hold,
  * never the runs: fetch calls this every few minutes. Writes nothing.
  */
-export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark> {
+export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark & { ignoredUntils: number }> {
   const paths = statePaths(options.stateDir, options.paths);
   const folded = (await readBaseHeader(paths.base))?.folded ?? [];
   const windows: CoverageWindow[] = [];
@@ -131,5 +131,5 @@ export async function watermark(options: MaintenanceOptions & { overlapMinutes: 
     const window = fileWindow(await readJsonFile(path));
     if (window !== null) note(window.since, window.until);
   }
-  return watermarkOf(untils, windows, options.overlapMinutes * 60_000);
+  return watermarkOf(untils, windows, options.overlapMinutes * 60_000, options.now);
 }

@@ -5,6 +5,7 @@ import { quickResultRecord, resultRecordSchema, resultsFileSchema } from "../for
 import { Worker } from "node:worker_threads";
 import type { TableName } from "../core/run-store.js";
 import { readJsonFile, type JsonRead } from "./read-json.js";
+import { MAX_UNIX_SECONDS } from "../formats/timestamps.js";
 
 /** What became of one results file. */
 export interface ResultsFileOutcome {
@@ -19,7 +20,7 @@ export interface ResultsFileOutcome {
 }
 
 function isWindowValue(v: unknown): boolean {
-  return v === undefined || v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0);
+  return v === undefined || v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= MAX_UNIX_SECONDS);
 }
 
 /** The file's shape: checked by hand when plainly right, by zod (for its message) otherwise. */

@@ -11,6 +11,8 @@ import { ledgerFileSchema } from "../formats/ledger-file.js";
 import { pendingSnapshotSchema } from "../formats/pending-snapshot.js";
 import { firstProblem } from "../formats/problems.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
+import { REFUSAL_FILE, refusalFileSchema } from "../formats/refusal-file.js";
+import { keyTrigger } from "../core/trigger.js";
 import { listJson, listResultsFiles } from "./list-files.js";
 import { loadResultsFiles } from "./load-results.js";
 import { readJsonFile } from "./read-json.js";
@@ -104,6 +106,10 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
   for (const { place, dir } of places) {
     for (const path of await listJson(dir)) {
       const name = path.slice(dir.length + 1);
+      if (place === "rejected" && REFUSAL_FILE.test(name)) {
+        await loadRefusals(path, name, state);
+        continue;
+      }
       const parsedName = parseBatchName(name);
       const base = { name, place, huge: parsedName?.huge ?? false, requestedAt: parsedName?.requestedAt ?? null };
       // Sent batches the ledger already knows need no reading: their content only matters for repair.
@@ -115,6 +121,19 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
       const batch: OutboxBatch = { ...base, body: body ?? null };
       state.knowledge.outbox.push(batch);
     }
+  }
+}
+
+/** A refusal file: each refused entry becomes a refused request of its test key. */
+async function loadRefusals(path: string, name: string, state: LoadedState): Promise<void> {
+  const file = await loadOptional(path, "outbox", refusalFileSchema, state);
+  if (!file) return;
+  const batch = name.replace(REFUSAL_FILE, ".json");
+  const requestedAt = parseBatchName(batch)?.requestedAt ?? null;
+  for (const entry of file.entries) {
+    const trigger = keyTrigger(entry.trigger);
+    if (trigger === undefined) continue;
+    state.knowledge.refusals.push({ suite: entry.suite, arch: entry.arch, package: entry.package, trigger, message: entry.message, refusedAt: file.refusedAt, batch, requestedAt });
   }
 }
 

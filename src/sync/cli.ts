@@ -3,21 +3,29 @@
  * submit`. Loaded only for those two commands, so nothing else in
  * debci-bridge ever loads network code.
  */
-import { readFile } from "node:fs/promises";
 import { DAY_MS, DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { EXIT_OK, writeLine, type CliIO } from "../cli/io.js";
-import { number, parseCommand, parseNow, required, stateOptions } from "../cli/options.js";
+import { number, parseCommand, parseNow, parseZonedTime, required, stateOptions } from "../cli/options.js";
 import { InputError } from "../store/errors.js";
 import { loadSettingsFile } from "../store/load-settings.js";
 import { statePaths } from "../store/state-paths.js";
+import { loadApiKey, redactor, serviceUrl } from "./credentials.js";
 import { fetchOnce } from "./fetch.js";
-import { HttpRefused, HttpUnavailable, type HttpOptions } from "./http.js";
+import { HttpAuthFailed, HttpRefused, HttpUnavailable, RedirectRefused, ResponseTooLarge, type HttpOptions } from "./http.js";
 import { submitOutbox } from "./submit.js";
 
 /** The service could not be reached or kept failing, after every retry. */
 export const EXIT_UNAVAILABLE = 3;
-/** The service refused (4xx): the request itself, or the API key, needs fixing. */
+/** The service refused (4xx): a batch's entries (see outbox/rejected/), or a request it does not serve. */
 export const EXIT_REFUSED = 4;
+/** 401/403: the API key is missing, wrong or reset. Nothing was sent or changed. */
+export const EXIT_AUTH = 5;
+/** A response over --max-bytes, or a redirect away from the service: nothing was kept. */
+export const EXIT_UNSAFE = 6;
+
+const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+const DEFAULT_SLICE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_BACKFILL_DAYS = 30;
 
 const httpFlags = {
   state: stateOptions.state,
@@ -25,61 +33,66 @@ const httpFlags = {
   url: { type: "string" },
   "key-file": { type: "string" },
   timeout: { type: "string" },
+  deadline: { type: "string" },
   retries: { type: "string" },
   backoff: { type: "string" },
 } as const;
 
 type Values = Record<string, string | boolean | undefined>;
-
-/** The API key: --key-file, else $DEBCI_API_KEY, else none. */
-async function apiKey(values: Values): Promise<string | undefined> {
-  const file = values["key-file"];
-  if (typeof file === "string") {
-    try {
-      return (await readFile(file, "utf8")).trim();
-    } catch (error) {
-      throw new InputError(`--key-file ${file}: ${(error as Error).message}`);
-    }
-  }
-  return process.env.DEBCI_API_KEY || undefined;
-}
+const text = (values: Values, name: string) => values[name] as string | undefined;
 
 async function httpOptions(values: Values, io: CliIO, command: string): Promise<HttpOptions> {
-  const key = await apiKey(values);
+  const say = (line: string) => writeLine(io.stderr, `debci-bridge ${command}: ${line}`);
+  const key = await loadApiKey(text(values, "key-file"), process.env, (line) => say(`warning: ${line}`));
+  const redact = redactor(key?.key);
   return {
-    ...(key === undefined ? {} : { apiKey: key }),
-    timeoutMs: number("timeout", (values.timeout as string | undefined) ?? "30", 0.001) * 1000,
-    retries: number("retries", (values.retries as string | undefined) ?? "4", 0),
-    backoffMs: number("backoff", (values.backoff as string | undefined) ?? "1000", 0),
-    log: (line) => writeLine(io.stderr, `debci-bridge ${command}: ${line}`),
+    ...(key === undefined ? {} : { apiKey: key.key, keySource: key.source }),
+    timeoutMs: number("timeout", text(values, "timeout") ?? "30", 0.001) * 1000,
+    deadlineMs: number("deadline", text(values, "deadline") ?? "600", 0.001) * 1000,
+    retries: Math.floor(number("retries", text(values, "retries") ?? "4", 0)),
+    backoffMs: number("backoff", text(values, "backoff") ?? "1000", 0),
+    log: (line) => say(redact(line)),
   };
 }
 
-/** Maps the service's failures onto exit codes with one clear line. */
-async function reportingFailures(command: string, io: CliIO, work: () => Promise<number>): Promise<number> {
+/** Maps the service's failures onto exit codes with one clear line; the key never appears in it. */
+async function reportingFailures(http: HttpOptions, work: () => Promise<number>): Promise<number> {
   try {
     return await work();
   } catch (error) {
+    const say = (line: string) => http.log(line);
     if (error instanceof HttpUnavailable) {
-      writeLine(io.stderr, `debci-bridge ${command}: the CI service is unavailable: ${error.message}; nothing was changed`);
+      say(`the CI service is unavailable: ${error.message}; nothing was changed`);
       return EXIT_UNAVAILABLE;
     }
+    if (error instanceof HttpAuthFailed) {
+      say(`${error.message}; nothing was sent or changed`);
+      return EXIT_AUTH;
+    }
     if (error instanceof HttpRefused) {
-      writeLine(io.stderr, `debci-bridge ${command}: the CI service refused: ${error.message}; nothing was changed`);
+      say(`the CI service refused: ${error.message}; nothing was changed`);
       return EXIT_REFUSED;
+    }
+    if (error instanceof ResponseTooLarge || error instanceof RedirectRefused) {
+      say(`${error.message}; nothing was changed`);
+      return EXIT_UNSAFE;
     }
     throw error;
   }
 }
 
 export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...httpFlags, "pending-window": { type: "string" }, overlap: { type: "string" } });
+  const values = parseCommand(argv, { ...httpFlags, "pending-window": { type: "string" }, overlap: { type: "string" }, since: { type: "string" }, backfill: { type: "string" }, "max-bytes": { type: "string" }, "slice-bytes": { type: "string" } });
   const stateDir = required("fetch", values, "state");
-  const url = required("fetch", values, "url");
+  const url = serviceUrl(required("fetch", values, "url"));
   const settings = applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir).settings));
   const windowDays = values["pending-window"] === undefined ? settings.pendingMaxAgeMs / DAY_MS + 1 : number("pending-window", values["pending-window"], 0);
+  const since = values.since === undefined ? null : parseZonedTime("since", values.since);
+  const backfillDays = number("backfill", text(values, "backfill") ?? String(DEFAULT_BACKFILL_DAYS), 0);
+  const maxBytes = Math.floor(number("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES), 1024));
+  const maxSliceBytes = Math.floor(number("slice-bytes", text(values, "slice-bytes") ?? String(DEFAULT_SLICE_BYTES), 1024));
   const http = await httpOptions(values, io, "fetch");
-  return reportingFailures("fetch", io, async () => {
+  return reportingFailures(http, async () => {
     const result = await fetchOnce({
       stateDir,
       url,
@@ -87,6 +100,10 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
       suite: settings.suite,
       pendingWindowMs: Math.max(windowDays * DAY_MS, settings.pendingMaxAgeMs),
       overlapMinutes: values.overlap === undefined ? 60 : number("overlap", values.overlap, 0),
+      since,
+      backfillMs: backfillDays * DAY_MS,
+      maxBytes,
+      maxSliceBytes,
       http,
     });
     writeLine(io.stdout, JSON.stringify(result));
@@ -97,12 +114,21 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
 export async function submitCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...httpFlags, priority: { type: "string" }, "huge-priority": { type: "string" } });
   const stateDir = required("submit", values, "state");
-  const url = required("submit", values, "url");
+  const url = serviceUrl(required("submit", values, "url"));
+  const file = await loadSettingsFile(statePaths(stateDir).settings);
+  // debci takes priorities 1 to 10 (lib/debci/api.rb, validate_priority); anything else would be refused for every batch.
+  const priority = (name: string, fallback: number) => {
+    const n = number(name, text(values, name) ?? String(fallback), 1);
+    if (!Number.isInteger(n) || n > 10) throw new InputError(`--${name}: expected a whole number from 1 to 10, got ${JSON.stringify(text(values, name))}`);
+    return n;
+  };
+  const normal = priority("priority", 5);
+  const huge = priority("huge-priority", 1);
   const http = await httpOptions(values, io, "submit");
-  return reportingFailures("submit", io, async () => {
-    const result = await submitOutbox({ stateDir, url, now: parseNow(values.now), priority: (values.priority as string | undefined) ?? "5", hugePriority: (values["huge-priority"] as string | undefined) ?? "1", http });
+  return reportingFailures(http, async () => {
+    const result = await submitOutbox({ stateDir, url, now: parseNow(values.now), priority: normal, hugePriority: huge, suites: file.serviceSuites ?? null, arches: file.serviceArches ?? null, http });
     writeLine(io.stdout, JSON.stringify(result));
-    writeLine(io.stderr, `debci-bridge submit: ${result.sent.length} sent, ${result.rejected.length} rejected, ${result.kept.length} kept`);
+    http.log(`${result.sent.length} sent, ${result.rejected.length} with refused entries (${result.refusedEntries} refused), ${result.kept.length} kept`);
     if (result.kept.length > 0) return EXIT_UNAVAILABLE;
     return result.rejected.length > 0 ? EXIT_REFUSED : EXIT_OK;
   });

@@ -1,105 +1,175 @@
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RunStore } from "../core/run-store.js";
+import type { Observation } from "../core/types.js";
 import { quickResultRecord, resultRecordSchema } from "../formats/results-file.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { acquireLock } from "../store/lock.js";
+import { removeStaleTemps } from "../store/stale-temps.js";
 import { statePaths } from "../store/state-paths.js";
 import { watermark } from "../session/maintenance.js";
-import { request, type HttpOptions } from "./http.js";
+import { coveredUntil, NewestTime, startSince } from "./fetch-window.js";
+import { BadBody, request, type HttpOptions, type Received } from "./http.js";
+import { ResultsBodySplitter } from "./results-body.js";
+import { ResultsSlices } from "./results-slices.js";
 
 export interface FetchOptions {
   stateDir: string;
-  url: string;
+  /** The service's base URL, without credentials. */
+  url: URL;
   now: number;
   suite: string;
   /** How far back the pending snapshot looks for unfinished runs: at least the maximum pending age. */
   pendingWindowMs: number;
   overlapMinutes: number;
+  /** `--since`: where to start, overriding the watermark (epoch ms); null to resume. */
+  since: number | null;
+  /** With no watermark and no --since: how far back a fresh state starts. */
+  backfillMs: number;
+  /** The most one response may carry. */
+  maxBytes: number;
+  /** The most one results file holds before the next slice starts. */
+  maxSliceBytes: number;
   http: HttpOptions;
 }
 
 export interface FetchResult {
-  resultsFile: string;
+  files: string[];
   results: number;
   since: number;
+  /** Why fetch started at `since`: the watermark, `--since`, or a fresh state's backfill. */
+  sinceFrom: string;
   until: number;
+  /** Whether the service's own `until` was believed (see fetch-window.ts). */
+  untilTrusted: boolean;
   pending: number;
   rejectList: boolean;
 }
 
-/** A body of GET /api/v1/test: complete JSON with a results array, or the reason it is not. */
-function testBodyProblem(body: string): string | null {
+/** The longest a single result record may be: real ones are well under a kilobyte. */
+const MAX_RECORD_BYTES = 1 << 20;
+/** The reject list is a few kilobytes; no need to allow it more. */
+const MAX_REJECT_LIST_BYTES = 16 << 20;
+
+const stampOf = (now: number) => new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+
+function observationOf(text: string, suite: string, schema: ReturnType<typeof resultRecordSchema>): Observation | null {
+  let value: unknown;
   try {
-    const value = JSON.parse(body) as { results?: unknown };
-    return Array.isArray(value?.results) ? null : "no results array in the response";
+    value = JSON.parse(text);
   } catch (error) {
-    return `response is not complete JSON (cut off?): ${(error as Error).message}`;
+    throw new BadBody(`a result record is not valid JSON: ${(error as Error).message}`);
   }
+  // A record the loader would skip is still written (and counted there as skipped), just not used here.
+  return quickResultRecord(value, suite) ?? schema.safeParse(value).data ?? null;
 }
 
-function jsonProblem(body: string): string | null {
-  try {
-    JSON.parse(body);
-    return null;
-  } catch (error) {
-    return `response is not complete JSON (cut off?): ${(error as Error).message}`;
+/** Streams one GET /api/v1/test body, handing each record's text and its observation (null if malformed) to `each`. */
+async function streamResults(answer: Received, options: FetchOptions, what: string, each: (text: string, o: Observation | null) => void, flush: () => Promise<void>): Promise<unknown> {
+  const schema = resultRecordSchema(options.suite);
+  const splitter = new ResultsBodySplitter((text) => each(text, observationOf(text, options.suite, schema)), MAX_RECORD_BYTES);
+  for await (const chunk of answer.chunks(options.maxBytes, what)) {
+    splitter.push(chunk);
+    await flush();
   }
+  splitter.finish();
+  return splitter.until;
 }
 
-/** The runs of a response whose latest observation is still unfinished: the pending snapshot's entries. */
-function unfinished(results: unknown[], suite: string) {
-  const store = new RunStore();
-  const schema = resultRecordSchema(suite);
-  for (const record of results) {
-    const o = quickResultRecord(record, suite) ?? (schema.safeParse(record).data ?? null);
-    if (o !== null) store.merge(o);
-  }
+/** The runs whose latest observation is still unfinished: the pending snapshot's entries. */
+function unfinished(store: RunStore) {
   return [...store.values()]
     .filter((run) => run.status === null)
     .map((run) => ({ run_id: run.runId, package: run.package, arch: run.arch, suite: run.suite, trigger: run.trigger, created_at: run.createdAt === null ? null : new Date(run.createdAt).toISOString() }));
 }
 
 /**
- * One fetch: new results since the watermark into a new file of results/
- * (with `since` added, written atomically), then a complete pending snapshot
- * from a window at least as long as the maximum pending age, then the reject
- * list. Results go first, so a run that finished is on disk before a
- * snapshot stops listing it. Any failure leaves what was there before:
- * never a partial file, never a snapshot claiming what it did not see.
+ * One fetch: new results since the watermark into new files of results/,
+ * then a complete pending snapshot from a window at least as long as the
+ * maximum pending age, then the reject list. Results go first, so a run that
+ * finished is on disk before a snapshot stops listing it. Bodies are
+ * streamed and bounded; any failure leaves what was there before: never a
+ * partial file, never a snapshot claiming what it did not see.
  */
 export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
   const paths = statePaths(options.stateDir);
   const lock = await acquireLock(join(paths.stateDir, "sync-fetch.lock"), "debci-bridge fetch", options.now);
+  const log = options.http.log;
   try {
+    await mkdir(paths.results, { recursive: true });
+    await removeStaleTemps([paths.results]); // a fetch killed mid-way leaves its slices' temporary files
     const mark = await watermark({ stateDir: options.stateDir, now: options.now, suite: options.suite, overlapMinutes: options.overlapMinutes });
-    const since = mark.since ?? 0;
-    const base = options.url.replace(/\/+$/, "");
-    const fresh = await request(`${base}/api/v1/test?since=${since}`, {}, options.http, testBodyProblem);
-    const body = JSON.parse(fresh.body) as { until?: number; results: unknown[] };
-    const until = typeof body.until === "number" ? body.until : Math.floor(options.now / 1000);
-    const resultsFile = join(paths.results, `debci-${since}-${until}.json`);
-    await writeFileAtomic(resultsFile, JSON.stringify({ since, until, results: body.results }));
-    options.http.log(`${body.results.length} result(s) since ${since} written to ${resultsFile}`);
-
+    if (mark.ignoredUntils > 0) log(`${mark.ignoredUntils} results file(s) claim an until after now; not believed`);
+    const start = startSince(options.since, mark.since, options.now, options.backfillMs);
     const windowSince = Math.max(0, Math.floor((options.now - options.pendingWindowMs) / 1000));
+    // When the results reach back past the pending window, they hold everything the window would: one request, not two.
+    const covered = start.since <= windowSince;
+    const base = options.url.href.replace(/\/+$/, "");
+
+    let slices: ResultsSlices | null = null;
+    let pendingRuns = new RunStore();
+    let received = 0;
+    let newest = new NewestTime(options.now);
+    const reported = await request(new URL(`${base}/api/v1/test?since=${start.since}`), {}, options.http, {
+      consume: async (answer) => {
+        slices = new ResultsSlices(paths.results, start.since, stampOf(options.now), options.maxSliceBytes);
+        pendingRuns = new RunStore();
+        newest = new NewestTime(options.now);
+        received = 0;
+        return streamResults(answer, options, `GET /api/v1/test?since=${start.since}`, (text, o) => {
+          slices!.add(text);
+          received++;
+          if (o === null) return;
+          newest.see(o.updatedAt);
+          newest.see(o.createdAt);
+          if (covered && (o.updatedAt ?? 0) >= windowSince * 1000) pendingRuns.merge(o);
+        }, () => slices!.flush());
+      },
+      cleanup: async () => slices?.abort(),
+    });
+    const window = coveredUntil(reported, start.since, options.now, newest.value);
+    if (!window.trusted) log(`the service's until (${JSON.stringify(reported) ?? "absent"}) is not believed (0 when it returned nothing, or before since, or after now): the file covers up to ${window.until}, the newest time received`);
+    const files = await (slices as ResultsSlices | null)!.finish(window.until);
+    log(`${received} result(s) since ${start.since} (${start.from}) written to ${files.length === 1 ? files[0] : `${files.length} files`}`);
+
     const generatedAt = new Date(options.now).toISOString();
-    const window = await request(`${base}/api/v1/test?since=${windowSince}`, {}, options.http, testBodyProblem);
-    const pending = unfinished((JSON.parse(window.body) as { results: unknown[] }).results, options.suite);
+    if (!covered) {
+      await request(new URL(`${base}/api/v1/test?since=${windowSince}`), {}, options.http, {
+        consume: async (answer) => {
+          pendingRuns = new RunStore();
+          return streamResults(answer, options, `GET /api/v1/test?since=${windowSince}`, (_text, o) => {
+            if (o !== null) pendingRuns.merge(o);
+          }, async () => undefined);
+        },
+      });
+    }
+    const pending = unfinished(pendingRuns);
     await writeFileAtomic(paths.pending, `${JSON.stringify({ generated_at: generatedAt, pending }, null, 1)}\n`);
-    options.http.log(`pending snapshot: ${pending.length} unfinished run(s) since ${windowSince}`);
+    log(`pending snapshot: ${pending.length} unfinished run(s) since ${windowSince}`);
 
     let rejectList = false;
     try {
-      const list = await request(`${base}/api/v1/reject_list`, {}, options.http, jsonProblem);
-      if (rejectListSchema.safeParse(JSON.parse(list.body)).success) {
-        await writeFileAtomic(paths.rejectList, list.body);
+      const body = await request(new URL(`${base}/api/v1/reject_list`), {}, options.http, {
+        consume: async (answer) => {
+          const parts: Uint8Array[] = [];
+          for await (const chunk of answer.chunks(MAX_REJECT_LIST_BYTES, "GET /api/v1/reject_list")) parts.push(chunk);
+          const text = Buffer.concat(parts).toString("utf8");
+          try {
+            return { text, value: JSON.parse(text) as unknown };
+          } catch (error) {
+            throw new BadBody(`the reject list is not complete JSON (cut off?): ${(error as Error).message}`);
+          }
+        },
+      });
+      if (rejectListSchema.safeParse(body.value).success) {
+        await writeFileAtomic(paths.rejectList, body.text);
         rejectList = true;
-      } else options.http.log("reject list: not in the expected shape; kept the old one");
+      } else log("reject list: not in the expected shape; kept the old one");
     } catch (error) {
-      options.http.log(`reject list: ${(error as Error).message}; kept the old one`);
+      log(`reject list: ${(error as Error).message}; kept the old one`);
     }
-    return { resultsFile, results: body.results.length, since, until, pending: pending.length, rejectList };
+    return { files, results: received, since: start.since, sinceFrom: start.from, until: window.until, untilTrusted: window.trusted, pending: pending.length, rejectList };
   } finally {
     await lock.release();
   }

@@ -1,70 +1,199 @@
 /**
  * HTTP for the sync tools only (the module never imports this folder):
- * Node's own fetch, a timeout per attempt, and retries with backoff on what
- * a later attempt can cure (5xx, timeouts, refused or reset connections, a
- * body cut off). A 4xx is the service saying no: not retried.
+ * Node's own fetch, retried with backoff on what a later attempt can cure
+ * (5xx, timeouts, refused or reset connections, a body cut off). A 4xx is
+ * the service saying no and is not retried. Redirects are followed by hand,
+ * only within the same origin, so the API key never travels elsewhere.
  */
 export interface HttpOptions {
   apiKey?: string;
+  /** Where the key came from (`--key-file F` or `$DEBCI_API_KEY`): named in messages, the key never is. */
+  keySource?: string;
+  /** No bytes for this long ends an attempt. */
   timeoutMs: number;
+  /** One attempt, body included, never takes longer than this. */
+  deadlineMs: number;
   retries: number;
   backoffMs: number;
   log: (line: string) => void;
 }
 
-/** The service answered, but not with success. */
+/** The service answered 4xx (other than 401/403): the request itself was refused. */
 export class HttpRefused extends Error {
   constructor(
     readonly status: number,
     readonly body: string,
   ) {
-    super(`HTTP ${status}: ${body.slice(0, 500)}`);
+    super(`HTTP ${status}: ${oneLine(body)}`);
   }
 }
+
+/** 401 or 403: the API key is wrong, reset or missing; nothing about the content. */
+export class HttpAuthFailed extends Error {
+  constructor(
+    readonly status: number,
+    keySource: string | undefined,
+  ) {
+    super(`HTTP ${status}: the CI service did not accept the API key ${keySource === undefined ? "(none was given: --key-file F or $DEBCI_API_KEY)" : `from ${keySource}`}`);
+  }
+}
+
+/** A redirect this tool will not follow (another origin, too many, a POST turned GET). Not retried. */
+export class RedirectRefused extends Error {}
+
+/** A response larger than the caller allows. Not retried: the next attempt would be as large. */
+export class ResponseTooLarge extends Error {}
 
 /** No usable answer after every attempt. */
 export class HttpUnavailable extends Error {}
 
-export interface HttpResponse {
-  status: number;
-  body: string;
+/** A body that cannot be what it should be (cut off, not JSON): the attempt failed, a retry may cure it. */
+export class BadBody extends Error {}
+
+const MAX_REDIRECTS = 3;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 500 ? `${flat.slice(0, 500)}…` : flat;
+}
+
+/** A URL as it may be shown: never with credentials. */
+export function shownUrl(url: URL | string): string {
+  const u = new URL(url);
+  u.username = "";
+  u.password = "";
+  return u.toString();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One request, retried. `accept` checks a 2xx body (a truncated JSON body
- * fails it) and a rejected body counts as a failed attempt.
+ * Sends one request, following redirects within the URL's origin only
+ * (scheme, host and port), at most MAX_REDIRECTS. A POST is followed only
+ * through 307/308, which keep method and body; anything else refuses.
  */
-export async function request(url: string, init: RequestInit, options: HttpOptions, accept: (body: string) => string | null = () => null): Promise<HttpResponse> {
+async function send(url: URL, init: RequestInit, options: HttpOptions, signal: AbortSignal): Promise<Response> {
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    const headers = new Headers(init.headers);
+    if (options.apiKey !== undefined) headers.set("Auth-Key", options.apiKey);
+    const response = await fetch(target, { ...init, headers, signal, redirect: "manual" });
+    if (!REDIRECTS.has(response.status)) return response;
+    await response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get("location");
+    if (location === null) throw new RedirectRefused(`HTTP ${response.status} from ${shownUrl(target)} without a Location`);
+    const next = new URL(location, target);
+    if (next.origin !== url.origin) throw new RedirectRefused(`${shownUrl(target)} redirected to ${shownUrl(next)}, another origin: not followed, so the API key is not sent there (point --url at it if it is right)`);
+    if (init.method === "POST" && response.status !== 307 && response.status !== 308) throw new RedirectRefused(`${shownUrl(target)} answered the POST with HTTP ${response.status}, which would drop its body: not followed`);
+    if (hop + 1 >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects from ${shownUrl(url)}`);
+    target = next;
+  }
+}
+
+/** A response whose body is read in bounded pieces; every chunk keeps the attempt's idle timer alive. */
+export interface Received {
+  status: number;
+  headers: Headers;
+  /** The body as chunks, refusing more than `maxBytes` (a Content-Length over it is refused before reading). */
+  chunks(maxBytes: number, what: string): AsyncGenerator<Uint8Array>;
+  /** A short body as text (a refusal's message), cut at `maxBytes`. */
+  text(maxBytes?: number): Promise<string>;
+}
+
+function received(response: Response, alive: () => void): Received {
+  async function* chunks(maxBytes: number, what: string): AsyncGenerator<Uint8Array> {
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (declared > maxBytes) throw new ResponseTooLarge(`${what}: the response is ${declared} bytes, over the limit of ${maxBytes} (--max-bytes)`);
+    if (response.body === null) return;
+    let total = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      alive();
+      total += chunk.byteLength;
+      if (total > maxBytes) throw new ResponseTooLarge(`${what}: the response passed the limit of ${maxBytes} bytes (--max-bytes); nothing of it was kept`);
+      yield chunk;
+    }
+  }
+  async function text(maxBytes = 64 * 1024): Promise<string> {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    if (response.body === null) return "";
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      alive();
+      parts.push(chunk);
+      total += chunk.byteLength;
+      if (total >= maxBytes) break; // leaving the loop cancels the rest of the body
+    }
+    return Buffer.concat(parts).subarray(0, maxBytes).toString("utf8");
+  }
+  return { status: response.status, headers: response.headers, chunks, text };
+}
+
+export interface Attempt<T> {
+  /** Consumes a 2xx response. Throwing BadBody fails this attempt (retried); other errors end the request. */
+  consume: (response: Received) => Promise<T>;
+  /** Undoes what a failed attempt left (temporary files). */
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * One request, retried. Each attempt has an idle timeout (`timeoutMs`
+ * without a byte) and a deadline; a body the consumer finds bad counts as
+ * a failed attempt. 401/403 throw HttpAuthFailed, other 4xx HttpRefused.
+ */
+export async function request<T>(url: URL, init: RequestInit, options: HttpOptions, attempt: Attempt<T>): Promise<T> {
   let lastProblem = "";
-  for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
-    if (attempt > 1) {
-      const wait = options.backoffMs * 2 ** (attempt - 2);
-      options.log(`retrying in ${wait} ms (attempt ${attempt} of ${options.retries + 1}): ${lastProblem}`);
+  for (let n = 1; n <= options.retries + 1; n++) {
+    if (n > 1) {
+      const wait = options.backoffMs * 2 ** (n - 2);
+      options.log(`retrying in ${wait} ms (attempt ${n} of ${options.retries + 1}): ${lastProblem}`);
       await sleep(wait);
     }
+    const controller = new AbortController();
+    let timedOut = "";
+    const expire = (why: string) => () => {
+      timedOut = why;
+      controller.abort();
+    };
+    let idle = setTimeout(expire(`no answer within ${options.timeoutMs} ms`), options.timeoutMs);
+    const deadline = setTimeout(expire(`not done within the deadline of ${options.deadlineMs} ms`), options.deadlineMs);
+    const alive = () => {
+      clearTimeout(idle);
+      idle = setTimeout(expire(`no data for ${options.timeoutMs} ms`), options.timeoutMs);
+    };
     try {
-      const headers = new Headers(init.headers);
-      if (options.apiKey !== undefined) headers.set("Auth-Key", options.apiKey);
-      const response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(options.timeoutMs) });
-      const body = await response.text();
+      const response = await send(url, init, options, controller.signal);
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HttpAuthFailed(response.status, options.keySource);
+      }
       if (response.status >= 500) {
-        lastProblem = `HTTP ${response.status} from ${url}`;
+        await response.body?.cancel().catch(() => undefined);
+        lastProblem = `HTTP ${response.status} from ${shownUrl(url)}`;
         continue;
       }
-      if (response.status >= 400) throw new HttpRefused(response.status, body);
-      const problem = accept(body);
-      if (problem !== null) {
-        lastProblem = `${url}: ${problem}`;
-        continue;
-      }
-      return { status: response.status, body };
+      const answer = received(response, alive);
+      if (response.status >= 400) throw new HttpRefused(response.status, await answer.text());
+      return await attempt.consume(answer);
     } catch (error) {
-      if (error instanceof HttpRefused) throw error;
+      await attempt.cleanup?.();
+      if (error instanceof BadBody) {
+        lastProblem = `${shownUrl(url)}: ${error.message}`;
+        continue;
+      }
+      if (error instanceof HttpRefused || error instanceof HttpAuthFailed || error instanceof RedirectRefused || error instanceof ResponseTooLarge) throw error;
       const e = error as Error & { cause?: { code?: string } };
-      lastProblem = `${url}: ${e.name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : (e.cause?.code ?? e.message)}`;
+      if (timedOut === "" && !isNetworkError(e)) throw error;
+      lastProblem = `${shownUrl(url)}: ${timedOut !== "" ? timedOut : (e.cause?.code ?? e.message)}`;
+    } finally {
+      clearTimeout(idle);
+      clearTimeout(deadline);
     }
   }
   throw new HttpUnavailable(`gave up after ${options.retries + 1} attempt(s): ${lastProblem}`);
+}
+
+/** Errors of the connection itself (refused, reset, cut off, aborted), which a later attempt may not meet. */
+function isNetworkError(e: Error & { cause?: { code?: string } }): boolean {
+  return e.name === "AbortError" || e.name === "TypeError" || typeof e.cause?.code === "string" || (e as NodeJS.ErrnoException).code !== undefined;
 }

@@ -2,37 +2,139 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 
 /**
- * A fake CI service for the sync tools' tests: debci's documented endpoints
- * on 127.0.0.1 at a random port, API-key auth, jobs the test finishes on
- * command, and faults on command. Its clock is the test's (`now`).
+ * A fake CI service for the sync tools' tests, on 127.0.0.1 at a random
+ * port, behaving as debci does. Each behaviour names the debci source it
+ * mirrors (repository terceiro/debci, v3.1, 2021; the ci.debian.net API
+ * page is newer and agrees): `lib/debci/api.rb` (the endpoints, auth,
+ * `until`), `lib/debci/test_handler.rb` (batch validation, job creation),
+ * `lib/debci/job.rb` (job columns, finishing a job), and
+ * `lib/debci/reject_list.rb` (the reject list). Where the source is
+ * ambiguous the harsher reading is taken, and says so. Faults that are not
+ * debci's (a proxy's 500, a hang, a cut-off body, an HTML error page, an
+ * endless body, a bogus `until`, redirects) are injected on command and
+ * marked as such. Its clock is the test's (`now`).
  */
+
+/** A job row, every column debci's `jobs` table has (lib/debci/db/migrations/*), times in ms. */
 export interface Job {
   run_id: number;
-  trigger: string;
-  package: string;
-  arch: string;
-  suite: string;
-  version: string;
-  status: "pass" | "fail" | "neutral" | "tmpfail" | null;
   created_at: number;
   updated_at: number;
+  suite: string;
+  arch: string;
+  package: string;
+  /** job.rb receive: null until the job runs, then the tested version, or "n/a" when unknown. */
+  version: string | null;
+  trigger: string | null;
+  status: "pass" | "fail" | "neutral" | "tmpfail" | null;
+  requestor_id: number;
+  pin_packages: unknown[];
+  worker: string | null;
+  date: number | null;
+  duration_seconds: number | null;
+  last_pass_date: number | null;
+  last_pass_version: string | null;
+  message: string | null;
+  previous_status: string | null;
+  is_private: boolean;
+  package_id: number;
+  /** Test-side only (not a column, never rendered): the worker lost it, so it stays queued for ever. */
+  lostByWorker?: boolean;
 }
 
-export type Fault = "500" | "hang" | "truncate" | "invalid-json" | "drop-job" | "twice";
+export type Fault = "500" | "hang" | "truncate" | "html" | "endless" | "bogus-until" | "redirect-away" | "redirect-same" | "echo-key";
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** job.rb, Job.status: the message debci stores with each status. */
+const MESSAGES: Record<Exclude<Job["status"], null>, string> = {
+  pass: "All tests passed",
+  fail: "Tests failed",
+  neutral: "No tests in this package or all skipped",
+  tmpfail: "Could not run tests due to a temporary testbed failure",
+};
+
+/** test_handler.rb, valid_package_name?. */
+const VALID_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+
+/**
+ * Ruby's File.fnmatch(pattern, name) with no flags, as reject_list.rb uses it
+ * on package names: `*`, `?`, `[...]` (`!`/`^` negation, ranges), `\` escape.
+ * Written as a backtracking matcher, independently of the module's own.
+ */
+function fnmatch(pattern: string, name: string, p = 0, n = 0): boolean {
+  while (p < pattern.length) {
+    const c = pattern[p]!;
+    if (c === "*") {
+      for (let k = n; k <= name.length; k++) if (fnmatch(pattern, name, p + 1, k)) return true;
+      return false;
+    }
+    if (n >= name.length) return false;
+    if (c === "?") {
+      p++;
+      n++;
+      continue;
+    }
+    if (c === "[") {
+      const close = pattern.indexOf("]", p + 2);
+      if (close !== -1) {
+        let set = pattern.slice(p + 1, close);
+        const negate = set[0] === "!" || set[0] === "^";
+        if (negate) set = set.slice(1);
+        let hit = false;
+        for (let i = 0; i < set.length; i++) {
+          if (set[i + 1] === "-" && i + 2 < set.length) {
+            if (name[n]! >= set[i]! && name[n]! <= set[i + 2]!) hit = true;
+            i += 2;
+          } else if (set[i] === name[n]) hit = true;
+        }
+        if (hit === negate) return false;
+        p = close + 1;
+        n++;
+        continue;
+      }
+    }
+    const literal = c === "\\" && p + 1 < pattern.length ? pattern[++p]! : c;
+    if (literal !== name[n]) return false;
+    p++;
+    n++;
+  }
+  return n === name.length;
+}
 
 export class FakeDebci {
-  readonly apiKey = "0f0e-fake-key";
+  /** debci's config: the suites and arches it runs (Debci.config.suite_list / arch_list). */
+  suites = ["testing", "unstable"];
+  arches = ["amd64", "arm64", "i386"];
+  /** The version of each package the workers would test (the archive); "1.0-1" when not named. */
+  readonly archive = new Map<string, string>();
   now = Date.parse("2026-11-25T12:00:00Z");
   readonly jobs: Job[] = [];
-  readonly batches: Array<{ priority: string | null; tests: unknown }> = [];
-  readonly log: string[] = [];
-  rejectList: unknown = {};
-  /** Faults for the next requests to a path prefix, consumed in order. */
-  private readonly faults: Array<{ path: string; fault: Fault }> = [];
+  readonly batches: Array<{ priority: string | null; tests: unknown; status: number; message: string }> = [];
+  /** Every request: method, path and query, and the Auth-Key header it carried (to prove where the key went). */
+  readonly log: Array<{ line: string; authKey: string | undefined }> = [];
+  /** reject_list.rb `data`: package → suite → arch → version → reason, as GET /api/v1/reject_list renders it. */
+  rejectList: Record<string, Record<string, Record<string, Record<string, string>>>> = {};
+  /** Where "redirect-away" sends: another origin. */
+  elsewhere = "";
+  private apiKeys = new Map<string, number>([["0f0e-fake-key-7d1c", 1]]);
+  private readonly faults: Array<{ path: string; fault: Fault; skip: number }> = [];
   private nextRunId = 90000;
+  private readonly packageIds = new Map<string, number>();
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   url = "";
+
+  get apiKey(): string {
+    return [...this.apiKeys.keys()][0]!;
+  }
+
+  /** api.rb docs, POST /getkey: a new key, and "any existing API key is invalidated". */
+  resetKey(): string {
+    const key = `${Math.random().toString(16).slice(2)}-reset-key`;
+    this.apiKeys = new Map([[key, 1]]);
+    return key;
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -51,32 +153,67 @@ export class FakeDebci {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  /** The next `times` requests to a path starting with `path` meet `fault`. */
-  inject(fault: Fault, path = "/", times = 1): void {
-    for (let i = 0; i < times; i++) this.faults.push({ path, fault });
+  /** After `skip` more requests to a path starting with `path` pass untouched, the next `times` of them meet `fault`. */
+  inject(fault: Fault, path = "/", times = 1, skip = 0): void {
+    for (let i = 0; i < times; i++) this.faults.push({ path, fault, skip });
   }
 
   clearFaults(): void {
     this.faults.length = 0;
   }
 
-  /** Finishes the queued jobs that `match`, as of now. */
-  finish(match: (job: Job) => boolean, status: Exclude<Job["status"], null>): number {
+  /**
+   * Finishes the queued jobs that `match`, as of now, as job.rb `receive`
+   * does: status and its message, the tested version (the archive's, "n/a"
+   * when unknown), duration, date, worker, previous_status and last pass.
+   */
+  finish(match: (job: Job) => boolean, status: Exclude<Job["status"], null>, version?: string): number {
     let n = 0;
     for (const job of this.jobs) {
-      if (job.status === null && match(job)) {
-        job.status = status;
-        job.updated_at = this.now;
-        n++;
-      }
+      if (job.status !== null || job.lostByWorker || !match(job)) continue;
+      const history = this.jobs.filter((j) => j !== job && j.package === job.package && j.suite === job.suite && j.arch === job.arch && j.status !== null && j.pin_packages.length === 0);
+      const previous = history.at(-1);
+      const lastPass = history.filter((j) => j.status === "pass").at(-1);
+      job.status = status;
+      job.message = MESSAGES[status];
+      job.version = version ?? this.archive.get(job.package) ?? "1.0-1";
+      job.duration_seconds = 321;
+      job.date = this.now;
+      job.worker = "ci-worker-amd64-07";
+      job.previous_status = previous?.status ?? null;
+      job.last_pass_date = lastPass?.date ?? null;
+      job.last_pass_version = lastPass?.version ?? null;
+      job.updated_at = this.now;
+      n++;
     }
+    return n;
+  }
+
+  /**
+   * The worker loses the jobs that `match` (an AMQP message gone astray).
+   * debci never deletes a job: it stays in the table, status null, and
+   * GET /test lists it whenever its updated_at is recent enough (api.rb).
+   */
+  loseJobs(match: (job: Job) => boolean): number {
+    let n = 0;
+    for (const job of this.jobs) if (job.status === null && match(job)) (job.lostByWorker = true), n++;
     return n;
   }
 
   private takeFault(path: string): Fault | null {
     const i = this.faults.findIndex((f) => path.startsWith(f.path));
     if (i === -1) return null;
+    if (this.faults[i]!.skip > 0) {
+      for (const f of this.faults) if (f.path === this.faults[i]!.path && f.skip > 0) f.skip--;
+      return null;
+    }
     return this.faults.splice(i, 1)[0]!.fault;
+  }
+
+  /** api.rb authenticate_key!: 403 "Invalid key" unless the Auth-Key header names a user's key. */
+  private user(req: IncomingMessage): number | null {
+    const key = req.headers["auth-key"];
+    return typeof key === "string" && this.apiKeys.has(key) ? this.apiKeys.get(key)! : null;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -84,52 +221,170 @@ export class FakeDebci {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
-    this.log.push(`${req.method} ${url.pathname}${url.search}`);
+    const authKey = req.headers["auth-key"];
+    this.log.push({ line: `${req.method} ${url.pathname}${url.search}`, authKey: typeof authKey === "string" ? authKey : undefined });
     const fault = this.takeFault(url.pathname);
-    if (fault === "hang") return; // never answers; the client's timeout must fire
-    if (fault === "500") return this.send(res, 500, "internal error (fake)");
-    if (req.headers["auth-key"] !== this.apiKey) return this.send(res, 403, "invalid API key");
-    if (req.method === "GET" && url.pathname === "/api/v1/test") return this.results(res, Number(url.searchParams.get("since") ?? "0"), fault);
+    // Not debci's: a front proxy or the network failing.
+    if (fault === "hang") return;
+    if (fault === "500") return this.send(res, 500, "<html><body>502 Bad Gateway</body></html>", "text/html");
+    if (fault === "html") return this.send(res, 200, "<html><body>Service temporarily in maintenance</body></html>", "text/html");
+    if (fault === "redirect-away" || fault === "redirect-same") {
+      const to = fault === "redirect-away" ? this.elsewhere : this.url;
+      res.writeHead(req.method === "POST" ? 307 : 302, { location: `${to}${url.pathname}${url.search}` });
+      return void res.end();
+    }
+    const user = this.user(req);
+    if (user === null) return this.send(res, 403, fault === "echo-key" ? `Invalid key ${String(authKey)}\n` : "Invalid key\n", "text/html");
+    if (req.method === "GET" && url.pathname === "/api/v1/test") return this.results(res, url.searchParams.get("since"), user, fault);
     if (req.method === "GET" && url.pathname === "/api/v1/reject_list") return this.send(res, 200, JSON.stringify(this.rejectList));
-    if (req.method === "POST" && url.pathname === "/api/v1/test/batch") return this.batch(res, new URLSearchParams(body), fault);
-    this.send(res, 404, "not found");
+    if (req.method === "POST" && url.pathname === "/api/v1/test/batch") return this.batch(res, new URLSearchParams(body), user);
+    this.send(res, 404, "<h1>Not Found</h1>", "text/html");
   }
 
-  private results(res: ServerResponse, since: number, fault: Fault | null): void {
-    const records = this.jobs.filter((j) => j.updated_at >= since * 1000).map((j) => ({ ...j, created_at: new Date(j.created_at).toISOString(), updated_at: new Date(j.updated_at).toISOString(), requestor: "britney" }));
-    if (fault === "twice") records.push(...records.map((r) => ({ ...r })));
-    const text = JSON.stringify({ until: Math.floor(this.now / 1000), results: records });
+  /** A job as the API renders it: every column (job.rb as_json), plus `package` by name and `duration_human`. */
+  private render(job: Job): Record<string, unknown> {
+    const { lostByWorker: _lost, ...columns } = job;
+    return {
+      ...columns,
+      created_at: iso(job.created_at),
+      updated_at: iso(job.updated_at),
+      date: iso(job.date),
+      last_pass_date: iso(job.last_pass_date),
+      duration_human: job.duration_seconds === null ? "0s" : `${Math.floor(job.duration_seconds / 60)}m ${job.duration_seconds % 60}s`,
+    };
+  }
+
+  /**
+   * api.rb GET /test: the caller's jobs, `updated_at >= since` (Time.strptime
+   * of an integer; anything else raises, a 500), ordered by updated_at, no
+   * paging; `until` is the newest created_at among them, 0 when none.
+   */
+  private results(res: ServerResponse, sinceParam: string | null, user: number, fault: Fault | null): void {
+    if (sinceParam !== null && !/^-?\d+$/.test(sinceParam)) return this.send(res, 500, "<h1>Internal Server Error</h1>", "text/html");
+    const since = sinceParam === null ? Number.NEGATIVE_INFINITY : Number(sinceParam) * 1000;
+    const jobs = this.jobs.filter((j) => j.requestor_id === user && j.updated_at >= since).sort((a, b) => a.updated_at - b.updated_at || a.run_id - b.run_id);
+    let until = jobs.length === 0 ? 0 : Math.floor(Math.max(...jobs.map((j) => j.created_at)) / 1000);
+    if (fault === "bogus-until") until = 10_000_000_000_000; // not debci's: a broken server's
+    if (fault === "endless") return this.endless(res);
+    const text = JSON.stringify({ until, results: jobs.map((j) => this.render(j)) });
     if (fault === "truncate") return this.send(res, 200, text.slice(0, Math.floor(text.length / 2)));
-    if (fault === "invalid-json") return this.send(res, 200, `<html>${text}`);
     this.send(res, 200, text);
   }
 
-  private batch(res: ServerResponse, form: URLSearchParams, fault: Fault | null): void {
-    let groups: Array<{ suite: string; arch: string[]; tests: Array<{ package: string; trigger: string }> }>;
-    try {
-      groups = JSON.parse(form.get("tests") ?? "");
-      if (!Array.isArray(groups)) throw new Error("tests must be an array");
-    } catch (error) {
-      return this.send(res, 400, `invalid tests: ${(error as Error).message}`);
-    }
-    this.batches.push({ priority: form.get("priority"), tests: groups });
-    let dropped = fault === "drop-job";
-    for (const group of groups) {
-      for (const arch of group.arch) {
-        for (const test of group.tests) {
-          if (dropped) {
-            dropped = false; // accepted, then silently lost
-            continue;
-          }
-          this.jobs.push({ run_id: this.nextRunId++, trigger: test.trigger, package: test.package, arch, suite: group.suite, version: "1.0-1", status: null, created_at: this.now, updated_at: this.now });
-        }
-      }
-    }
-    this.send(res, 201, "{}");
+  /** Not debci's: a body that never ends (chunked), well-formed records for ever, until the client hangs up. */
+  private endless(res: ServerResponse): void {
+    res.writeHead(200, { "content-type": "application/json" });
+    const record = JSON.stringify(this.render({ run_id: 1, created_at: this.now, updated_at: this.now, suite: "testing", arch: "amd64", package: "flood", version: "1", trigger: "flood/1", status: "pass", requestor_id: 1, pin_packages: [], worker: "w", date: this.now, duration_seconds: 1, last_pass_date: null, last_pass_version: null, message: "x".repeat(200), previous_status: null, is_private: false, package_id: 1 }));
+    const block = Buffer.from(`${record},`.repeat(2000));
+    res.write('{"until":0,"results":[');
+    const pump = () => {
+      while (!res.destroyed && res.write(block));
+      if (!res.destroyed) res.once("drain", pump);
+    };
+    res.on("close", () => res.removeAllListeners("drain"));
+    pump();
   }
 
-  private send(res: ServerResponse, status: number, body: string): void {
-    res.writeHead(status, { "content-type": status < 300 ? "application/json" : "text/plain" });
+  /**
+   * api.rb POST /test/batch with test_handler.rb: `priority` 1-10 (else
+   * 400; in v3.1 the batch route skips the filter that checks it and the
+   * key, the harsher reading checks both, as the API page says every
+   * request must), `tests` parsed as JSON (400 "Invalid JSON: ..."), then
+   * validate_batch_test: one bad suite, arch or package name anywhere
+   * refuses the whole POST (400 "Error: ..."). Accepted: one job per test
+   * and arch (request_tests), 201 with an empty body. A reject-listed
+   * package or an invalid name gets a job that is `fail` at once, version
+   * null, never run.
+   */
+  private batch(res: ServerResponse, form: URLSearchParams, user: number): void {
+    const priority = Number.parseInt(form.get("priority") ?? "1", 10);
+    if (!(priority >= 1 && priority <= 10)) return this.refuse(res, form, `Invalid priority: ${Number.isNaN(priority) ? 0 : priority}\n`);
+    const raw = form.get("tests");
+    if (raw === null) return this.refuse(res, form, "Error: No tests");
+    let requests: unknown;
+    try {
+      requests = JSON.parse(raw);
+    } catch (error) {
+      return this.refuse(res, form, `Invalid JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(requests)) return this.refuse(res, form, "Error: Not an array");
+    const errors: string[] = [];
+    for (const [index, request] of (requests as Array<Record<string, unknown>>).entries()) {
+      const suite = request.suite;
+      if (suite === "") errors.push(`No suite at request index ${index}`);
+      if (typeof suite !== "string" || !this.suites.includes(suite)) errors.push(`Wrong suite (${String(suite ?? "")}) at request index ${index}, available suites: ${this.suites.join(", ")}`);
+      const arches = (Array.isArray(request.arch) ? request.arch : [request.arch]).filter((a) => a !== "" && a !== undefined && a !== null);
+      if (arches.length === 0) errors.push(`No archs are specified at request index ${index}`);
+      else if (arches.some((a) => !this.arches.includes(a as string))) errors.push(`Wrong archs (${arches.join(", ")}) at request index ${index}, available archs: ${this.arches.join(", ")}`);
+      // test_handler.rb walks request['tests'] unchecked: a missing list raises, which Sinatra answers with a 500.
+      if (!Array.isArray(request.tests)) return this.send(res, 500, "<h1>Internal Server Error</h1>", "text/html");
+      for (const [i, test] of (request.tests as Array<Record<string, unknown>>).entries()) {
+        if (typeof test?.package !== "string" || !VALID_PACKAGE.test(test.package)) errors.push(`Invalid package name at request index ${index} and test index ${i}`);
+      }
+    }
+    if (errors.length > 0) return this.refuse(res, form, `Error: ${errors.join("\n")}`);
+    for (const request of requests as Array<{ suite: string; arch: string[]; tests: Array<Record<string, unknown>> }>) {
+      for (const arch of request.arch) {
+        for (const test of request.tests) this.createJob(request.suite, arch, test, user);
+      }
+    }
+    this.batches.push({ priority: form.get("priority"), tests: requests, status: 201, message: "" });
+    res.writeHead(201, { "content-type": "text/html;charset=utf-8" });
+    res.end();
+  }
+
+  /** test_handler.rb request_tests: the job row; reject-listed or badly named ones are failed at once, never queued. */
+  private createJob(suite: string, arch: string, test: Record<string, unknown>, user: number): void {
+    const pkg = String(test.package);
+    const refused = this.isRejectListed(pkg, suite, arch) || !VALID_PACKAGE.test(pkg);
+    if (!this.packageIds.has(pkg)) this.packageIds.set(pkg, this.packageIds.size + 1);
+    this.jobs.push({
+      run_id: this.nextRunId++,
+      created_at: this.now,
+      updated_at: this.now,
+      suite,
+      arch,
+      package: pkg,
+      version: null,
+      trigger: typeof test.trigger === "string" ? test.trigger : null,
+      status: refused ? "fail" : null,
+      requestor_id: user,
+      pin_packages: Array.isArray(test["pin-packages"]) ? (test["pin-packages"] as unknown[]) : [],
+      worker: null,
+      date: refused ? this.now : null,
+      duration_seconds: null,
+      last_pass_date: null,
+      last_pass_version: null,
+      message: null,
+      previous_status: null,
+      is_private: false,
+      package_id: this.packageIds.get(pkg)!,
+    });
+  }
+
+  /**
+   * reject_list.rb include?(name, suite:, arch:) with no version, as
+   * request_tests calls it: the package's own entry if it has one (else
+   * each entry whose name fnmatches it), its suite (or `*`), its arch (or
+   * `*`), and the first version key `*`.
+   */
+  isRejectListed(pkg: string, suite: string, arch: string): boolean {
+    const names = Object.hasOwn(this.rejectList, pkg) ? [pkg] : Object.keys(this.rejectList).filter((name) => fnmatch(name, pkg));
+    return names.some((name) => {
+      const bySuite = this.rejectList[name]!;
+      const byArch = Object.hasOwn(bySuite, suite) ? bySuite[suite]! : bySuite["*"];
+      const byVersion = byArch === undefined ? undefined : Object.hasOwn(byArch, arch) ? byArch[arch]! : byArch["*"];
+      return byVersion !== undefined && Object.keys(byVersion)[0] === "*";
+    });
+  }
+
+  private refuse(res: ServerResponse, form: URLSearchParams, message: string): void {
+    this.batches.push({ priority: form.get("priority"), tests: form.get("tests"), status: 400, message });
+    this.send(res, 400, message, "text/html;charset=utf-8");
+  }
+
+  private send(res: ServerResponse, status: number, body: string, type = "application/json"): void {
+    res.writeHead(status, { "content-type": type });
     res.end(body);
   }
 }
