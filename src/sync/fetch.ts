@@ -66,7 +66,7 @@ function observationOf(text: string, suite: string, schema: ReturnType<typeof re
 }
 
 /** Streams one GET /api/v1/test body, handing each record's text and its observation (null if malformed) to `each`. */
-async function streamResults(answer: Received, options: FetchOptions, what: string, each: (text: string, o: Observation | null) => void, flush: () => Promise<void>): Promise<unknown> {
+async function streamResults(answer: Received, options: Pick<FetchOptions, "suite" | "maxBytes">, what: string, each: (text: string, o: Observation | null) => void, flush: () => Promise<void>): Promise<unknown> {
   const schema = resultRecordSchema(options.suite);
   const splitter = new ResultsBodySplitter((text) => each(text, observationOf(text, options.suite, schema)), MAX_RECORD_BYTES);
   for await (const chunk of answer.chunks(options.maxBytes, what)) {
@@ -75,6 +75,45 @@ async function streamResults(answer: Received, options: FetchOptions, what: stri
   }
   splitter.finish();
   return splitter.until;
+}
+
+/** One GET /api/v1/test answer as written to temporary slices, not yet renamed into place. */
+export interface ResultsAnswer {
+  slices: ResultsSlices;
+  /** The body's `until`, as sent. */
+  reported: unknown;
+  /** The newest believable time among the records (ms). */
+  newest: number | null;
+  received: number;
+  /** Runs updated since `windowSince`, when the answer also serves as the pending window. */
+  pendingRuns: RunStore;
+}
+
+/**
+ * Streams an answer into slices of results/ (see ResultsSlices), noting the
+ * newest time received and, when `windowSince` is set, the runs the
+ * pending window would have returned. On failure the caller aborts the
+ * slices; on success it finishes them with the `until` it believes.
+ */
+export async function receiveResults(answer: Received, options: Pick<FetchOptions, "now" | "suite" | "maxBytes" | "maxSliceBytes">, target: { dir: string; since: number; stamp: string; windowSince: number | null }): Promise<ResultsAnswer> {
+  const slices = new ResultsSlices(target.dir, target.since, target.stamp, options.maxSliceBytes);
+  const out: ResultsAnswer = { slices, reported: undefined, newest: null, received: 0, pendingRuns: new RunStore() };
+  const newest = new NewestTime(options.now);
+  try {
+    out.reported = await streamResults(answer, options, `GET /api/v1/test?since=${target.since}`, (text, o) => {
+      slices.add(text);
+      out.received++;
+      if (o === null) return;
+      newest.see(o.updatedAt);
+      newest.see(o.createdAt);
+      if (target.windowSince !== null && (o.updatedAt ?? 0) >= target.windowSince * 1000) out.pendingRuns.merge(o);
+    }, () => slices.flush());
+  } catch (error) {
+    await slices.abort();
+    throw error;
+  }
+  out.newest = newest.value;
+  return out;
 }
 
 /** The runs whose latest observation is still unfinished: the pending snapshot's entries. */
@@ -107,31 +146,14 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
     const covered = start.since <= windowSince;
     const base = options.url.href.replace(/\/+$/, "");
 
-    let slices: ResultsSlices | null = null;
-    let pendingRuns = new RunStore();
-    let received = 0;
-    let newest = new NewestTime(options.now);
-    const reported = await request(new URL(`${base}/api/v1/test?since=${start.since}`), {}, options.http, {
-      consume: async (answer) => {
-        slices = new ResultsSlices(paths.results, start.since, stampOf(options.now), options.maxSliceBytes);
-        pendingRuns = new RunStore();
-        newest = new NewestTime(options.now);
-        received = 0;
-        return streamResults(answer, options, `GET /api/v1/test?since=${start.since}`, (text, o) => {
-          slices!.add(text);
-          received++;
-          if (o === null) return;
-          newest.see(o.updatedAt);
-          newest.see(o.createdAt);
-          if (covered && (o.updatedAt ?? 0) >= windowSince * 1000) pendingRuns.merge(o);
-        }, () => slices!.flush());
-      },
-      cleanup: async () => slices?.abort(),
-    });
-    const window = coveredUntil(reported, start.since, options.now, newest.value);
-    if (!window.trusted) log(`the service's until (${JSON.stringify(reported) ?? "absent"}) is not believed (0 when it returned nothing, or before since, or after now): the file covers up to ${window.until}, the newest time received`);
-    const files = await (slices as ResultsSlices | null)!.finish(window.until);
-    log(`${received} result(s) since ${start.since} (${start.from}) written to ${files.length === 1 ? files[0] : `${files.length} files`}`);
+    const target = { dir: paths.results, since: start.since, stamp: stampOf(options.now), windowSince: covered ? windowSince : null };
+    // A failed attempt aborts its own slices (receiveResults), so a retry starts clean.
+    const got = await request(new URL(`${base}/api/v1/test?since=${start.since}`), {}, options.http, { consume: (received) => receiveResults(received, options, target) });
+    const window = coveredUntil(got.reported, start.since, options.now, got.newest);
+    if (!window.trusted) log(`the service's until (${JSON.stringify(got.reported) ?? "absent"}) is not believed (0 when it returned nothing, or before since, or after now): the file covers up to ${window.until}, the newest time received`);
+    const files = await got.slices.finish(window.until);
+    log(`${got.received} result(s) since ${start.since} (${start.from}) written to ${files.length === 1 ? files[0] : `${files.length} files`}`);
+    let pendingRuns = got.pendingRuns;
 
     const generatedAt = new Date(options.now).toISOString();
     if (!covered) {
@@ -169,7 +191,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
     } catch (error) {
       log(`reject list: ${(error as Error).message}; kept the old one`);
     }
-    return { files, results: received, since: start.since, sinceFrom: start.from, until: window.until, untilTrusted: window.trusted, pending: pending.length, rejectList };
+    return { files, results: got.received, since: start.since, sinceFrom: start.from, until: window.until, untilTrusted: window.trusted, pending: pending.length, rejectList };
   } finally {
     await lock.release();
   }

@@ -132,8 +132,6 @@ function received(response: Response, alive: () => void): Received {
 export interface Attempt<T> {
   /** Consumes a 2xx response. Throwing BadBody fails this attempt (retried); other errors end the request. */
   consume: (response: Received) => Promise<T>;
-  /** Undoes what a failed attempt left (temporary files). */
-  cleanup?: () => Promise<void>;
 }
 
 /**
@@ -176,7 +174,6 @@ export async function request<T>(url: URL, init: RequestInit, options: HttpOptio
       if (response.status >= 400) throw new HttpRefused(response.status, await answer.text());
       return await attempt.consume(answer);
     } catch (error) {
-      await attempt.cleanup?.();
       if (error instanceof BadBody) {
         lastProblem = `${shownUrl(url)}: ${error.message}`;
         continue;

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { main } from "../../src/cli/main.js";
 
@@ -44,4 +45,35 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * Runs the real CLI as its own process and samples its peak resident memory
+ * (VmHWM in /proc/PID/status, Linux) until it exits: what a cron job pays.
+ */
+export function spawnCliMeasured(args: string[], env: Record<string, string> = {}): Promise<CliResult & { peakRssBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let peak = 0;
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+      } catch {
+        // gone already
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("error", reject);
+    child.on("exit", sample);
+    child.on("close", (code, signal) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, signal, peakRssBytes: peak });
+    });
+    child.stdin.end();
+  });
 }

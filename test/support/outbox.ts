@@ -5,7 +5,7 @@ import { join } from "node:path";
 export function requestsIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
+  for (const name of batchFiles(dir)) {
     const body = JSON.parse(readFileSync(join(dir, name), "utf8")) as Array<{ arch: string[]; tests: Array<{ package: string; trigger: string }> }>;
     for (const group of body) {
       for (const arch of group.arch) {
@@ -18,5 +18,6 @@ export function requestsIn(dir: string): string[] {
 
 export function batchFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
+  // Refusal records (NAME.reason.json) sit beside rejected batches; they are not batches.
+  return readdirSync(dir).filter((n) => n.endsWith(".json") && !n.endsWith(".reason.json") && !n.startsWith(".")).sort();
 }
