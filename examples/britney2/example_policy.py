@@ -78,7 +78,13 @@ def main():
                 for arch in arches:
                     answer = bridge.need(testsrc, trigger, arch, version=testver, huge=is_huge,
                                          pin_packages=[["src:" + excuse["source"], "unstable"]])
-                    label = answer["label"] or "NOT-RUN (reject-listed)"
+                    if answer["label"]:
+                        label = answer["label"]
+                    elif answer.get("refused"):
+                        # The CI service refused the request: say why, as debci said it.
+                        label = "NOT-RUN (refused by the CI service: %s)" % answer["refused"]
+                    else:
+                        label = "NOT-RUN (reject-listed)"
                     labels.add(label)
                     shown.append("%s: %s%s" % (arch, label, " (requested)" if answer["request"] else ""))
                 print("  autopkgtest for %s/%s: %s" % (testsrc, testver, ", ".join(shown)))

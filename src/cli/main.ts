@@ -9,8 +9,8 @@ import { SERVE_USAGE, serveCommand } from "./serve-command.js";
 import { STATUS_USAGE, statusCommand } from "./status-command.js";
 
 // Usage lines are plain strings: importing them from src/sync would load the network code.
-const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--pending-window DAYS] [--overlap MINUTES] [--timeout SECONDS] [--retries N] [--backoff MS]";
-const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--now ISO] [--priority P] [--huge-priority P] [--timeout SECONDS] [--retries N] [--backoff MS]";
+const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--since ISO | --backfill DAYS] [--pending-window DAYS] [--overlap MINUTES] [--max-bytes N] [--slice-bytes N] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
+const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--now ISO] [--priority 1-10] [--huge-priority 1-10] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   plan: { run: planCommand, usage: PLAN_USAGE },
@@ -27,7 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<num
   submit: { run: async (argv, io) => (await import("../sync/cli.js")).submitCommand(argv, io), usage: SUBMIT_USAGE },
 };
 
-const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, `  ${FETCH_USAGE}`, `  ${SUBMIT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held, 3 CI service unavailable (fetch, submit), 4 CI service refused (fetch, submit)"].join("\n");
+const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, `  ${FETCH_USAGE}`, `  ${SUBMIT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable, 4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin"].join("\n");
 
 /** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -36,7 +36,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     writeLine(name === undefined ? io.stderr : io.stdout, USAGE);
     return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
   }
-  const command = COMMANDS[name];
+  // Only the table's own names: `constructor` or `__proto__` are not commands.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     writeLine(io.stderr, `debci-bridge: unknown command ${JSON.stringify(name)}\n${USAGE}`);
     return EXIT_BAD_INPUT;

@@ -76,7 +76,7 @@ function standingRefusal(refusal: RefusedRequest | undefined, request: LedgerEnt
   return request.requestedAt <= (refusal.requestedAt ?? refusal.refusedAt) ? refusal : null;
 }
 
-/** Answers one test key from loaded knowledge (rules 1-5 of DESIGN.md). */
+/** Answers one test key from loaded knowledge (rules 1-4 of docs/design.md). */
 export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key)): KeyFacts {
   const minimum = minimumVersions(key);
   const found = index.runsFor(key);

@@ -34,7 +34,7 @@ export interface Plan {
   requests: Need[];
 }
 
-/** Whether the rules of DESIGN.md ("Needs and the outbox") want this key asked for now. */
+/** Whether the rules (docs/design.md, "Rules of the answers") want this key asked for now. */
 function requestReason(baseline: (suite: string, arch: string, pkg: string) => BaselineAnswer, facts: KeyFacts, settings: Settings, now: number): RequestReason | null {
   const { answer, evidence } = facts;
   if (answer.state === "missing") return answer.lost ? "lost" : "missing";

@@ -1,4 +1,4 @@
-/** The domain's words (see ../shared/DESIGN.md), as types. Times are epoch milliseconds. */
+/** The domain's words (see docs/design.md), as types. Times are epoch milliseconds. */
 
 export type RunStatus = "pass" | "fail" | "neutral" | "tmpfail" | null;
 
