@@ -164,6 +164,7 @@ describe("auth failures are not content failures", () => {
     expect(batchFiles(join(w.state, "outbox"))).toHaveLength(2);
     expect(existsSync(join(w.state, "outbox", "rejected"))).toBe(false);
     expect((await w.fetchAt(2)).code).toBe(5);
+    expect(existsSync(join(w.state, "sync-submit.lock")) || existsSync(join(w.state, "sync-fetch.lock"))).toBe(false);
     w.writeKey(reset);
     expect((await w.submit(3)).code).toBe(0);
     w.fake.now = T0 + 30 * 60_000;
@@ -267,6 +268,20 @@ describe("bounded fetching", () => {
     expect(run.peakRssBytes - idle.peakRssBytes).toBeLessThan(cap / 4);
     expect(existsSync(join(w.state, "sync-fetch.lock"))).toBe(false);
     expect(readdirSync(join(w.state, "results"))).toEqual([]);
+  });
+
+  it("the pending window's request is bounded the same way: the results are kept, the old snapshot stays", async () => {
+    await w.plan(0);
+    await w.submit(1);
+    expect((await w.fetchAt(5)).code).toBe(0);
+    const snapshot = readFileSync(join(w.state, "pending.json"), "utf8");
+    w.fake.inject("endless", "/api/v1/test", 1, 1); // the results request passes, the window's never ends
+    const run = await w.fetchAt(70, ["--max-bytes", String(4 << 20)]);
+    expect(run.code).toBe(6);
+    expect(run.stderr).toContain("GET /api/v1/test?since=");
+    expect(readFileSync(join(w.state, "pending.json"), "utf8")).toBe(snapshot);
+    expect(existsSync(join(w.state, "sync-fetch.lock"))).toBe(false);
+    expect(readdirSync(join(w.state, "results")).filter((n) => n.startsWith("."))).toEqual([]);
   });
 
   it("a long answer is written in slices, every one loadable, and the answers see all of it", async () => {

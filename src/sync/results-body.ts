@@ -72,9 +72,7 @@ export class ResultsBodySplitter {
           } else this.begin(this.maxRecordBytes);
           break;
         case "after-value":
-          if (c === 0x2c) this.state = "next-key";
-          else if (c === 0x7d) this.state = "end";
-          else throw new BadBody("expected ',' or '}' after a value");
+          this.state = after(c, 0x7d, "next-key", "end", "expected ',' or '}' after a value");
           i++;
           break;
         case "first-element":
@@ -87,9 +85,7 @@ export class ResultsBodySplitter {
           this.begin(this.maxRecordBytes);
           break;
         case "after-element":
-          if (c === 0x2c) this.state = "element";
-          else if (c === 0x5d) this.state = "after-value";
-          else throw new BadBody("expected ',' or ']' between results");
+          this.state = after(c, 0x5d, "element", "after-value", "expected ',' or ']' between results");
           i++;
           break;
         case "end":
@@ -132,6 +128,13 @@ export class ResultsBodySplitter {
         this.state = "after-element";
     }
   }
+}
+
+/** After a value inside an object or array: a comma leads to the next one, the closing bracket out. */
+function after<S>(c: number, close: number, next: S, out: S, problem: string): S {
+  if (c === 0x2c) return next;
+  if (c === close) return out;
+  throw new BadBody(problem);
 }
 
 function parseOrBad(text: string, what: string): unknown {
