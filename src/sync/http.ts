@@ -190,7 +190,14 @@ export async function request<T>(url: URL, init: RequestInit, options: HttpOptio
   throw new HttpUnavailable(`gave up after ${options.retries + 1} attempt(s): ${lastProblem}`);
 }
 
-/** Errors of the connection itself (refused, reset, cut off, aborted), which a later attempt may not meet. */
+/**
+ * Errors of the connection itself (refused, reset, cut off, aborted), which a
+ * later attempt may not meet. Node's fetch says so with a TypeError ("fetch
+ * failed", "terminated") whose cause names the socket's trouble; any other
+ * error is a bug or a refusal, and is not retried.
+ */
 function isNetworkError(e: Error & { cause?: { code?: string } }): boolean {
-  return e.name === "AbortError" || e.name === "TypeError" || typeof e.cause?.code === "string" || (e as NodeJS.ErrnoException).code !== undefined;
+  if (e.name === "AbortError") return true;
+  if (typeof e.cause?.code === "string" || typeof (e as NodeJS.ErrnoException).code === "string") return true;
+  return e.name === "TypeError" && (e.message === "fetch failed" || e.message === "terminated");
 }
