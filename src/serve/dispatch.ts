@@ -86,7 +86,8 @@ export class Dispatcher {
     if (typeof envelope !== "object" || envelope === null || Array.isArray(envelope) || typeof envelope.method !== "string") {
       return JSON.stringify({ id, error: { message: `line ${lineNumber}: expected {"id", "method", "params"} with a string method` } });
     }
-    const method = this.methods[envelope.method];
+    // Only the table's own methods: `__proto__`, `constructor` or `toString` are no methods of the protocol.
+    const method = Object.hasOwn(this.methods, envelope.method) ? this.methods[envelope.method] : undefined;
     if (method === undefined) return JSON.stringify({ id, error: { message: `unknown method ${JSON.stringify(envelope.method)}` } });
     const started = performance.now();
     try {
