@@ -30,8 +30,14 @@ describe("unusable arguments get exit 1 and a message saying what", () => {
   });
 
   it.each([
-    [["--now", "yesterday"], /--now: not a valid ISO 8601 time: yesterday/],
-    [["--grace=-5"], /--grace: expected a number of at least 0, got "-5"/],
+    [["--now", "yesterday"], /--now: expected an ISO 8601 time with a zone, such as 2026-11-25T12:00:00Z, got "yesterday"/],
+    [["--now", "1"], /--now: expected an ISO 8601 time with a zone/],
+    [["--now", "May 5"], /--now: expected an ISO 8601 time with a zone/],
+    [["--now", "2026-11-25 12:00"], /--now: expected an ISO 8601 time with a zone/],
+    [["--now", "2026-11-25T12:00:00"], /--now: expected an ISO 8601 time with a zone/],
+    [["--grace=-5"], /--grace: expected a number from 0 to 10080 \(minutes\), got "-5"/],
+    [["--grace", "1e20"], /--grace: expected a number from 0 to 10080/],
+    [["--wait=-1"], /--wait: expected a number from 0 to 86400 \(seconds\)/],
     [["--pending-max-age", "three"], /--pending-max-age: expected a number/],
     [["--retry-older-than", ""], /--retry-older-than: expected a number/],
     [["--baseline", "sometimes"], /--baseline: expected "reference" or "any"/],

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FILE_BYTES } from "../src/store/read-json.js";
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -50,9 +51,9 @@ describe("loading many results files on two threads", () => {
     const { state, arrive } = generated(3000, 62);
     arrive();
     const paths = readdirSync(join(state, "results")).sort().map((n) => join(state, "results", n));
-    const fromWorker = await loadInWorker(paths, "testing");
+    const fromWorker = await loadInWorker(paths, "testing", DEFAULT_MAX_FILE_BYTES);
     const here = new RunStore();
-    await loadSequentially(paths, here, "testing");
+    await loadSequentially(paths, here, "testing", DEFAULT_MAX_FILE_BYTES);
     expect(fromWorker.outcomes.map((o) => o.records)).toEqual(paths.map(() => expect.any(Number)));
     expect(fromWorker.rows.length / 9).toBe(here.size);
     const merged = new RunStore();
@@ -94,7 +95,12 @@ describe("compact", () => {
     const state = copyScenarioState("truncated-file");
     const run = await runCli(["compact", "--state", state, "--now", NOW]);
     expect(run.stderr).toMatch(/20261125T090000\.json: skipped: not valid JSON .* \(not folded\)/);
-    expect(JSON.parse(run.stdout)).toMatchObject({ folded: 2 });
+    // The file with one malformed record is not folded either: its problem stays reported, and prune never deletes it.
+    expect(run.stderr).toMatch(/20261125T100000\.json: .*malformed record.* \(not folded\)/);
+    expect(JSON.parse(run.stdout)).toMatchObject({ folded: 1 });
+    const pruned = await runCli(["prune", "--state", state, "--older-than", "0", "--now", "2027-01-01T00:00:00Z"]);
+    expect(JSON.parse(pruned.stdout).deleted).toEqual(["20261125T080000.json"]);
+    expect((await runCli(["report", "--state", state, "--now", NOW])).stdout).toContain("20261125T100000.json");
     const status = await runCli(["status", "--state", state, "--package", "zed", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW]);
     expect(status.stderr).toMatch(/20261125T090000\.json: skipped/);
     writeFileSync(join(state, "results", "20261125T090000.json"), JSON.stringify({ results: [{ run_id: 803, trigger: "glibc/2.41-7", package: "zed", arch: "amd64", suite: "testing", version: "1.0-1", status: "pass", updated_at: "2026-11-25T08:30:00Z" }] }));
@@ -214,7 +220,7 @@ describe("watermark", () => {
       replayFrom: Date.parse("2026-11-25T09:00:00Z") / 1000,
     });
     expect(run.stderr).toContain("coverage has 1 gap(s); replay from since=");
-    expect(JSON.parse((await runCli(["watermark", "--state", join(tempDir(), "empty")])).stdout)).toEqual({ ignoredUntils: 0, since: null, until: null, gaps: [], replayFrom: null });
+    expect(JSON.parse((await runCli(["watermark", "--state", tempDir()])).stdout)).toEqual({ ignoredUntils: 0, since: null, until: null, gaps: [], replayFrom: null });
   });
 
   it("does not believe an until after now, and never answers a since below 0", async () => {

@@ -68,8 +68,10 @@ describe("the library, as britney2's policy code embeds it", () => {
     expect(session.answer({ package: "baz", trigger: "glibc/2.41-7", arch: "amd64" })).toMatchObject({ state: "fail", runId: 202 });
   });
 
-  it("a missing state directory means nothing known", async () => {
-    const session = await openSession({ stateDir: join(tempDir(), "does-not-exist"), mode: "read-only", now: NOW });
+  it("a missing state directory is an error naming it, an empty one a fresh state", async () => {
+    const missing = join(tempDir(), "does-not-exist");
+    await expect(openSession({ stateDir: missing, mode: "read-only", now: NOW })).rejects.toThrow(`--state ${missing}: no such directory`);
+    const session = await openSession({ stateDir: tempDir(), mode: "read-only", now: NOW });
     expect(session.answer({ package: "baz", trigger: "glibc/2.41-7", arch: "amd64" }).state).toBe("missing");
   });
 });

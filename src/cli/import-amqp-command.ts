@@ -5,7 +5,7 @@ import { InputError } from "../store/errors.js";
 import { answerLine } from "./answer-line.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
-import { parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
+import { commitOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
 
 export const IMPORT_AMQP_USAGE = "debci-bridge import-amqp --state DIR FILE [--scratch DIR] [--now ISO] [--strict]";
 
@@ -35,7 +35,7 @@ async function readAmqpFile(path: string): Promise<{ needs: Need[]; problems: st
  * in the outbox, reject-listed or repeated.
  */
 export async function importAmqpCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseWithPositionals(argv, { ...stateOptions, ...ruleOptions, scratch: { type: "string" } }, 1);
+  const { values, positionals } = parseWithPositionals(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, scratch: { type: "string" } }, 1);
   required("import-amqp", values, "state");
   const { needs, problems } = await readAmqpFile(positionals[0]!);
   if (values.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}`);

@@ -3,7 +3,7 @@ import { compact, prune, watermark, type MaintenanceOptions } from "../session/m
 import { loadSettingsFile } from "../store/load-settings.js";
 import { statePaths } from "../store/state-paths.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
-import { number, parseCommand, parseNow, pathsFromFlags, required, stateOptions } from "./options.js";
+import { commitOptions, flagNumber, parseCommand, parseNow, pathsFromFlags, required, settingsFromFlags, stateOptions } from "./options.js";
 
 export const COMPACT_USAGE = "debci-bridge compact --state DIR [--base FILE] [--now ISO] [--strict]";
 export const PRUNE_USAGE = "debci-bridge prune --state DIR --older-than DAYS [--base FILE] [--now ISO]";
@@ -14,13 +14,13 @@ type Values = Record<string, string | boolean | undefined>;
 async function maintenanceOptions(command: string, values: Values): Promise<MaintenanceOptions> {
   const stateDir = required(command, values, "state");
   const paths = pathsFromFlags(values);
-  const settings = applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir, paths).settings));
-  return { stateDir, paths, now: parseNow(values.now as string | undefined), suite: settings.suite, strict: values.strict === true, command: `debci-bridge ${command}` };
+  const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir, paths).settings)), settingsFromFlags(values));
+  return { stateDir, paths, now: parseNow(values.now as string | undefined), suite: settings.suite, maxFileBytes: settings.maxFileBytes, waitMs: settings.waitMs, strict: values.strict === true, command: `debci-bridge ${command}` };
 }
 
 /** Folds the results files into the compacted base. */
 export async function compactCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, stateOptions);
+  const values = parseCommand(argv, { ...stateOptions, ...commitOptions });
   const result = await compact(await maintenanceOptions("compact", values));
   for (const warning of result.warnings) writeLine(io.stderr, `warning: ${warning} (not folded)`);
   writeLine(io.stdout, JSON.stringify({ base: result.base, runs: result.runs, folded: result.folded.length, foldedTotal: result.foldedTotal }));
@@ -30,8 +30,8 @@ export async function compactCommand(argv: string[], io: CliIO): Promise<number>
 
 /** Deletes folded results files older than --older-than DAYS. */
 export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, "older-than": { type: "string" } });
-  const olderThanDays = number("older-than", required("prune", values, "older-than"), 0);
+  const values = parseCommand(argv, { ...stateOptions, ...commitOptions, "older-than": { type: "string" } });
+  const olderThanDays = flagNumber("older-than", required("prune", values, "older-than"));
   const result = await prune({ ...(await maintenanceOptions("prune", values)), olderThanDays });
   writeLine(io.stdout, JSON.stringify(result));
   writeLine(io.stderr, `debci-bridge prune: ${result.deleted.length} results file(s) deleted, ${result.kept} kept; ${result.deletedSent.length} sent batch(es) deleted`);
@@ -41,7 +41,7 @@ export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
 /** Prints the `since` for the next fetch, and any coverage gap needing a wider replay. */
 export async function watermarkCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...stateOptions, overlap: { type: "string" } });
-  const overlapMinutes = values.overlap === undefined ? 60 : number("overlap", values.overlap, 0);
+  const overlapMinutes = values.overlap === undefined ? 60 : flagNumber("overlap", values.overlap);
   const result = await watermark({ ...(await maintenanceOptions("watermark", values)), overlapMinutes });
   writeLine(io.stdout, JSON.stringify(result.gaps.length === 0 ? result : { ...result, gaps: result.gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })) }));
   if (result.ignoredUntils > 0) writeLine(io.stderr, `debci-bridge watermark: ${result.ignoredUntils} file(s) claim an until after now; not believed`);

@@ -16,6 +16,11 @@ export const stateOptions = {
   strict: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
+/** Options of the commands that commit (take the state's lock). */
+export const commitOptions = {
+  wait: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
 /** Options that tune the rules; each overrides debci-bridge.json. */
 export const ruleOptions = {
   suite: { type: "string" },
@@ -47,12 +52,9 @@ export function required(command: string, values: Record<string, unknown>, name:
   return value;
 }
 
-/** --now as ISO 8601; the real clock only when absent. */
+/** --now as ISO 8601 with a zone, so it means the same on every machine; the real clock only when absent. */
 export function parseNow(value: string | undefined): number {
-  if (value === undefined) return Date.now();
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new InputError(`--now: not a valid ISO 8601 time: ${value}`);
-  return t;
+  return value === undefined ? Date.now() : parseZonedTime("now", value);
 }
 
 /** ISO 8601 with a date, a time and a zone (`Z` or an offset): a time that means the same on every machine. */
@@ -64,9 +66,33 @@ export function parseZonedTime(flag: string, value: string): number {
   return t;
 }
 
-export function number(name: string, value: string, min: number): number {
+/** Every numeric flag's range: a value outside it is refused, the range in the message (no busy loop from --backoff 1e12). */
+export const NUMERIC_FLAGS = {
+  grace: { min: 0, max: 10_080, unit: "minutes" },
+  "pending-max-age": { min: 0, max: 365, unit: "days" },
+  "retry-older-than": { min: 0, max: 3650, unit: "days" },
+  "older-than": { min: 0, max: 36_500, unit: "days" },
+  overlap: { min: 0, max: 10_080, unit: "minutes" },
+  timeout: { min: 0.001, max: 3600, unit: "seconds" },
+  deadline: { min: 0.001, max: 86_400, unit: "seconds" },
+  retries: { min: 0, max: 20, unit: "", integer: true },
+  backoff: { min: 0, max: 600_000, unit: "ms" },
+  "pending-window": { min: 0, max: 365, unit: "days" },
+  backfill: { min: 0, max: 3650, unit: "days" },
+  "max-bytes": { min: 1024, max: 2 ** 40, unit: "bytes", integer: true },
+  "slice-bytes": { min: 1024, max: 2 ** 30, unit: "bytes", integer: true },
+  wait: { min: 0, max: 86_400, unit: "seconds" },
+  priority: { min: 1, max: 10, unit: "", integer: true },
+  "huge-priority": { min: 1, max: 10, unit: "", integer: true },
+} as const satisfies Record<string, { min: number; max: number; unit: string; integer?: boolean }>;
+
+export function flagNumber(name: keyof typeof NUMERIC_FLAGS, value: string): number {
+  const range: { min: number; max: number; unit: string; integer?: boolean } = NUMERIC_FLAGS[name];
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min) throw new InputError(`--${name}: expected a number of at least ${min}, got ${JSON.stringify(value)}`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < range.min || n > range.max || (range.integer === true && !Number.isInteger(n))) {
+    const what = range.integer === true ? "a whole number" : "a number";
+    throw new InputError(`--${name}: expected ${what} from ${range.min} to ${range.max}${range.unit === "" ? "" : ` (${range.unit})`}, got ${JSON.stringify(value)}`);
+  }
   return n;
 }
 
@@ -74,10 +100,11 @@ export function settingsFromFlags(values: Record<string, string | boolean | unde
   const out: SettingsOverrides = {};
   const get = (name: string) => values[name] as string | undefined;
   if (get("suite") !== undefined) out.suite = get("suite")!;
-  if (get("grace") !== undefined) out.graceMinutes = number("grace", get("grace")!, 0);
-  if (get("pending-max-age") !== undefined) out.pendingMaxAgeDays = number("pending-max-age", get("pending-max-age")!, 0);
+  if (get("grace") !== undefined) out.graceMinutes = flagNumber("grace", get("grace")!);
+  if (get("pending-max-age") !== undefined) out.pendingMaxAgeDays = flagNumber("pending-max-age", get("pending-max-age")!);
   const retry = get("retry-older-than");
-  if (retry !== undefined) out.retryOlderThanDays = retry === "off" ? null : number("retry-older-than", retry, 0);
+  if (retry !== undefined) out.retryOlderThanDays = retry === "off" ? null : flagNumber("retry-older-than", retry);
+  if (get("wait") !== undefined) out.wait = flagNumber("wait", get("wait")!);
   const baseline = get("baseline");
   if (baseline !== undefined) {
     if (baseline !== "reference" && baseline !== "any") throw new InputError(`--baseline: expected "reference" or "any", got ${JSON.stringify(baseline)}`);

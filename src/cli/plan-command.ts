@@ -2,7 +2,7 @@ import type { AnswerState } from "../core/types.js";
 import { answerLine } from "./answer-line.js";
 import { EXIT_OK, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
-import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
+import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { parseNeeds, readNeedsFile } from "./read-needs.js";
 
 export const PLAN_USAGE =
@@ -10,7 +10,7 @@ export const PLAN_USAGE =
 
 /** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, needs: { type: "string" }, scratch: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, needs: { type: "string" }, scratch: { type: "string" } });
   required("plan", values, "state");
   const needsPath = required("plan", values, "needs");
   // Read needs before taking the lock: stdin may be slow, and bad needs should fail without touching anything.

@@ -2,7 +2,7 @@ import { Dispatcher } from "../serve/dispatch.js";
 import { serveLines } from "../serve/line-server.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
-import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
+import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 
 export const SERVE_USAGE = "debci-bridge serve --state DIR [--scratch DIR] [--now ISO] [--strict] [rule options as for plan]";
 
@@ -12,7 +12,7 @@ export const SERVE_USAGE = "debci-bridge serve --state DIR [--scratch DIR] [--no
  * input ends; input ending without `commit` writes nothing.
  */
 export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, scratch: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, scratch: { type: "string" } });
   required("serve", values, "state");
   const scratch = values.scratch;
   const session = await openFromFlags("serve", values, scratch === undefined ? "commit" : "scratch", scratch);

@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS: Settings = {
   retryOlderThanMs: null,
   baseline: "reference",
   refusedRetryMs: 7 * DAY_MS,
+  maxFileBytes: 256 * 1024 * 1024,
+  waitMs: 0,
 };
 
 /** Settings given in days and minutes, as people and config files say them. */
@@ -20,6 +22,9 @@ export interface SettingsOverrides {
   retryOlderThanDays?: number | null;
   baseline?: Settings["baseline"];
   refusedRetryDays?: number;
+  maxFileBytes?: number;
+  /** Seconds a committing run waits for the lock before giving up. */
+  wait?: number;
   /** For submit only: the suites and arches the CI service runs, checked before sending. */
   serviceSuites?: string[] | null;
   serviceArches?: string[] | null;
@@ -35,5 +40,7 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   }
   if (overrides.baseline !== undefined) next.baseline = overrides.baseline;
   if (overrides.refusedRetryDays !== undefined) next.refusedRetryMs = overrides.refusedRetryDays * DAY_MS;
+  if (overrides.maxFileBytes !== undefined) next.maxFileBytes = overrides.maxFileBytes;
+  if (overrides.wait !== undefined) next.waitMs = overrides.wait * 1000;
   return next;
 }

@@ -142,4 +142,8 @@ export interface Settings {
   baseline: "reference" | "any";
   /** How long a request the CI service refused stays refused before it is asked once more. */
   refusedRetryMs: number;
+  /** The largest input file read (after gunzip); larger ones are reported, not read. */
+  maxFileBytes: number;
+  /** How long a committing run waits for the state's lock before exit 2. */
+  waitMs: number;
 }

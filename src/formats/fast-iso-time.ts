@@ -20,7 +20,8 @@ export function parseIsoTimeFast(s: string): number {
     if (s[19] !== ".") return Number.NaN;
     ms = digits(s, 20, 3);
   }
-  if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  // Before 1970 is no time of the CI service's (and Date.UTC would read years below 100 as 19xx).
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 

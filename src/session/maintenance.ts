@@ -14,7 +14,7 @@ import { fileWindow } from "../store/load-results.js";
 import { loadState } from "../store/load-state.js";
 import { acquireLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
-import { statePaths, type StatePaths } from "../store/state-paths.js";
+import { requireStateDir, statePaths, type StatePaths } from "../store/state-paths.js";
 import { inputProblems } from "./warnings.js";
 
 export interface MaintenanceOptions {
@@ -22,6 +22,10 @@ export interface MaintenanceOptions {
   paths?: Partial<Omit<StatePaths, "stateDir">>;
   now: number;
   suite: string;
+  /** The largest input file read (after gunzip). */
+  maxFileBytes?: number;
+  /** How long to wait for the state's lock before giving up (ms). */
+  waitMs?: number;
   strict?: boolean;
   command?: string;
 }
@@ -29,7 +33,8 @@ export interface MaintenanceOptions {
 /** Runs `work` holding the state directory's lock: compaction and pruning change the state. */
 async function locked<T>(options: MaintenanceOptions, work: (paths: StatePaths) => Promise<T>): Promise<T> {
   const paths = statePaths(options.stateDir, options.paths);
-  const lock = await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now);
+  await requireStateDir(paths.stateDir);
+  const lock = await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now, options.waitMs ?? 0);
   try {
     await removeStaleTemps([paths.stateDir, dirname(paths.base)]);
     return await work(paths);
@@ -39,7 +44,7 @@ async function locked<T>(options: MaintenanceOptions, work: (paths: StatePaths) 
 }
 
 async function load(paths: StatePaths, options: MaintenanceOptions) {
-  const loaded = await loadState(paths, options.suite);
+  const loaded = await loadState(paths, options.suite, options.maxFileBytes);
   const problems = inputProblems(loaded);
   if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}`);
   return { loaded, problems };
@@ -117,6 +122,7 @@ export async function prune(options: MaintenanceOptions & { olderThanDays: numbe
  */
 export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark & { ignoredUntils: number }> {
   const paths = statePaths(options.stateDir, options.paths);
+  await requireStateDir(paths.stateDir);
   const folded = (await readBaseHeader(paths.base))?.folded ?? [];
   const windows: CoverageWindow[] = [];
   const untils: number[] = [];
@@ -128,7 +134,7 @@ export async function watermark(options: MaintenanceOptions & { overlapMinutes: 
   const held = foldedLookup(folded);
   for (const path of await listResultsFiles(paths.results)) {
     if (held(basename(path), (await stat(path)).size) !== undefined) continue;
-    const window = fileWindow(await readJsonFile(path));
+    const window = fileWindow(await readJsonFile(path, options.maxFileBytes));
     if (window !== null) note(window.since, window.until);
   }
   return watermarkOf(untils, windows, options.overlapMinutes * 60_000, options.now);

@@ -17,7 +17,7 @@ import { loadSettingsFile } from "../store/load-settings.js";
 import { loadState, type LoadedState } from "../store/load-state.js";
 import { acquireLock, type HeldLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
-import { statePaths, type StatePaths } from "../store/state-paths.js";
+import { checkScratchDir, requireStateDir, statePaths, type StatePaths } from "../store/state-paths.js";
 import { inputProblems } from "./warnings.js";
 
 /**
@@ -170,11 +170,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   if (options.mode === "scratch" && options.scratchDir === undefined) throw new InputError("scratch mode needs a scratch directory");
   if (!Number.isFinite(options.now)) throw new InputError("now must be a valid time");
   const paths = statePaths(options.stateDir, options.paths);
+  await requireStateDir(paths.stateDir);
+  if (options.mode === "scratch") await checkScratchDir(options.scratchDir!, paths);
   const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(paths.settings)), options.settings ?? {});
-  const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now) : null;
+  const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now, settings.waitMs) : null;
   try {
     if (lock !== null) await removeStaleTemps([paths.stateDir, paths.outbox, dirname(paths.ledger)]);
-    const loaded = await loadState(paths, settings.suite);
+    const loaded = await loadState(paths, settings.suite, settings.maxFileBytes);
     const problems = inputProblems(loaded);
     if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
     if (!loaded.ledgerUsable && options.mode === "commit") {

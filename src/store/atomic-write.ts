@@ -4,6 +4,7 @@ import { mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { WriteError } from "./errors.js";
 import { crashPoint, type CrashPoint } from "./faults.js";
 
 /** Temporary files start with a dot, which every reader of the state directory skips. */
@@ -25,7 +26,9 @@ async function fsyncPath(path: string): Promise<void> {
  * mix: write a temporary file beside it, flush it to disk, rename it over.
  */
 export async function writeFileAtomic(path: string, content: string | Readable, crashBeforeRename?: CrashPoint): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+    throw new WriteError(path, error);
+  });
   const temp = tempPathFor(path);
   try {
     await pipeline(typeof content === "string" ? Readable.from([content]) : content, createWriteStream(temp));
@@ -34,7 +37,7 @@ export async function writeFileAtomic(path: string, content: string | Readable, 
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
-    throw error;
+    throw error instanceof WriteError ? error : new WriteError(path, error);
   }
   await fsyncPath(dirname(path)).catch(() => undefined); // make the rename itself durable where the platform allows
 }

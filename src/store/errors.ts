@@ -6,6 +6,22 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A write that failed (a full disk, a read-only file system, no permission):
+ * the message names the file being written, which Node's own (`ENOSPC: no
+ * space left on device, write`) does not. The code is kept for callers.
+ */
+export class WriteError extends Error {
+  readonly code: string | undefined;
+
+  constructor(path: string, cause: unknown) {
+    const e = cause as NodeJS.ErrnoException;
+    super(`cannot write ${path}: ${e.code ?? "error"} (${(e.message ?? String(cause)).replace(/^[A-Z]+: /, "")}); nothing of it was left behind`);
+    this.name = "WriteError";
+    this.code = e.code;
+  }
+}
+
 export interface LockHolder {
   pid: number;
   hostname: string;

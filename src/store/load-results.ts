@@ -75,10 +75,10 @@ export function foldResultsFile(path: string, read: JsonRead, store: RunStore, d
 const PARALLEL_FROM_FILES = 8;
 
 /** Loads files in a worker thread: its outcomes, and its run store as tables and encoded rows. */
-export function loadInWorker(paths: readonly string[], suite: string): Promise<{ outcomes: ResultsFileOutcome[]; tables: Record<TableName, string[]>; rows: Float64Array }> {
+export function loadInWorker(paths: readonly string[], suite: string, maxFileBytes: number): Promise<{ outcomes: ResultsFileOutcome[]; tables: Record<TableName, string[]>; rows: Float64Array }> {
   return new Promise((resolve, reject) => {
     // Worker threads start without the parent's TypeScript loader: a small JS entry registers tsx first.
-    const worker = new Worker(new URL("./results-worker-boot.mjs", import.meta.url), { workerData: { paths, suite } });
+    const worker = new Worker(new URL("./results-worker-boot.mjs", import.meta.url), { workerData: { paths, suite, maxFileBytes } });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`results worker exited with code ${code}`)));
@@ -92,27 +92,27 @@ export function loadInWorker(paths: readonly string[], suite: string): Promise<{
  * Merging is order-independent, so the state is the same either way.
  * DEBCI_BRIDGE_WORKERS=0 keeps it to one thread.
  */
-export async function loadResultsFiles(paths: readonly string[], store: RunStore, defaultSuite: string): Promise<ResultsFileOutcome[]> {
-  if (paths.length < PARALLEL_FROM_FILES || process.env.DEBCI_BRIDGE_WORKERS === "0") return loadSequentially(paths, store, defaultSuite);
+export async function loadResultsFiles(paths: readonly string[], store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ResultsFileOutcome[]> {
+  if (paths.length < PARALLEL_FROM_FILES || process.env.DEBCI_BRIDGE_WORKERS === "0") return loadSequentially(paths, store, defaultSuite, maxFileBytes);
   // An even split measured best: the worker's start-up (a thread and a TypeScript loader) is
   // about what this thread loses to sharing the two cores with it.
   const half = Math.ceil(paths.length / 2);
   // If no worker can be had here, this thread loads that half too.
-  const second = loadInWorker(paths.slice(half), defaultSuite).catch(() => null);
-  const outcomes = await loadSequentially(paths.slice(0, half), store, defaultSuite);
+  const second = loadInWorker(paths.slice(half), defaultSuite, maxFileBytes).catch(() => null);
+  const outcomes = await loadSequentially(paths.slice(0, half), store, defaultSuite, maxFileBytes);
   const other = await second;
-  if (other === null) return [...outcomes, ...(await loadSequentially(paths.slice(half), store, defaultSuite))];
+  if (other === null) return [...outcomes, ...(await loadSequentially(paths.slice(half), store, defaultSuite, maxFileBytes))];
   store.mergeForeign(other.tables, other.rows);
   return [...outcomes, ...other.outcomes];
 }
 
 /** Reads results files in order, the next one's bytes arriving while this one is parsed and folded. */
-export async function loadSequentially(paths: readonly string[], store: RunStore, defaultSuite: string): Promise<ResultsFileOutcome[]> {
+export async function loadSequentially(paths: readonly string[], store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ResultsFileOutcome[]> {
   const outcomes: ResultsFileOutcome[] = [];
-  let next = paths.length > 0 ? readJsonFile(paths[0]!) : null;
+  let next = paths.length > 0 ? readJsonFile(paths[0]!, maxFileBytes) : null;
   for (let i = 0; i < paths.length; i++) {
     const read = await next!;
-    next = i + 1 < paths.length ? readJsonFile(paths[i + 1]!) : null;
+    next = i + 1 < paths.length ? readJsonFile(paths[i + 1]!, maxFileBytes) : null;
     outcomes.push(foldResultsFile(paths[i]!, read, store, defaultSuite));
   }
   return outcomes;

@@ -15,7 +15,7 @@ import { REFUSAL_FILE, refusalFileSchema } from "../formats/refusal-file.js";
 import { keyTrigger } from "../core/trigger.js";
 import { listJson, listResultsFiles } from "./list-files.js";
 import { loadResultsFiles } from "./load-results.js";
-import { readJsonFile } from "./read-json.js";
+import { DEFAULT_MAX_FILE_BYTES, readJsonFile } from "./read-json.js";
 import { readBase } from "./base-file.js";
 import type { BaseHeader } from "../formats/base-file.js";
 import type { StatePaths } from "./state-paths.js";
@@ -48,7 +48,7 @@ export interface LoadedState {
   base: BaseHeader | null;
   /** Results files skipped because the base already holds them. */
   foldedOnDisk: string[];
-  /** Results files read (not skipped): compaction folds these. */
+  /** Results files read whole, without a malformed record: compaction folds these, and only these. */
   readResults: ReadResultsFile[];
   /** Batches the ledger did not account for (a crash between batch and ledger), folded back in. */
   repairedBatches: string[];
@@ -56,7 +56,7 @@ export interface LoadedState {
   ledgerUsable: boolean;
 }
 
-async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string): Promise<void> {
+async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string, maxFileBytes: number): Promise<void> {
   const folded = state.base?.folded ?? [];
   for (const f of folded) if (f.since !== null && f.until !== null) state.coverage.push({ since: f.since, until: f.until });
   const held = foldedLookup(folded);
@@ -69,19 +69,20 @@ async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: 
     if (held(name, size) !== undefined) state.foldedOnDisk.push(name);
     else toRead.push(path);
   }
-  for (const outcome of await loadResultsFiles(toRead, state.knowledge.runs, defaultSuite)) {
+  for (const outcome of await loadResultsFiles(toRead, state.knowledge.runs, defaultSuite, maxFileBytes)) {
     const { window, until, ...report } = outcome;
     if (window !== undefined) state.coverage.push(window);
     state.files.push(report);
-    if (report.status === "read") {
+    // Only a file read without a single problem may be folded: a malformed record must stay reported, and its file never pruned.
+    if (report.status === "read" && (report.skippedRecords ?? 0) === 0) {
       state.readResults.push({ name: basename(report.path), size: sizes.get(report.path)!, since: window?.since ?? null, until: until ?? null });
     }
   }
 }
 
 /** Reads one optional JSON file through a schema; a missing file is `undefined`, a bad one is reported. */
-async function loadOptional<T>(path: string, kind: FileKind, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, state: LoadedState): Promise<T | undefined | null> {
-  const read = await readJsonFile(path);
+async function loadOptional<T>(path: string, kind: FileKind, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, state: LoadedState, maxFileBytes: number): Promise<T | undefined | null> {
+  const read = await readJsonFile(path, maxFileBytes);
   if (!read.ok) {
     if (read.missing) return undefined;
     state.files.push({ path, kind, status: "skipped", problem: read.problem });
@@ -96,7 +97,7 @@ async function loadOptional<T>(path: string, kind: FileKind, schema: { safeParse
   return parsed.data;
 }
 
-async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> {
+async function loadOutbox(paths: StatePaths, state: LoadedState, maxFileBytes: number): Promise<void> {
   const known = new Set(state.knowledge.ledger.batches);
   const places = [
     { place: "outbox", dir: paths.outbox },
@@ -107,7 +108,7 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
     for (const path of await listJson(dir)) {
       const name = path.slice(dir.length + 1);
       if (place === "rejected" && REFUSAL_FILE.test(name)) {
-        await loadRefusals(path, name, state);
+        await loadRefusals(path, name, state, maxFileBytes);
         continue;
       }
       const parsedName = parseBatchName(name);
@@ -117,7 +118,7 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
         state.knowledge.outbox.push({ ...base, body: null });
         continue;
       }
-      const body = await loadOptional(path, "outbox", batchBodySchema, state);
+      const body = await loadOptional(path, "outbox", batchBodySchema, state, maxFileBytes);
       const batch: OutboxBatch = { ...base, body: body ?? null };
       state.knowledge.outbox.push(batch);
     }
@@ -125,8 +126,8 @@ async function loadOutbox(paths: StatePaths, state: LoadedState): Promise<void> 
 }
 
 /** A refusal file: each refused entry becomes a refused request of its test key. */
-async function loadRefusals(path: string, name: string, state: LoadedState): Promise<void> {
-  const file = await loadOptional(path, "outbox", refusalFileSchema, state);
+async function loadRefusals(path: string, name: string, state: LoadedState, maxFileBytes: number): Promise<void> {
+  const file = await loadOptional(path, "outbox", refusalFileSchema, state, maxFileBytes);
   if (!file) return;
   const batch = name.replace(REFUSAL_FILE, ".json");
   const requestedAt = parseBatchName(batch)?.requestedAt ?? null;
@@ -138,18 +139,18 @@ async function loadRefusals(path: string, name: string, state: LoadedState): Pro
 }
 
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
-export async function loadState(paths: StatePaths, defaultSuite: string): Promise<LoadedState> {
+export async function loadState(paths: StatePaths, defaultSuite: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<LoadedState> {
   const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true };
   state.base = await readBase(paths.base, state.knowledge.runs);
-  await loadResults(paths, state, defaultSuite);
-  const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state);
+  await loadResults(paths, state, defaultSuite, maxFileBytes);
+  const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state, maxFileBytes);
   state.knowledge.pending = pending ?? null;
-  const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileSchema, state);
+  const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileSchema, state, maxFileBytes);
   if (ledger === null) state.ledgerUsable = false;
   if (ledger) state.knowledge.ledger = ledger;
-  const rejectList = await loadOptional(paths.rejectList, "reject-list", rejectListSchema, state);
+  const rejectList = await loadOptional(paths.rejectList, "reject-list", rejectListSchema, state, maxFileBytes);
   if (rejectList) state.knowledge.rejectList = rejectList;
-  await loadOutbox(paths, state);
+  await loadOutbox(paths, state, maxFileBytes);
   const repair = repairLedger(state.knowledge.ledger, state.knowledge.outbox);
   state.knowledge.ledger = repair.ledger;
   state.repairedBatches = repair.repaired;

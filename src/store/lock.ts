@@ -1,6 +1,6 @@
 import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { LockHeldError, type LockHolder } from "./errors.js";
+import { LockHeldError, WriteError, type LockHolder } from "./errors.js";
 import { tempPathFor } from "./atomic-write.js";
 import { isAlive } from "./process-alive.js";
 
@@ -48,23 +48,49 @@ async function takeOver(path: string, staleText: string): Promise<void> {
   await unlink(aside);
 }
 
+/** How often a waiting run looks at the lock again. */
+const WAIT_STEP_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the lock, waiting up to `waitMs` for a live holder to finish (a
+ * britney2 run should wait out a cron job's compaction, not fail), then
+ * throws LockHeldError naming the holder. Counted in steps, not read from
+ * the clock.
+ */
+export async function acquireLock(path: string, command: string, now: number, waitMs = 0): Promise<HeldLock> {
+  for (let waited = 0; ; waited += WAIT_STEP_MS) {
+    try {
+      return await tryLock(path, command, now);
+    } catch (error) {
+      if (!(error instanceof LockHeldError) || waited >= waitMs) throw error;
+      await sleep(Math.min(WAIT_STEP_MS, waitMs - waited));
+    }
+  }
+}
+
 /**
  * Takes the state directory's lock for a committing run (`now`, the run's
  * time, is recorded as when it started), or throws
  * LockHeldError naming the holder. Created by link(2), which fails if the
  * lock exists, so the file is never seen half-written.
  */
-export async function acquireLock(path: string, command: string, now: number): Promise<HeldLock> {
+async function tryLock(path: string, command: string, now: number): Promise<HeldLock> {
   const mine = `${JSON.stringify({ pid: process.pid, hostname: hostname(), command, startedAt: new Date(now).toISOString() })}\n`;
   const temp = tempPathFor(path);
-  await writeFile(temp, mine);
+  try {
+    await writeFile(temp, mine);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined); // a full disk leaves an empty file behind otherwise
+    throw new WriteError(path, error);
+  }
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         await link(temp, path);
         return { path, release: () => releaseLock(path, mine) };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new WriteError(path, error);
       }
       const current = await readHolder(path);
       if (current === null) continue; // released meanwhile

@@ -1,22 +1,50 @@
-import { readFile } from "node:fs/promises";
+import { lstat, readFile, realpath, stat } from "node:fs/promises";
+import { dirname, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; missing: boolean; problem: string };
 
-/** Reads and parses a JSON file (gzip-compressed when it ends in .gz); never throws for bad content. */
-export async function readJsonFile(path: string): Promise<JsonRead> {
+/** The largest file (after gunzip) any reader takes by default: far above a real one, far below what exhausts memory. */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+const tooLarge = (what: string, max: number) => `too large: ${what} over the limit of ${max} bytes (maxFileBytes in debci-bridge.json)`;
+
+/**
+ * Where a file may be read from: a symbolic link may lead elsewhere within
+ * its own directory, never out of it (so no warning ever quotes a file
+ * outside the state). Returns the problem, or null.
+ */
+async function linkProblem(path: string): Promise<string | null> {
+  const info = await lstat(path);
+  if (!info.isSymbolicLink()) return null;
+  const [target, home] = await Promise.all([realpath(path), realpath(dirname(path))]);
+  return target.startsWith(home + sep) ? null : "a symbolic link to a file outside its directory: not read";
+}
+
+/**
+ * Reads and parses a JSON file (gzip-compressed when it ends in .gz); never
+ * throws for bad content. At most `maxBytes` are read or decompressed: a
+ * gzip bomb is reported as too large, not unpacked.
+ */
+export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<JsonRead> {
   let bytes: Buffer;
   try {
+    const link = await linkProblem(path);
+    if (link !== null) return { ok: false, missing: false, problem: link };
+    const { size } = await stat(path);
+    if (size > maxBytes) return { ok: false, missing: false, problem: tooLarge(`${size} bytes,`, maxBytes) };
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, missing: code === "ENOENT", problem: code === "ENOENT" ? "no such file" : `cannot read: ${(error as Error).message}` };
+    return { ok: false, missing: code === "ENOENT", problem: code === "ENOENT" ? "no such file" : `cannot read: ${code ?? (error as Error).message}` };
   }
   if (path.endsWith(".gz")) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (error) {
-      return { ok: false, missing: false, problem: `not valid gzip (truncated download?): ${(error as Error).message}` };
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) return { ok: false, missing: false, problem: tooLarge("decompresses to", maxBytes) };
+      return { ok: false, missing: false, problem: `not valid gzip (truncated download?): ${e.message}` };
     }
   }
   try {

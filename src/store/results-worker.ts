@@ -8,9 +8,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { RunStore } from "../core/run-store.js";
 import { loadSequentially } from "./load-results.js";
 
-const { paths, suite } = workerData as { paths: string[]; suite: string };
+const { paths, suite, maxFileBytes } = workerData as { paths: string[]; suite: string; maxFileBytes: number };
 const store = new RunStore();
-const outcomes = await loadSequentially(paths, store, suite);
+const outcomes = await loadSequentially(paths, store, suite, maxFileBytes);
 const rows = new Float64Array(store.size * 9);
 for (let row = 0; row < store.size; row++) {
   const r = store.encodedRow(row);

@@ -1,4 +1,6 @@
-import { join, resolve } from "node:path";
+import { realpath, stat } from "node:fs/promises";
+import { join, resolve, sep } from "node:path";
+import { InputError } from "./errors.js";
 
 /** Where each part of a state directory lives; every path can be overridden on its own. */
 export interface StatePaths {
@@ -27,4 +29,38 @@ export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths,
     lock: resolve(overrides.lock ?? join(dir, "debci-bridge.lock")),
     base: resolve(overrides.base ?? join(dir, "compacted.jsonl")),
   };
+}
+
+/**
+ * The state directory must exist and be a directory: a typo in --state must
+ * not look like an empty state (everything missing) or fail with a cryptic
+ * ENOENT. An empty directory is a valid fresh state.
+ */
+export async function requireStateDir(dir: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`--state ${dir}: ${code === "ENOENT" ? "no such directory (an empty directory is a fresh state; create it first)" : `cannot be read (${code})`}`);
+  }
+  if (!info.isDirectory()) throw new InputError(`--state ${dir}: not a directory`);
+}
+
+const real = (path: string) => realpath(path).catch(() => resolve(path));
+const within = (path: string, dir: string) => path === dir || path.startsWith(dir + sep);
+
+/**
+ * A scratch outbox must lie outside the state: batches written inside it
+ * (its outbox above all) would be sent by submit with no ledger entry, and
+ * an ad-hoc run must change nothing.
+ */
+export async function checkScratchDir(scratch: string, paths: StatePaths): Promise<void> {
+  const target = await real(scratch);
+  for (const dir of [paths.stateDir, paths.results, paths.outbox]) {
+    if (within(target, await real(dir))) throw new InputError(`--scratch ${scratch}: inside the state (${dir}); an ad-hoc run must write outside it`);
+  }
+  for (const file of [paths.pending, paths.ledger, paths.rejectList, paths.settings, paths.lock, paths.base]) {
+    if (target === (await real(file))) throw new InputError(`--scratch ${scratch}: is the state's ${file}`);
+  }
 }

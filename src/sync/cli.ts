@@ -5,8 +5,7 @@
  */
 import { DAY_MS, DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { EXIT_OK, writeLine, type CliIO } from "../cli/io.js";
-import { number, parseCommand, parseNow, parseZonedTime, required, stateOptions } from "../cli/options.js";
-import { InputError } from "../store/errors.js";
+import { flagNumber, parseCommand, parseNow, parseZonedTime, required, stateOptions } from "../cli/options.js";
 import { loadSettingsFile } from "../store/load-settings.js";
 import { statePaths } from "../store/state-paths.js";
 import { loadApiKey, redactor, serviceUrl } from "./credentials.js";
@@ -47,10 +46,10 @@ async function httpOptions(values: Values, io: CliIO, command: string): Promise<
   const redact = redactor(key?.key);
   return {
     ...(key === undefined ? {} : { apiKey: key.key, keySource: key.source }),
-    timeoutMs: number("timeout", text(values, "timeout") ?? "30", 0.001) * 1000,
-    deadlineMs: number("deadline", text(values, "deadline") ?? "600", 0.001) * 1000,
-    retries: Math.floor(number("retries", text(values, "retries") ?? "4", 0)),
-    backoffMs: number("backoff", text(values, "backoff") ?? "1000", 0),
+    timeoutMs: flagNumber("timeout", text(values, "timeout") ?? "30") * 1000,
+    deadlineMs: flagNumber("deadline", text(values, "deadline") ?? "600") * 1000,
+    retries: flagNumber("retries", text(values, "retries") ?? "4"),
+    backoffMs: flagNumber("backoff", text(values, "backoff") ?? "1000"),
     log: (line) => say(redact(line)),
   };
 }
@@ -86,11 +85,11 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
   const stateDir = required("fetch", values, "state");
   const url = serviceUrl(required("fetch", values, "url"));
   const settings = applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir).settings));
-  const windowDays = values["pending-window"] === undefined ? settings.pendingMaxAgeMs / DAY_MS + 1 : number("pending-window", values["pending-window"], 0);
+  const windowDays = values["pending-window"] === undefined ? settings.pendingMaxAgeMs / DAY_MS + 1 : flagNumber("pending-window", values["pending-window"]);
   const since = values.since === undefined ? null : parseZonedTime("since", values.since);
-  const backfillDays = number("backfill", text(values, "backfill") ?? String(DEFAULT_BACKFILL_DAYS), 0);
-  const maxBytes = Math.floor(number("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES), 1024));
-  const maxSliceBytes = Math.floor(number("slice-bytes", text(values, "slice-bytes") ?? String(DEFAULT_SLICE_BYTES), 1024));
+  const backfillDays = flagNumber("backfill", text(values, "backfill") ?? String(DEFAULT_BACKFILL_DAYS));
+  const maxBytes = flagNumber("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES));
+  const maxSliceBytes = flagNumber("slice-bytes", text(values, "slice-bytes") ?? String(DEFAULT_SLICE_BYTES));
   const http = await httpOptions(values, io, "fetch");
   return reportingFailures(http, async () => {
     const result = await fetchOnce({
@@ -99,7 +98,7 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
       now: parseNow(values.now),
       suite: settings.suite,
       pendingWindowMs: Math.max(windowDays * DAY_MS, settings.pendingMaxAgeMs),
-      overlapMinutes: values.overlap === undefined ? 60 : number("overlap", values.overlap, 0),
+      overlapMinutes: values.overlap === undefined ? 60 : flagNumber("overlap", values.overlap),
       since,
       backfillMs: backfillDays * DAY_MS,
       maxBytes,
@@ -117,13 +116,8 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   const url = serviceUrl(required("submit", values, "url"));
   const file = await loadSettingsFile(statePaths(stateDir).settings);
   // debci takes priorities 1 to 10 (lib/debci/api.rb, validate_priority); anything else would be refused for every batch.
-  const priority = (name: string, fallback: number) => {
-    const n = number(name, text(values, name) ?? String(fallback), 1);
-    if (!Number.isInteger(n) || n > 10) throw new InputError(`--${name}: expected a whole number from 1 to 10, got ${JSON.stringify(text(values, name))}`);
-    return n;
-  };
-  const normal = priority("priority", 5);
-  const huge = priority("huge-priority", 1);
+  const normal = flagNumber("priority", text(values, "priority") ?? "5");
+  const huge = flagNumber("huge-priority", text(values, "huge-priority") ?? "1");
   const http = await httpOptions(values, io, "submit");
   return reportingFailures(http, async () => {
     const result = await submitOutbox({ stateDir, url, now: parseNow(values.now), priority: normal, hugePriority: huge, suites: file.serviceSuites ?? null, arches: file.serviceArches ?? null, http });

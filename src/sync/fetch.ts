@@ -7,7 +7,7 @@ import { rejectListSchema } from "../formats/reject-list-file.js";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { acquireLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
-import { statePaths } from "../store/state-paths.js";
+import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { watermark } from "../session/maintenance.js";
 import { coveredUntil, NewestTime, startSince } from "./fetch-window.js";
 import { BadBody, request, type HttpOptions, type Received } from "./http.js";
@@ -133,6 +133,7 @@ function unfinished(store: RunStore) {
  */
 export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
   const paths = statePaths(options.stateDir);
+  await requireStateDir(paths.stateDir);
   const lock = await acquireLock(join(paths.stateDir, "sync-fetch.lock"), "debci-bridge fetch", options.now);
   const log = options.http.log;
   try {

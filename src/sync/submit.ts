@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../store/atomic-write.js";
 import { crashPoint } from "../store/faults.js";
 import { listJson } from "../store/list-files.js";
 import { acquireLock } from "../store/lock.js";
-import { statePaths } from "../store/state-paths.js";
+import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { bodyOf, entriesOf, localProblem, sendSplitting, type BatchEntry, type Refusal } from "./batch-split.js";
 import { HttpRefused, HttpUnavailable, request, type HttpOptions } from "./http.js";
 
@@ -57,6 +57,7 @@ function places(outbox: string, name: string) {
  */
 export async function submitOutbox(options: SubmitOptions): Promise<SubmitResult> {
   const paths = statePaths(options.stateDir);
+  await requireStateDir(paths.stateDir);
   const lock = await acquireLock(join(paths.stateDir, "sync-submit.lock"), "debci-bridge submit", options.now);
   const result: SubmitResult = { sent: [], rejected: [], refusedEntries: 0, kept: [] };
   const log = options.http.log;
