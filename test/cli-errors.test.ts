@@ -57,7 +57,8 @@ describe("bad needs are errors naming the line, and nothing is written", () => {
     ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "pin_packages": []}\n', /stdin line 1: Unrecognized key: "pin_packages"/],
     ['[{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "huge": "yes"}]', /stdin item 0: huge: Invalid input: expected boolean/],
     ['{"not": "an array"', /stdin line 1: not valid JSON/],
-  ])("%s", async (needs, message) => {
+    [`{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64"}\n{"package": "${"x".repeat(1 << 20)}"}\n`, /stdin line 2: longer than 1048576 characters: not a need/],
+  ])("%.80s", async (needs, message) => {
     const state = copyScenarioState("new-package");
     const before = snapshotTree(state);
     await expectBadInput(["plan", "--state", state, "--needs", "-", "--now", NOW], message, needs);

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
 import { InputError } from "../store/errors.js";
 import { answerLine } from "./answer-line.js";
-import { EXIT_OK, writeLine, type CliIO } from "./io.js";
+import { EXIT_OK, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
 
@@ -11,12 +10,7 @@ export const IMPORT_AMQP_USAGE = "debci-bridge import-amqp --state DIR FILE [--s
 
 /** Reads britney2's AMQP file: needs, and the problems of lines that are not requests. */
 async function readAmqpFile(path: string): Promise<{ needs: Need[]; problems: string[] }> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new InputError(`${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
-  }
+  const text = await readTextFile(path, path);
   const needs: Need[] = [];
   const problems: string[] = [];
   text.split("\n").forEach((line, i) => {

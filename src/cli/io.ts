@@ -1,4 +1,7 @@
+import { readFile, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
+import { InputError } from "../store/errors.js";
+import { DEFAULT_MAX_FILE_BYTES } from "../store/read-json.js";
 
 /** The streams a command talks through; tests pass their own. */
 export interface CliIO {
@@ -17,8 +20,28 @@ export function writeLine(stream: Writable, line: string): void {
   stream.write(`${line}\n`);
 }
 
-export async function readAll(stream: Readable): Promise<string> {
+/** All of a stream as text, refusing more than `maxBytes` (named by `what`) rather than holding it. */
+export async function readAll(stream: Readable, what = "stdin", maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > maxBytes) throw new InputError(`${what}: too large: over ${maxBytes} bytes`);
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A whole input file as text (needs, an AMQP file), refusing one over `maxBytes`; errors name the file. */
+export async function readTextFile(path: string, what: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<string> {
+  try {
+    const { size } = await stat(path);
+    if (size > maxBytes) throw new InputError(`${what}: too large: ${size} bytes, over ${maxBytes}`);
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${what}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? (error as Error).message})`}`);
+  }
 }

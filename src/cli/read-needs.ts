@@ -1,8 +1,11 @@
-import { readFile } from "node:fs/promises";
 import type { Need } from "../core/types.js";
 import { firstProblem } from "../formats/problems.js";
 import { needSchema, toNeed } from "../formats/needs-input.js";
 import { InputError } from "../store/errors.js";
+import { readTextFile } from "./io.js";
+
+/** The longest need line read: a need is a few hundred bytes. */
+const MAX_NEED_LINE = 1 << 20;
 
 /**
  * Parses needs: a JSON array, or one JSON object per line. Any bad need is an
@@ -23,6 +26,7 @@ export function parseNeeds(text: string, source: string, defaultSuite: string): 
   } else {
     text.split("\n").forEach((line, i) => {
       if (line.trim() === "") return;
+      if (line.length > MAX_NEED_LINE) throw new InputError(`${source} line ${i + 1}: longer than ${MAX_NEED_LINE} characters: not a need`);
       try {
         items.push({ where: `${source} line ${i + 1}`, value: JSON.parse(line) });
       } catch (error) {
@@ -37,10 +41,6 @@ export function parseNeeds(text: string, source: string, defaultSuite: string): 
   });
 }
 
-export async function readNeedsFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new InputError(`--needs ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
-  }
+export function readNeedsFile(path: string): Promise<string> {
+  return readTextFile(path, `--needs ${path}`);
 }
