@@ -1,7 +1,8 @@
 import { Readable, PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Dispatcher } from "../src/serve/dispatch.js";
-import { LineSplitter, serveLines } from "../src/serve/line-server.js";
+import { serveLines } from "../src/serve/line-server.js";
+import { LineSplitter } from "../src/store/line-splitter.js";
 import { openSession } from "../src/session/session.js";
 import { jsonLines } from "./support/cli.js";
 import { copyScenarioState, tempDir } from "./support/temp-state.js";

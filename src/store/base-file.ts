@@ -6,6 +6,7 @@ import { baseHeaderSchema, baseTableLineSchema, isEncodedRun, type BaseHeader } 
 import { firstProblem } from "../formats/problems.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { InputError } from "./errors.js";
+import { LineSplitter } from "./line-splitter.js";
 
 const TABLE_CHUNK = 10_000;
 const RUNS_PER_WRITE = 5_000;
@@ -34,6 +35,9 @@ async function* baseLines(store: RunStore, header: BaseHeader): AsyncGenerator<s
 export async function writeBase(path: string, store: RunStore, header: BaseHeader): Promise<void> {
   await writeFileAtomic(path, Readable.from(baseLines(store, header)), "compact-before-rename");
 }
+
+/** The longest line of a base: string tables come in chunks of 10,000 names, and the header lists folded files. */
+const MAX_BASE_LINE_BYTES = 64 << 20;
 
 /**
  * Reads a compacted base into an empty run store, line by line (no string
@@ -83,19 +87,19 @@ export async function readBase(path: string, store: RunStore): Promise<BaseHeade
     if (!table.success || sealed) throw damaged(lineNumber, table.success ? "a string table after the runs" : firstProblem(table.error));
     store.adoptTable(table.data.table as TableName, table.data.values);
   };
-  let pending = "";
+  const splitter = new LineSplitter(MAX_BASE_LINE_BYTES);
+  const take = (line: string | null) => {
+    if (line === null) throw damaged(lineNumber + 1, `a line longer than ${MAX_BASE_LINE_BYTES} bytes`);
+    handle(line);
+  };
   try {
-    for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
-      pending += chunk as string;
-      const lines = pending.split("\n");
-      pending = lines.pop()!;
-      for (const line of lines) handle(line);
-    }
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) for (const line of splitter.push(chunk as Buffer)) take(line);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
-  handle(pending);
+  const rest = splitter.end();
+  if (rest !== undefined) take(rest);
   if (header === null) throw damaged(1, "empty file");
   if (!sealed) store.sealTables();
   const expected = (header as BaseHeader).runs;
@@ -105,20 +109,19 @@ export async function readBase(path: string, store: RunStore): Promise<BaseHeade
 
 /** Only the base's first line, the header: what the watermark needs, without loading millions of runs. */
 export async function readBaseHeader(path: string): Promise<BaseHeader | null> {
-  let first = "";
+  let first: string | null | undefined;
   try {
-    for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 })) {
-      first += chunk as string;
-      const newline = first.indexOf("\n");
-      if (newline !== -1) {
-        first = first.slice(0, newline);
-        break;
-      }
+    const splitter = new LineSplitter(MAX_BASE_LINE_BYTES);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+      first = splitter.push(chunk as Buffer)[0];
+      if (first !== undefined) break;
     }
+    if (first === undefined) first = splitter.end() ?? "";
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
+  if (first === null) throw new InputError(`${path} line 1: longer than ${MAX_BASE_LINE_BYTES} bytes; the compacted base is damaged`);
   let value: unknown;
   try {
     value = JSON.parse(first);
