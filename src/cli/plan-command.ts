@@ -6,7 +6,7 @@ import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from
 import { parseNeeds, readNeedsFile } from "./read-needs.js";
 
 export const PLAN_USAGE =
-  "debci-bridge plan --state DIR --needs FILE|- [--scratch DIR] [--now ISO] [--suite S] [--strict] [--grace MIN] [--pending-max-age DAYS] [--retry-older-than DAYS|off] [--baseline reference|any]";
+  "debci-bridge plan --state DIR --needs FILE|- [--scratch DIR] [--now ISO] [--suite S] [--strict] [--wait SECONDS] [--grace MIN] [--pending-max-age DAYS] [--retry-older-than DAYS|off] [--baseline reference|any]";
 
 /** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {
