@@ -81,7 +81,7 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
     const state = demoState();
     const holder = new ServeClient(["--state", state, "--now", "2026-11-25T12:00:00Z"]);
     await holder.call(1, "report");
-    const run = runExample(state);
+    const run = runExample(state, ["--wait", "0"]);
     await holder.end();
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/debci-bridge serve exited with code 2: debci-bridge serve: state directory is locked by pid \d+/);

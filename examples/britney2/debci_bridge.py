@@ -37,10 +37,13 @@ def default_command():
 
 class DebciBridge:
     def __init__(self, state_dir, scratch=None, now=None, suite=None, baseline=None,
-                 retry_older_than=None, pending_max_age=None, grace=None, strict=False, command=None):
+                 retry_older_than=None, pending_max_age=None, grace=None, strict=False, command=None,
+                 wait=None):
         args = list(command or default_command()) + ["serve", "--state", state_dir]
         options = {"--scratch": scratch, "--now": now, "--suite": suite, "--baseline": baseline,
-                   "--retry-older-than": retry_older_than, "--pending-max-age": pending_max_age, "--grace": grace}
+                   "--retry-older-than": retry_older_than, "--pending-max-age": pending_max_age, "--grace": grace,
+                   # Seconds a committing run waits out a cron job holding the lock (compact) rather than failing.
+                   "--wait": None if scratch is not None else wait}
         for flag, value in options.items():
             if value is not None:
                 args += [flag, str(value)]

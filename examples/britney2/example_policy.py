@@ -54,6 +54,8 @@ def main():
     parser.add_argument("--state", required=True)
     parser.add_argument("--scratch")
     parser.add_argument("--now")
+    parser.add_argument("--wait", type=float, default=600,
+                        help="seconds to wait for the state's lock (a cron job compacting) before failing")
     args = parser.parse_args()
 
     conf = read_britney_conf(args.config)
@@ -63,7 +65,7 @@ def main():
         excuses = json.load(f)
 
     try:
-        bridge = DebciBridge(args.state, scratch=args.scratch, now=args.now, **bridge_options(conf))
+        bridge = DebciBridge(args.state, scratch=args.scratch, now=args.now, wait=args.wait, **bridge_options(conf))
     except OSError as error:
         sys.exit("cannot start debci-bridge: %s" % error)
     try:
