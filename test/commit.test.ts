@@ -86,8 +86,9 @@ describe("a committing run", () => {
       { package: "baz", trigger: "glibc/2.41-7", arch: "amd64" },
     ];
     const run = await runCli(["plan", "--state", state, "--needs", "-", "--now", NOW], JSON.stringify(needs));
+    // Each answer names the trigger string it was asked with; the key is its first word.
     expect(jsonLines(run.stdout).map((a) => [a.trigger, a.request, a.held])).toEqual([
-      ["glibc/2.41-7", "missing", undefined],
+      ["glibc/2.41-7 gcc-14/14.2.0-5", "missing", undefined],
       ["glibc/2.41-7", null, "duplicate"],
     ]);
     expect(requestsIn(join(state, "outbox"))).toEqual(["baz glibc/2.41-7 gcc-14/14.2.0-5 amd64"]);

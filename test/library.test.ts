@@ -13,7 +13,7 @@ describe("the library, as britney2's policy code embeds it", () => {
     const session = await openSession({ stateDir: state, mode: "commit", now: NOW });
     expect(session.settings.retryOlderThanMs).toBe(7 * 86_400_000); // from the state's debci-bridge.json
     expect(session.answer({ package: "baz", trigger: "glibc/2.41-7", arch: "amd64" })).toMatchObject({ state: "fail", runId: 202 });
-    expect(session.baseline("amd64", "baz")).toEqual({ suite: "testing", arch: "amd64", package: "baz", mode: "reference", state: "pass", runId: 201, trigger: "migration-reference/0" });
+    expect(session.baseline("amd64", "baz")).toEqual({ suite: "testing", arch: "amd64", package: "baz", mode: "reference", state: "pass", result: "PASS", runId: 201, trigger: "migration-reference/0", updatedAt: "2026-11-20T10:00:00.000Z" });
     expect(session.baseline("amd64", "qux")).toMatchObject({ state: "fail" });
     expect(session.need(need("baz", "glibc/2.41-7", "arm64"))).toMatchObject({ state: "fail", request: "retry" });
     const result = await session.commit();

@@ -110,6 +110,6 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
       "print(b.baseline('qux', 'amd64')['state'])",
       "print(b.close())",
     ]);
-    expect(printed).toEqual(["error: status: params.trigger: Too small: expected string to have >=1 characters", "REGRESSION", "pass", "0", ""]);
+    expect(printed).toEqual(["error: status: params.trigger: must hold at least one trigger", "REGRESSION", "pass", "0", ""]);
   });
 });

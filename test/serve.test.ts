@@ -14,7 +14,7 @@ describe("debci-bridge serve", () => {
     const state = copyScenarioState("pass-to-fail");
     const server = new ServeClient(["--state", state, "--now", NOW]);
     expect(await server.call(1, "status", { package: "baz", trigger: G, arch: "amd64" })).toMatchObject({ id: 1, result: { state: "fail", runId: 202, label: "REGRESSION", baseline: "pass" } });
-    expect(await server.call(2, "baseline", { package: "qux", arch: "amd64" })).toEqual({ id: 2, result: { suite: "testing", arch: "amd64", package: "qux", mode: "reference", state: "fail", runId: 206, trigger: "migration-reference/0" } });
+    expect(await server.call(2, "baseline", { package: "qux", arch: "amd64" })).toEqual({ id: 2, result: { suite: "testing", arch: "amd64", package: "qux", mode: "reference", state: "fail", result: "FAIL", runId: 206, trigger: "migration-reference/0", updatedAt: "2026-11-09T08:00:00.000Z" } });
     expect(await server.call(3, "label", { package: "qux", trigger: G, arch: "amd64" })).toEqual({ id: 3, result: { label: "ALWAYSFAIL", state: "fail", baseline: "fail" } });
     expect(await server.call(4, "need", { package: "baz", trigger: G, arch: "arm64" })).toMatchObject({ id: 4, result: { state: "fail", request: "retry", label: "REGRESSION" } });
     const commit = await server.call(5, "commit");

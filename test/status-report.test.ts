@@ -20,6 +20,7 @@ describe("status", () => {
         trigger: "glibc/2.41-7",
         state: "fail",
         outcome: "fail",
+        result: "FAIL",
         version: "4.5-1",
         runId: 301,
         updatedAt: "2026-11-24T10:00:00.000Z",
@@ -28,6 +29,7 @@ describe("status", () => {
         lost: false,
         rejected: false,
         baseline: "missing",
+        baselineResult: "NONE",
         label: "RUNNING-REFERENCE",
       },
     ]);

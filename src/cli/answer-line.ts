@@ -8,6 +8,7 @@ export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): str
   const out: Record<string, unknown> = { suite: a.suite, arch: a.arch, package: a.package, trigger: a.trigger, state: a.state };
   if (a.outcome !== undefined) {
     out.outcome = a.outcome;
+    out.result = a.result;
     out.version = a.version;
     out.runId = a.runId;
     out.updatedAt = a.updatedAt;
@@ -21,7 +22,9 @@ export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): str
     out.refusedAt = a.refusedAt;
   }
   if (a.baseline !== undefined) out.baseline = a.baseline;
+  if (a.baselineResult !== undefined) out.baselineResult = a.baselineResult;
   if ("label" in a) out.label = a.label;
+  if (a.noLabel !== undefined) out.noLabel = a.noLabel;
   if ("request" in a) out.request = a.request;
   if (a.held !== undefined) out.held = a.held;
   if (a.referenceRequest !== undefined) out.referenceRequest = a.referenceRequest;

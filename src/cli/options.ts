@@ -28,6 +28,8 @@ export const ruleOptions = {
   "pending-max-age": { type: "string" },
   "retry-older-than": { type: "string" },
   baseline: { type: "string" },
+  "reference-max-age": { type: "string" },
+  hints: { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
 
 export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
@@ -71,6 +73,7 @@ export const NUMERIC_FLAGS = {
   grace: { min: 0, max: 10_080, unit: "minutes" },
   "pending-max-age": { min: 0, max: 365, unit: "days" },
   "retry-older-than": { min: 0, max: 3650, unit: "days" },
+  "reference-max-age": { min: 0, max: 3650, unit: "days" },
   "older-than": { min: 0, max: 36_500, unit: "days" },
   overlap: { min: 0, max: 10_080, unit: "minutes" },
   timeout: { min: 0.001, max: 3600, unit: "seconds" },
@@ -96,7 +99,7 @@ export function flagNumber(name: keyof typeof NUMERIC_FLAGS, value: string): num
   return n;
 }
 
-export function settingsFromFlags(values: Record<string, string | boolean | undefined>): SettingsOverrides {
+export function settingsFromFlags(values: Record<string, string | boolean | string[] | undefined>): SettingsOverrides {
   const out: SettingsOverrides = {};
   const get = (name: string) => values[name] as string | undefined;
   if (get("suite") !== undefined) out.suite = get("suite")!;
@@ -105,6 +108,8 @@ export function settingsFromFlags(values: Record<string, string | boolean | unde
   const retry = get("retry-older-than");
   if (retry !== undefined) out.retryOlderThanDays = retry === "off" ? null : flagNumber("retry-older-than", retry);
   if (get("wait") !== undefined) out.wait = flagNumber("wait", get("wait")!);
+  const maxAge = get("reference-max-age");
+  if (maxAge !== undefined) out.referenceMaxAgeDays = maxAge === "off" ? null : flagNumber("reference-max-age", maxAge);
   const baseline = get("baseline");
   if (baseline !== undefined) {
     if (baseline !== "reference" && baseline !== "any") throw new InputError(`--baseline: expected "reference" or "any", got ${JSON.stringify(baseline)}`);
@@ -113,7 +118,7 @@ export function settingsFromFlags(values: Record<string, string | boolean | unde
   return out;
 }
 
-export function pathsFromFlags(values: Record<string, string | boolean | undefined>): Partial<Omit<StatePaths, "stateDir">> {
+export function pathsFromFlags(values: Record<string, string | boolean | string[] | undefined>): Partial<Omit<StatePaths, "stateDir">> {
   const out: Partial<Omit<StatePaths, "stateDir">> = {};
   if (typeof values.results === "string") out.results = values.results;
   if (typeof values.pending === "string") out.pending = values.pending;

@@ -4,6 +4,7 @@ import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import { keyId } from "./test-key.js";
 import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
+import { STATUS_RANK, gradeOf } from "./grade.js";
 import type { Answer, KeyQuery, LedgerEntry, Observation, RefusedRequest, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
@@ -26,43 +27,57 @@ export interface KeyFacts {
 }
 
 /**
- * Rule 1: a result for an older version of the triggering package itself does
- * not count; nor, when britney2 says which version it will test, a result
- * for an older version than that (britney2 ignores such stale results too).
+ * Rule 1: a result for an older version of the triggering package itself
+ * does not count (britney2's add_trigger_to_results ignores it).
  */
-function minimumVersions(key: KeyQuery): string[] {
-  const minimum: string[] = [];
-  if (key.version !== undefined) minimum.push(key.version);
+function ownUploadVersion(key: KeyQuery): string | null {
   const upload = parseTrigger(key.trigger);
-  if (upload !== null && upload.source === key.package) minimum.push(upload.version);
-  return minimum;
+  return upload !== null && upload.source === key.package ? upload.version : null;
 }
 
-function countsFor(minimum: readonly string[], run: Observation): boolean {
-  if (run.version === null) return true;
-  for (const version of minimum) if (compareDebianVersions(run.version, version) < 0) return false;
-  return true;
+function countsFor(minimum: string, run: Observation): boolean {
+  return run.version === null || compareDebianVersions(run.version, minimum) >= 0;
 }
 
-
-/** Rules 2 and 3: the run whose finished result decides the key, if any. */
-function decidingRun(key: TestKey, runs: Observation[]): Observation | null {
-  let latestPass: Observation | null = null;
-  let latestFail: Observation | null = null;
-  let latestFinished: Observation | null = null;
+/**
+ * Rules 2 and 3, as britney2 keeps one result per key: the best (PASS
+ * before NEUTRAL before FAIL; among equals the latest), so a neutral or
+ * failing re-run never undoes a pass. For the reference trigger under the
+ * reference baseline the latest finished run decides: it measures now.
+ */
+function decidingRun(key: TestKey, runs: Observation[], settings: Settings): Observation | null {
+  const latestDecides = key.trigger === REFERENCE_TRIGGER && settings.baseline === "reference";
+  let best: Observation | null = null;
   for (const run of runs) {
-    if (run.status === "pass" || run.status === "neutral") {
-      if (later(run, latestPass)) latestPass = run;
-    } else if (run.status === "fail") {
-      if (later(run, latestFail)) latestFail = run;
-    } else {
-      continue; // tmpfail is not a result; null is not finished
+    if (run.status !== "pass" && run.status !== "neutral" && run.status !== "fail") continue; // tmpfail is no result; null not finished
+    if (best === null) {
+      best = run;
+      continue;
     }
-    if (later(run, latestFinished)) latestFinished = run;
+    const rank = STATUS_RANK[run.status] - STATUS_RANK[best.status as keyof typeof STATUS_RANK];
+    if (latestDecides ? later(run, best) : rank < 0 || (rank === 0 && later(run, best))) best = run;
   }
-  // The baseline run is a measurement of now; a pass elsewhere is sticky.
-  if (key.trigger === REFERENCE_TRIGGER) return latestFinished;
-  return latestPass ?? latestFail;
+  return best;
+}
+
+/** The versions of the tested package britney2 counts as current, when it said them. */
+function currentVersions(key: KeyQuery): readonly string[] | null {
+  if (key.versions !== undefined) return key.versions;
+  return key.version === undefined ? null : [key.version];
+}
+
+/**
+ * britney2's filter_old_results, applied under the reference baseline only
+ * (as britney2 does): a reference result older than ADT_REFERENCE_MAX_AGE is
+ * old; so is a result for a version in neither testing nor unstable. A null
+ * version (a job debci refused to run) is never current.
+ */
+function isOldResult(key: KeyQuery, run: Observation, settings: Settings, now: number | null): boolean {
+  if (settings.baseline !== "reference") return false;
+  if (key.trigger === REFERENCE_TRIGGER && settings.referenceMaxAgeMs !== null && now !== null && run.updatedAt !== null && run.updatedAt < now - settings.referenceMaxAgeMs) return true;
+  if (run.version === null) return true;
+  const current = currentVersions(key);
+  return current !== null && !current.some((v) => compareDebianVersions(v, run.version!) === 0);
 }
 
 function startedAt(run: Observation): number | null {
@@ -76,11 +91,14 @@ function standingRefusal(refusal: RefusedRequest | undefined, request: LedgerEnt
   return request.requestedAt <= (refusal.requestedAt ?? refusal.refusedAt) ? refusal : null;
 }
 
-/** Answers one test key from loaded knowledge (rules 1-4 of docs/design.md). */
-export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key)): KeyFacts {
-  const minimum = minimumVersions(key);
+/**
+ * Answers one test key from loaded knowledge (rules 1-4 of docs/design.md).
+ * `now` judges the age of reference results; without it none is too old.
+ */
+export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key), now: number | null = null): KeyFacts {
+  const minimum = ownUploadVersion(key);
   const found = index.runsFor(key);
-  const runs = minimum.length === 0 ? found : found.filter((run) => countsFor(minimum, run));
+  const runs = minimum === null ? found : found.filter((run) => countsFor(minimum, run));
   const snapshot = index.knowledge.pending;
   const evidence: InFlightEvidence[] = [];
   let lost = false;
@@ -121,7 +139,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     }
   }
 
-  const deciding = decidingRun(key, runs);
+  const deciding = decidingRun(key, runs, settings);
   const inFlight = evidence.length > 0;
   const sinces = evidence.map((e) => e.since).filter((t): t is number => t !== null);
   const answer: Answer = {
@@ -136,6 +154,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   };
   if (deciding !== null) {
     answer.outcome = deciding.status as "pass" | "neutral" | "fail";
+    answer.result = gradeOf(answer.outcome, isOldResult(key, deciding, settings, now));
     answer.version = deciding.version;
     answer.runId = deciding.runId;
     answer.updatedAt = deciding.updatedAt === null ? null : new Date(deciding.updatedAt).toISOString();
@@ -149,6 +168,6 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   return { answer, decidingRun: deciding, evidence, ledgerRequest, refusal };
 }
 
-export function answerKey(index: KnowledgeIndex, key: KeyQuery, settings: Settings): Answer {
-  return factsFor(index, key, settings).answer;
+export function answerKey(index: KnowledgeIndex, key: KeyQuery, settings: Settings, now: number | null = null): Answer {
+  return factsFor(index, key, settings, keyId(key), now).answer;
 }

@@ -2,9 +2,15 @@ import { factsFor } from "./answer.js";
 import { batchRequests } from "./batches.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { splitTriggers } from "./trigger.js";
+import { keyId } from "./test-key.js";
 import type { Settings, TestKey } from "./types.js";
 
-/** britney2's autopkgtest-results.cache: trigger → package → arch → [result, version, run_id, seen]. */
+/**
+ * britney2's autopkgtest-results.cache as today's britney2 reads it
+ * (check_and_upgrade_cache): trigger → package → arch → [Result name, version,
+ * run_id, seen], the name one of PASS, NEUTRAL, FAIL, OLD_PASS, OLD_NEUTRAL,
+ * OLD_FAIL, `seen` the result's time in UNIX seconds.
+ */
 export type BritneyResultsCache = Record<string, Record<string, Record<string, [string, string, string, number]>>>;
 
 /** britney2's autopkgtest-pending.json: trigger → package → arch → when it was asked for (UNIX time). */
@@ -36,16 +42,16 @@ function knownKeys(index: KnowledgeIndex): TestKey[] {
  * start from it: each key's deciding result, and each key in flight. Only
  * the given suite: britney2 keeps one pair of files per target suite.
  */
-export function exportForBritney(index: KnowledgeIndex, settings: Settings): { results: BritneyResultsCache; pending: BritneyPending } {
+export function exportForBritney(index: KnowledgeIndex, settings: Settings, now: number): { results: BritneyResultsCache; pending: BritneyPending } {
   const results: BritneyResultsCache = {};
   const pending: BritneyPending = {};
   for (const key of knownKeys(index)) {
     if (key.suite !== settings.suite) continue;
-    const { answer, decidingRun } = factsFor(index, key, settings);
+    const { answer, decidingRun } = factsFor(index, key, settings, keyId(key), now);
     if (decidingRun !== null) {
       const seen = Math.floor((decidingRun.updatedAt ?? 0) / 1000);
-      // britney2 files results of reject-listed packages (no version) under "blacklisted".
-      put(results, key.trigger, key.package, key.arch, [answer.outcome!.toUpperCase(), decidingRun.version ?? "blacklisted", String(decidingRun.runId), seen]);
+      // britney2 files results of jobs debci refused to run (no version) under "blocked-on-ci-infra".
+      put(results, key.trigger, key.package, key.arch, [answer.result!, decidingRun.version ?? "blocked-on-ci-infra", String(decidingRun.runId), seen]);
     }
     if (answer.inFlight) put(pending, key.trigger, key.package, key.arch, Math.floor(Date.parse(answer.pendingSince ?? "1970-01-01T00:00:00Z") / 1000));
   }

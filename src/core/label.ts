@@ -1,44 +1,75 @@
 import type { BaselineAnswer } from "./baseline.js";
-import type { Answer } from "./types.js";
+import { isFailure, isOld, type BaselineGrade } from "./grade.js";
+import type { Answer, Settings } from "./types.js";
 
-/** What britney2 shows on excuses for one test. */
-export type BritneyLabel = "PASS" | "NEUTRAL" | "REGRESSION" | "ALWAYSFAIL" | "RUNNING" | "RUNNING-ALWAYSFAIL" | "RUNNING-REFERENCE";
+/** What britney2 shows on excuses for one test: its own words (EXCUSES_LABELS in its autopkgtest policy). */
+export type BritneyLabel =
+  | "PASS"
+  | "NEUTRAL"
+  | "OLD_PASS"
+  | "OLD_NEUTRAL"
+  | "REGRESSION"
+  | "ALWAYSFAIL"
+  | "IGNORE-FAIL"
+  | "RUNNING"
+  | "RUNNING-ALWAYSFAIL"
+  | "RUNNING-REFERENCE";
 
-/**
- * The baseline as britney2 weighs it: with the reference baseline, no
- * finished reference result is "none" (a reference run is needed); with
- * "ever passed", nothing having passed counts as having always failed.
- */
-export function baselineVerdict(baseline: BaselineAnswer): "pass" | "fail" | "none" {
-  if (baseline.state === "pass") return "pass";
-  if (baseline.mode === "any") return "fail";
-  return baseline.state === "fail" ? "fail" : "none";
+/** Kernel uploads: results differ per flavour, so "ever passed" says nothing (britney2's linux-meta special case). */
+function isKernelTrigger(trigger: string): boolean {
+  return trigger.startsWith("linux-meta") || trigger.startsWith("linux/");
+}
+
+export interface LabelContext {
+  baseline: BaselineAnswer;
+  settings: Settings;
+  /** A request for the key goes out in this run or waits in the outbox: it counts as running. */
+  requested: boolean;
+  /** Whether the package has a test in testing (default true). */
+  testInTarget: boolean;
+  /** Whether a force-badtest hint covers the package at a version on this arch. */
+  badtest: (version: string | null | undefined) => boolean;
+  /** The version britney2 tests now (for a hint, while no result is there). */
+  testedVersion?: string;
 }
 
 /**
- * britney2's label for a key. `requested` says a request for the key goes
- * out in this run (britney2 asks before it labels, so the key counts as
- * running). A key that is missing and not requested (reject-listed) has none.
+ * britney2's label for a key (pkg_test_result). A failure (FAIL or
+ * OLD_FAIL) is judged against the baseline: ALWAYSFAIL when it failed too,
+ * RUNNING-REFERENCE when there is none yet, else REGRESSION; IGNORE-FAIL
+ * under force-badtest. Any other result is shown by its own name (PASS,
+ * NEUTRAL, OLD_PASS, OLD_NEUTRAL). Without a result, a key in flight is
+ * RUNNING, or RUNNING-ALWAYSFAIL when the baseline failed or a hint says the
+ * test is bad. A key neither answered nor asked for (reject-listed,
+ * refused) has no label.
  */
-export function labelFor(answer: Answer, requested: boolean, baseline: BaselineAnswer): BritneyLabel | null {
-  const base = baselineVerdict(baseline);
-  switch (answer.state) {
-    case "pass":
-      return answer.outcome === "neutral" ? "NEUTRAL" : "PASS";
-    case "fail":
-      return base === "fail" ? "ALWAYSFAIL" : base === "pass" ? "REGRESSION" : "RUNNING-REFERENCE";
-    case "pending":
-      return base === "fail" ? "RUNNING-ALWAYSFAIL" : "RUNNING";
-    case "missing":
-      if (!requested) return null;
-      return base === "fail" ? "RUNNING-ALWAYSFAIL" : "RUNNING";
+export function labelFor(answer: Answer, ctx: LabelContext): BritneyLabel | null {
+  let base: BaselineGrade = ctx.baseline.result;
+  if (answer.result !== undefined) {
+    if (!isFailure(answer.result)) return answer.result as BritneyLabel;
+    if (ctx.settings.baseline !== "reference" && isKernelTrigger(answer.trigger)) base = "FAIL";
+    if (ctx.badtest(answer.version)) return "IGNORE-FAIL";
+    if (isFailure(base)) return "ALWAYSFAIL";
+    if (base === "NONE" && ctx.testInTarget) return "RUNNING-REFERENCE";
+    return "REGRESSION";
   }
+  if (answer.state === "missing" && !ctx.requested) return null;
+  return base === "FAIL" || ctx.badtest(ctx.testedVersion) ? "RUNNING-ALWAYSFAIL" : "RUNNING";
+}
+
+/** Whether britney2 asks for the reference run when a key fails: its baseline is missing or old, and the test is in testing. */
+export function wantsReference(answer: Answer, baseline: BaselineAnswer, testInTarget: boolean): boolean {
+  return isFailure(answer.result ?? null) && (baseline.result === "NONE" || isOld(baseline.result)) && testInTarget && baseline.mode === "reference";
 }
 
 /** An answer with its baseline and britney2's label, as `status` gives it. */
 export interface LabelledAnswer extends Answer {
   /** The baseline's answer (see baselineFor). */
   baseline: Answer["state"];
-  /** What britney2 shows for the key; null when no test will run (reject-listed). */
+  /** britney2's Result for the baseline. */
+  baselineResult: BaselineGrade;
+  /** What britney2 shows for the key; null when no test will run (see `noLabel`). */
   label: BritneyLabel | null;
+  /** Why there is no label: reject-listed, refused by the CI service, or simply not asked for. */
+  noLabel?: "reject-listed" | "refused" | "not-requested";
 }

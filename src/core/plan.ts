@@ -3,12 +3,14 @@ import { baselineFor, type BaselineAnswer } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import { keyId } from "./test-key.js";
-import { baselineVerdict, labelFor, type LabelledAnswer } from "./label.js";
+import { labelFor, wantsReference, type LabelledAnswer } from "./label.js";
+import { isOld } from "./grade.js";
+import { NO_HINTS, hasForceBadtest, type Hint } from "./hints.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { KeyQuery, Need, Settings } from "./types.js";
 
 /** Why a need goes into the outbox. */
-export type RequestReason = "missing" | "lost" | "pending-too-long" | "retry" | "imported";
+export type RequestReason = "missing" | "lost" | "pending-too-long" | "old" | "retry" | "again" | "imported";
 
 /** Why a need that might have been asked for is not. */
 export type HoldReason = "rejected" | "refused" | "unsent" | "duplicate" | "in-flight";
@@ -24,7 +26,7 @@ export interface PlannedAnswer extends LabelledAnswer {
   request: RequestReason | null;
   /** Set when a request would otherwise be due but must not be sent. */
   held?: HoldReason;
-  /** Set when the key failed and the reference baseline is missing: its reference run is requested too. */
+  /** Set when the key failed and the reference baseline is missing or old: its reference run is requested too. */
   referenceRequest?: RequestReason;
 }
 
@@ -34,8 +36,13 @@ export interface Plan {
   requests: Need[];
 }
 
-/** Whether the rules (docs/design.md, "Rules of the answers") want this key asked for now. */
-function requestReason(baseline: (suite: string, arch: string, pkg: string) => BaselineAnswer, facts: KeyFacts, settings: Settings, now: number): RequestReason | null {
+/**
+ * Whether the rules (docs/design.md, "Rules of the answers") want this key
+ * asked for now. As britney2's pkg_test_request: an old result is asked for
+ * again; a failure older than ADT_RETRY_OLDER_THAN whose baseline passed (or
+ * had no tests, old or not) is retried; never while a run is in flight.
+ */
+function requestReason(baseline: BaselineAnswer, facts: KeyFacts, settings: Settings, now: number, again: boolean): RequestReason | null {
   const { answer, evidence } = facts;
   if (answer.state === "missing") return answer.lost ? "lost" : "missing";
   if (answer.state === "pending") {
@@ -44,40 +51,51 @@ function requestReason(baseline: (suite: string, arch: string, pkg: string) => B
     const newest = maxOf(evidence.map((e) => e.since ?? Number.NEGATIVE_INFINITY)) ?? Number.NEGATIVE_INFINITY;
     return now - newest > settings.pendingMaxAgeMs ? "pending-too-long" : null;
   }
-  if (answer.state === "fail" && settings.retryOlderThanMs !== null && !answer.inFlight) {
+  if (answer.inFlight) return null;
+  if (isOld(answer.result ?? null)) return "old";
+  if (again) return "again";
+  if (answer.result === "FAIL" && settings.retryOlderThanMs !== null && RETRY_BASELINES.has(baseline.result)) {
     const finished = facts.decidingRun?.updatedAt ?? null;
-    if (finished === null || now - finished <= settings.retryOlderThanMs) return null;
-    return baseline(answer.suite, answer.arch, answer.package).state === "pass" ? "retry" : null;
+    if (finished !== null && now - finished > settings.retryOlderThanMs) return "retry";
   }
   return null;
 }
 
+const RETRY_BASELINES = new Set(["PASS", "NEUTRAL", "OLD_PASS", "OLD_NEUTRAL"]);
+
 /**
  * Answers needs one at a time and collects the requests they call for, each
- * key once. Pure: the same knowledge, needs and `now` give the same plan.
+ * key once. Pure: the same knowledge, needs, hints and `now` give the same plan.
  */
 export class Planner {
   readonly requests: Need[] = [];
   private readonly decided = new Set<string>();
-  /** Baselines depend only on the loaded state, and britney2 asks about each package many times. */
-  private readonly baselines = new Map<number, BaselineAnswer>();
+  /** Baselines depend only on the loaded state and the package's current versions; britney2 asks about each package many times. */
+  private readonly baselines = new Map<string, BaselineAnswer>();
 
   constructor(
     private readonly index: KnowledgeIndex,
     private readonly settings: Settings,
     private readonly now: number,
+    private readonly hints: readonly Hint[] = NO_HINTS,
   ) {}
 
-  baseline(suite: string, arch: string, pkg: string): BaselineAnswer {
+  baseline(suite: string, arch: string, pkg: string, versions?: readonly string[]): BaselineAnswer {
     // Cached by the run store's number for the package; a package with no runs is cheap to answer afresh.
     const key = this.index.knowledge.runs.packageKey(suite, arch, pkg);
-    if (key === undefined) return baselineFor(this.index, suite, arch, pkg, this.settings);
-    let baseline = this.baselines.get(key);
+    if (key === undefined) return baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
+    const id = versions === undefined ? String(key) : `${key} ${versions.join(" ")}`;
+    let baseline = this.baselines.get(id);
     if (baseline === undefined) {
-      baseline = baselineFor(this.index, suite, arch, pkg, this.settings);
-      this.baselines.set(key, baseline);
+      baseline = baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
+      this.baselines.set(id, baseline);
     }
     return baseline;
+  }
+
+  /** The baseline a query is judged against: its package's, with the versions it says are current. */
+  private baselineOf(query: KeyQuery): BaselineAnswer {
+    return this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]));
   }
 
   /** Whether this run requests the key. */
@@ -85,44 +103,80 @@ export class Planner {
     return this.decided.has(id);
   }
 
-  /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, id: string, facts: KeyFacts, due = requestReason((s, a, p) => this.baseline(s, a, p), facts, this.settings, this.now)): Decision {
+  /** Whether the rules would request the need, and if not although due, why; registers nothing. */
+  private decide(need: KeyQuery & { again?: boolean }, id: string, facts: KeyFacts, due = requestReason(this.baselineOf(need), facts, this.settings, this.now, need.again === true)): Decision {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
     // The service refused this key: asking again each run would only be refused again. After the retry age it is asked once more.
     if (facts.refusal !== null && this.now - facts.refusal.refusedAt <= this.settings.refusedRetryMs) return { request: null, held: "refused" };
     if (this.index.isUnsent(id)) return { request: null, held: "unsent" };
     if (this.isRequested(id)) return { request: null, held: "duplicate" };
-    this.requests.push(need);
-    this.decided.add(id);
     return { request: due };
   }
 
+  /** Requests the need if its answer calls for it and nothing holds it back. */
+  private consider(need: Need, id: string, facts: KeyFacts, due?: RequestReason | null): Decision {
+    const decision = due === undefined ? this.decide(need, id, facts) : this.decide(need, id, facts, due);
+    if (decision.request !== null) {
+      this.requests.push(need);
+      this.decided.add(id);
+    }
+    return decision;
+  }
+
   /** An answer grown, in place, into one with its baseline and britney2's label. */
-  private labelled(facts: KeyFacts, id: string, baseline: BaselineAnswer): LabelledAnswer {
+  private labelled(facts: KeyFacts, id: string, query: KeyQuery, wouldRequest = false): LabelledAnswer {
     const answer = facts.answer as LabelledAnswer;
+    const baseline = this.baselineOf(query);
     answer.baseline = baseline.state;
-    // A key this run asks for, or that waits in the outbox, counts as running.
-    answer.label = labelFor(answer, this.isRequested(id) || this.index.isUnsent(id), baseline);
+    answer.baselineResult = baseline.result;
+    const requested = wouldRequest || this.isRequested(id) || this.index.isUnsent(id);
+    answer.label = labelFor(answer, {
+      baseline,
+      settings: this.settings,
+      requested,
+      testInTarget: query.testInTarget !== false,
+      badtest: (version) => hasForceBadtest(this.hints, query.package, version, query.arch),
+      ...(query.version === undefined ? {} : { testedVersion: query.version }),
+    });
+    if (answer.label === null) answer.noLabel = answer.rejected ? "reject-listed" : facts.refusal !== null ? "refused" : "not-requested";
     return answer;
+  }
+
+  private facts(query: KeyQuery, id: string): KeyFacts {
+    return factsFor(this.index, query, this.settings, id, this.now);
   }
 
   /** A key's answer with its baseline and label, registering nothing. */
   describe(query: KeyQuery): LabelledAnswer {
     const id = keyId(query);
-    return this.labelled(factsFor(this.index, query, this.settings, id), id, this.baseline(query.suite, query.arch, query.package));
+    return this.labelled(this.facts(query, id), id, query);
+  }
+
+  /**
+   * What `add` would answer and whether it would request the key, registering
+   * nothing: britney2 may ask before it decides (a side-effect-free question).
+   */
+  preview(need: Need): PlannedAnswer {
+    const id = keyId(need);
+    const facts = this.facts(need, id);
+    const decision = this.decide(need, id, facts);
+    const planned = this.labelled(facts, id, need, decision.request !== null) as PlannedAnswer;
+    planned.request = decision.request;
+    if (decision.held !== undefined) planned.held = decision.held;
+    return planned;
   }
 
   /** Answers a need, lets `decide` say whether to request it, then labels it. */
   private plan(need: Need, decide: (id: string, facts: KeyFacts) => Decision): PlannedAnswer {
     const id = keyId(need);
-    const facts = factsFor(this.index, need, this.settings, id);
+    const facts = this.facts(need, id);
     const decision = decide(id, facts);
     // Grown in place: the answer was made for this question alone, and copying it costs.
     const planned = facts.answer as PlannedAnswer;
     planned.request = decision.request;
     if (decision.held !== undefined) planned.held = decision.held;
-    return this.labelled(facts, id, this.baseline(need.suite, need.arch, need.package)) as PlannedAnswer;
+    return this.labelled(facts, id, need) as PlannedAnswer;
   }
 
   /**
@@ -136,19 +190,21 @@ export class Planner {
 
   add(need: Need): PlannedAnswer {
     const planned = this.plan(need, (id, facts) => this.consider(need, id, facts));
-    if (planned.state === "fail" && baselineVerdict(this.baseline(need.suite, need.arch, need.package)) === "none") {
-      // britney2: a failure cannot be judged without the reference run, so ask for it.
+    if (wantsReference(planned, this.baselineOf(need), need.testInTarget !== false)) {
+      // britney2: a failure cannot be judged without a current reference run, so ask for it.
       const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: need.huge };
+      if (need.versions !== undefined) reference.versions = need.versions;
+      else if (need.version !== undefined) reference.version = need.version;
       const referenceId = keyId(reference);
-      const asked = this.consider(reference, referenceId, factsFor(this.index, reference, this.settings, referenceId));
+      const asked = this.consider(reference, referenceId, this.facts(reference, referenceId));
       if (asked.request !== null) planned.referenceRequest = asked.request;
     }
     return planned;
   }
 }
 
-export function planNeeds(index: KnowledgeIndex, needs: readonly Need[], settings: Settings, now: number): Plan {
-  const planner = new Planner(index, settings, now);
+export function planNeeds(index: KnowledgeIndex, needs: readonly Need[], settings: Settings, now: number, hints: readonly Hint[] = NO_HINTS): Plan {
+  const planner = new Planner(index, settings, now, hints);
   const answers = needs.map((need) => planner.add(need));
   return { answers, requests: planner.requests };
 }

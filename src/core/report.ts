@@ -2,7 +2,7 @@ import { factsFor } from "./answer.js";
 import { coverageGaps, type CoverageWindow } from "./coverage.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf, minOf } from "./numbers.js";
-import { formatKey } from "./test-key.js";
+import { formatKey, keyId } from "./test-key.js";
 import type { Settings } from "./types.js";
 
 /** What the loader says of each file (see store/load-state.ts). */
@@ -21,6 +21,7 @@ const iso = (t: number | null | undefined): string | null => (t == null ? null :
 export function buildReport(
   index: KnowledgeIndex,
   settings: Settings,
+  now: number,
   files: readonly FileOutcome[],
   coverage: readonly CoverageWindow[],
   repairedBatches: readonly string[],
@@ -36,11 +37,11 @@ export function buildReport(
   const snapshot = knowledge.pending;
   const created = snapshot?.entries.map((e) => e.createdAt).filter((t): t is number => t !== null) ?? [];
   const lost = knowledge.ledger.entries
-    .filter((entry) => factsFor(index, entry, settings).answer.lost)
+    .filter((entry) => factsFor(index, entry, settings, keyId(entry), now).answer.lost)
     .map((entry) => ({ key: formatKey(entry), requestedAt: iso(entry.requestedAt), batch: entry.batch }));
   // Refusals that still stand (no later request replaced them): what a person must look at.
   const refused = knowledge.refusals
-    .filter((r) => factsFor(index, r, settings).refusal === r)
+    .filter((r) => factsFor(index, r, settings, keyId(r), now).refusal === r)
     .map((r) => ({ key: formatKey(r), message: r.message, refusedAt: iso(r.refusedAt), batch: r.batch }));
   const unsent = knowledge.outbox
     .filter((b) => b.place === "outbox")

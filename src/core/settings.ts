@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retryOlderThanMs: null,
   baseline: "reference",
   refusedRetryMs: 7 * DAY_MS,
+  referenceMaxAgeMs: null,
   maxFileBytes: 256 * 1024 * 1024,
   waitMs: 0,
 };
@@ -22,6 +23,7 @@ export interface SettingsOverrides {
   retryOlderThanDays?: number | null;
   baseline?: Settings["baseline"];
   refusedRetryDays?: number;
+  referenceMaxAgeDays?: number | null;
   maxFileBytes?: number;
   /** Seconds a committing run waits for the lock before giving up. */
   wait?: number;
@@ -40,6 +42,7 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   }
   if (overrides.baseline !== undefined) next.baseline = overrides.baseline;
   if (overrides.refusedRetryDays !== undefined) next.refusedRetryMs = overrides.refusedRetryDays * DAY_MS;
+  if (overrides.referenceMaxAgeDays !== undefined) next.referenceMaxAgeMs = overrides.referenceMaxAgeDays === null ? null : overrides.referenceMaxAgeDays * DAY_MS;
   if (overrides.maxFileBytes !== undefined) next.maxFileBytes = overrides.maxFileBytes;
   if (overrides.wait !== undefined) next.waitMs = overrides.wait * 1000;
   return next;

@@ -26,11 +26,17 @@ export interface TestKey {
 }
 
 /**
- * A key as britney2 asks about it: optionally with the version of `package`
- * it will test now, so results for older versions of it do not count.
+ * A key as britney2 asks about it, with what it knows of the tested
+ * package: the version it will test now (`version`) and the versions now in
+ * testing and unstable (`versions`, britney2's "in any suite"). A result
+ * for a version in neither is old (see grade.ts). `testInTarget`: the
+ * package has a test in testing (britney2's has_test_in_target; default
+ * true), without which no reference run is asked for.
  */
 export interface KeyQuery extends TestKey {
   version?: string;
+  versions?: string[];
+  testInTarget?: boolean;
 }
 
 /** One entry of the CI service's pending snapshot. */
@@ -71,6 +77,8 @@ export type PinPackages = Array<[string, string]>;
 /** A test key britney2 needs answered this run, with what a request for it would carry. */
 export interface Need extends KeyQuery {
   triggers: string;
+  /** Ask for it again even though it has a result (britney2's retry button), unless it is in flight. */
+  again?: boolean;
   pinPackages: PinPackages;
   huge: boolean;
 }
@@ -117,6 +125,8 @@ export interface Answer extends TestKey {
   state: AnswerState;
   /** The deciding run's status: pass, neutral or fail. */
   outcome?: "pass" | "neutral" | "fail";
+  /** britney2's Result for the key: PASS, NEUTRAL, FAIL or their OLD_ forms; absent without a result. */
+  result?: import("./grade.js").Grade;
   version?: string | null;
   runId?: number;
   updatedAt?: string | null;
@@ -140,6 +150,8 @@ export interface Settings {
   retryOlderThanMs: number | null;
   /** How the baseline is taken: the reference trigger's answer, or "ever passed" under any trigger. */
   baseline: "reference" | "any";
+  /** britney2's ADT_REFERENCE_MAX_AGE: a reference result older than this is old (null: never). */
+  referenceMaxAgeMs: number | null;
   /** How long a request the CI service refused stays refused before it is asked once more. */
   refusedRetryMs: number;
   /** The largest input file read (after gunzip); larger ones are reported, not read. */

@@ -3,18 +3,54 @@ import type { Need } from "../core/types.js";
 import { keyTrigger } from "../core/trigger.js";
 import { pinPackagesSchema } from "./pin-packages.js";
 
-/** One need as britney2 hands it over; `trigger` is the full string, its first word the key's trigger. */
-export const needSchema = z.strictObject({
-  arch: z.string().min(1),
-  package: z.string().min(1),
-  trigger: z.string().refine((t) => keyTrigger(t) !== undefined, { message: "must hold at least one trigger" }),
-  suite: z.string().min(1).optional(),
+/** A full trigger string: one or more `source/version`, space-separated; the first is the key's trigger. */
+export const triggerStringSchema = z.string().refine((t) => keyTrigger(t) !== undefined, { message: "must hold at least one trigger" });
+
+/**
+ * What britney2 knows of the tested package: the version it tests now, the
+ * versions in testing and unstable (results for any other are old), and
+ * whether its test exists in testing.
+ */
+const packageFacts = {
   version: z.string().min(1).optional(),
-  pinPackages: pinPackagesSchema.optional(),
-  huge: z.boolean().optional(),
-});
+  versions: z.array(z.string().min(1)).max(16).optional(),
+  testInTarget: z.boolean().optional(),
+};
+
+/**
+ * One need as britney2 hands it over; `trigger` is the full string, its
+ * first word the key's trigger. Pins are spelt as debci and britney2 spell
+ * them, `pin-packages` (`pinPackages` is still read).
+ */
+export const needSchema = z
+  .strictObject({
+    arch: z.string().min(1),
+    package: z.string().min(1),
+    trigger: triggerStringSchema,
+    suite: z.string().min(1).optional(),
+    ...packageFacts,
+    "pin-packages": pinPackagesSchema.optional(),
+    pinPackages: pinPackagesSchema.optional(),
+    huge: z.boolean().optional(),
+    again: z.boolean().optional(),
+  })
+  .refine((n) => n["pin-packages"] === undefined || n.pinPackages === undefined, { message: "give pin-packages once (pinPackages is its old spelling)" });
 
 export type NeedInput = z.infer<typeof needSchema>;
+
+/** The full trigger string with single spaces. */
+export function normalTriggers(trigger: string): string {
+  return trigger.split(" ").filter((t) => t !== "").join(" ");
+}
+
+/** The package facts a need or question carries, without undefined fields. */
+export function packageFactsOf(input: { version?: string | undefined; versions?: string[] | undefined; testInTarget?: boolean | undefined }): { version?: string; versions?: string[]; testInTarget?: boolean } {
+  return {
+    ...(input.version === undefined ? {} : { version: input.version }),
+    ...(input.versions === undefined ? {} : { versions: input.versions }),
+    ...(input.testInTarget === undefined ? {} : { testInTarget: input.testInTarget }),
+  };
+}
 
 export function toNeed(input: NeedInput, defaultSuite: string): Need {
   return {
@@ -22,9 +58,12 @@ export function toNeed(input: NeedInput, defaultSuite: string): Need {
     arch: input.arch,
     package: input.package,
     trigger: keyTrigger(input.trigger)!,
-    triggers: input.trigger.split(" ").filter((t) => t !== "").join(" "),
-    pinPackages: input.pinPackages ?? [],
+    triggers: normalTriggers(input.trigger),
+    pinPackages: input["pin-packages"] ?? input.pinPackages ?? [],
     huge: input.huge ?? false,
-    ...(input.version === undefined ? {} : { version: input.version }),
+    ...packageFactsOf(input),
+    ...(input.again === true ? { again: true } : {}),
   };
 }
+
+export { packageFacts };

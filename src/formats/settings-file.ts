@@ -8,6 +8,7 @@ export const settingsFileSchema = z.strictObject({
   retryOlderThanDays: z.number().positive().nullable().optional(),
   baseline: z.enum(["reference", "any"]).optional(),
   refusedRetryDays: z.number().positive().optional(),
+  referenceMaxAgeDays: z.number().positive().nullable().optional(),
   maxFileBytes: z.number().int().min(1024).max(4 * 1024 ** 3).optional(),
   wait: z.number().min(0).max(86_400).optional(),
   serviceSuites: z.array(z.string().min(1)).min(1).nullable().optional(),

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { firstProblem } from "../formats/problems.js";
 import { toNeed } from "../formats/needs-input.js";
 import type { Session } from "../session/session.js";
-import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema } from "./requests.js";
+import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, verdictParamsSchema } from "./requests.js";
 
 /** A protocol error: reported to the client as `{"id", "error": {"message"}}`, and the server keeps serving. */
 class ProtocolError extends Error {}
@@ -42,11 +42,16 @@ export class Dispatcher {
     status: (p) => this.session.describe(params(keyParamsSchema, p, "status")),
     label: (p) => {
       const answer = this.session.describe(params(keyParamsSchema, p, "label"));
-      return { label: answer.label, state: answer.state, baseline: answer.baseline };
+      return { label: answer.label, state: answer.state, baseline: answer.baseline, ...(answer.noLabel === undefined ? {} : { noLabel: answer.noLabel }) };
     },
     baseline: (p) => {
-      const { package: pkg, arch, suite } = params(baselineParamsSchema, p, "baseline");
-      return this.session.baseline(arch, pkg, suite);
+      const { package: pkg, arch, suite, versions } = params(baselineParamsSchema, p, "baseline");
+      return this.session.baseline(arch, pkg, suite, versions);
+    },
+    preview: (p) => this.session.preview(toNeed(params(needParamsSchema, p, "preview"), this.session.settings.suite)),
+    verdict: (p) => {
+      const { trigger, labels } = params(verdictParamsSchema, p, "verdict");
+      return this.session.verdict(trigger, labels);
     },
     need: (p) => {
       if (this.committed) throw new ProtocolError("need: this session has already committed");

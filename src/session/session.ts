@@ -1,3 +1,7 @@
+import { NO_HINTS, forceSkiptest, verdictFor, type Hint } from "../core/hints.js";
+import { keyTrigger, parseTrigger } from "../core/trigger.js";
+import { keyId } from "../core/test-key.js";
+import { normalTriggers, packageFactsOf } from "../formats/needs-input.js";
 import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { answerKey, factsFor } from "../core/answer.js";
@@ -42,6 +46,8 @@ export interface SessionOptions {
   strict?: boolean;
   /** Names the holder in the lock file, for the message another run shows. */
   command?: string;
+  /** britney2's force-badtest and force-skiptest hints (see parseHints), so the labels are final. */
+  hints?: readonly Hint[];
 }
 
 export interface CommitResult {
@@ -64,42 +70,55 @@ export class Session {
     readonly warnings: string[],
     private readonly lock: HeldLock | null,
   ) {
-    this.planner = new Planner(index, settings, options.now);
+    this.planner = new Planner(index, settings, options.now, options.hints ?? NO_HINTS);
   }
 
-  /** Fills in the default suite. */
+  /** Fills in the default suite; `trigger` may be a full trigger string, its first word the key's trigger. */
   key(key: Omit<TestKey, "suite"> & { suite?: string }): TestKey {
-    return { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: key.trigger };
+    return { suite: key.suite ?? this.settings.suite, arch: key.arch, package: key.package, trigger: keyTrigger(key.trigger) ?? key.trigger };
   }
 
   /** A key as asked, with the default suite filled in. */
   private query(key: Omit<KeyQuery, "suite"> & { suite?: string }): KeyQuery {
-    const query: KeyQuery = this.key(key);
-    if (key.version !== undefined) query.version = key.version;
-    return query;
+    return { ...this.key(key), ...packageFactsOf(key) };
   }
 
   answer(key: Omit<KeyQuery, "suite"> & { suite?: string }): Answer {
-    return answerKey(this.index, this.query(key), this.settings);
+    return withTrigger(answerKey(this.index, this.query(key), this.settings, this.options.now), key.trigger);
   }
 
   /** The answer with its baseline and britney2's label; a key this run requests counts as running. */
   describe(key: Omit<KeyQuery, "suite"> & { suite?: string }): LabelledAnswer {
-    return this.planner.describe(this.query(key));
+    return withTrigger(this.planner.describe(this.query(key)), key.trigger);
   }
 
-  baseline(arch: string, pkg: string, suite?: string): BaselineAnswer {
-    return this.planner.baseline(suite ?? this.settings.suite, arch, pkg);
+  /** What `need` would answer and request, registering nothing. */
+  preview(need: Need): PlannedAnswer {
+    return withTrigger(this.planner.preview(need), need.triggers);
+  }
+
+  baseline(arch: string, pkg: string, suite?: string, versions?: readonly string[]): BaselineAnswer {
+    return this.planner.baseline(suite ?? this.settings.suite, arch, pkg, versions);
+  }
+
+  /**
+   * The autopkgtest verdict of an upload (`source/version`) from its tests'
+   * labels, with its force-skiptest hint applied: the client decides nothing.
+   */
+  verdict(upload: string, labels: Iterable<string | null>) {
+    const parsed = parseTrigger(keyTrigger(upload) ?? upload);
+    const skiptest = parsed === null ? undefined : forceSkiptest(this.options.hints ?? NO_HINTS, parsed.source, parsed.version);
+    return verdictFor(labels, skiptest);
   }
 
   /** Registers a need for this run and answers it, saying whether the commit will request it. */
   need(need: Need): PlannedAnswer {
-    return this.planner.add(need);
+    return withTrigger(this.planner.add(need), need.triggers);
   }
 
   /** Registers a request decided elsewhere (britney2's AMQP output); see Planner.addDecided. */
   needDecided(need: Need): PlannedAnswer {
-    return this.planner.addDecided(need);
+    return withTrigger(this.planner.addDecided(need), need.triggers);
   }
 
   get requests(): readonly Need[] {
@@ -108,13 +127,13 @@ export class Session {
 
   /** The state in britney2's own files (autopkgtest-results.cache, autopkgtest-pending.json). */
   exportForBritney() {
-    return exportForBritney(this.index, this.settings);
+    return exportForBritney(this.index, this.settings, this.options.now);
   }
 
   report(): Report {
     const { base, foldedOnDisk } = this.loaded;
     const baseSummary = base === null ? null : { path: this.paths.base, compactedAt: base.compactedAt, runs: base.runs, folded: base.folded.length, foldedOnDisk: foldedOnDisk.length };
-    return buildReport(this.index, this.settings, this.loaded.files, this.loaded.coverage, this.loaded.repairedBatches, baseSummary);
+    return buildReport(this.index, this.settings, this.options.now, this.loaded.files, this.loaded.coverage, this.loaded.repairedBatches, baseSummary);
   }
 
   /** Writes the requests the registered needs call for (nothing when there are none), then ends the session. */
@@ -150,7 +169,7 @@ export class Session {
   private prunedLedger(): Ledger {
     const { now } = this.options;
     const keep = (entry: LedgerEntry) => {
-      const status = factsFor(this.index, entry, this.settings).ledgerRequest;
+      const status = factsFor(this.index, entry, this.settings, keyId(entry), now).ledgerRequest;
       if (status === "answered") return false;
       return !(status === "lost" && now - entry.requestedAt > this.settings.pendingMaxAgeMs);
     };
@@ -163,6 +182,12 @@ export class Session {
     this.closed = true;
     await this.lock?.release();
   }
+}
+
+/** One meaning of `trigger` everywhere: an answer names the full trigger string it was asked with. */
+function withTrigger<A extends Answer>(answer: A, trigger: string): A {
+  answer.trigger = normalTriggers(trigger);
+  return answer;
 }
 
 /** Opens a state directory for one run: lock (when committing), load, validate, index. */

@@ -1,0 +1,26 @@
+/**
+ * britney2's own words for a key's result (its `Result` enum, in
+ * britney2/policies/autopkgtest.py of Debian's britney2): a finished result,
+ * or an old one (for a version no longer in testing or unstable, or a
+ * reference result older than ADT_REFERENCE_MAX_AGE), which still judges
+ * but is asked for again. NONE is a baseline with no reference result.
+ */
+export type Grade = "PASS" | "NEUTRAL" | "FAIL" | "OLD_PASS" | "OLD_NEUTRAL" | "OLD_FAIL";
+export type BaselineGrade = Grade | "NONE";
+
+/** britney2 keeps the best result of a key: PASS before NEUTRAL before FAIL. */
+export const STATUS_RANK = { pass: 1, neutral: 2, fail: 3 } as const;
+
+export function gradeOf(status: "pass" | "neutral" | "fail", old: boolean): Grade {
+  const name = status.toUpperCase() as "PASS" | "NEUTRAL" | "FAIL";
+  return old ? (`OLD_${name}` as Grade) : name;
+}
+
+export function isOld(grade: BaselineGrade | null): boolean {
+  return grade !== null && grade.startsWith("OLD_");
+}
+
+/** FAIL or OLD_FAIL: the results britney2 labels against the baseline. */
+export function isFailure(grade: BaselineGrade | null): boolean {
+  return grade === "FAIL" || grade === "OLD_FAIL";
+}
