@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonLines, runCli } from "./support/cli.js";
@@ -23,7 +23,9 @@ describe.each(names)("scenario %s", (name) => {
     const state = copyScenarioState(name);
     const scratch = tempDir();
     const before = snapshotTree(state);
-    const run = await runCli(["plan", "--state", state, "--needs", join(dir, "needs.jsonl"), "--now", scenario.now, "--scratch", scratch]);
+    // A scenario's britney2 hints file, when it has one, is passed as britney2's run would pass it.
+    const hints = existsSync(join(dir, "hints")) ? ["--hints", join(dir, "hints")] : [];
+    const run = await runCli(["plan", "--state", state, "--needs", join(dir, "needs.jsonl"), "--now", scenario.now, "--scratch", scratch, ...hints]);
 
     expect(run.code, run.stderr).toBe(0);
     const answers = jsonLines(run.stdout);
@@ -70,6 +72,17 @@ it("ships britney2's own autopkgtest policy cases, labels and requests included"
     "pass-to-new-with-breaks",
     "fail-old-test-result",
     "fail-to-fail",
+    // Today's britney2 (tests/test_policy.py, and its rules since 2020):
+    "remember-old-test-result",
+    "pass-to-fail-to-neutral",
+    "unordered-debci-json",
+    "reference-too-old-and-fail",
+    "reference-too-old-and-pass",
+    "reference-too-old-and-neutral",
+    "reference-too-old-and-neutral-not-in-target",
+    "neutral-after-pass",
+    "kernel-trigger-ever-passed",
+    "force-badtest",
   ].map((n) => `britney2-${n}`);
   expect(names).toEqual(expect.arrayContaining(britney2));
   for (const name of britney2) {
