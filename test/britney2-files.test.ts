@@ -89,7 +89,7 @@ describe("export-britney: the state as britney2's own files", () => {
         for (const [arch, [status, version, runId, seen]] of Object.entries(byArch)) {
           const known = runs.get(Number(runId));
           if (known !== undefined) known.trigger += ` ${trigger}`;
-          else runs.set(Number(runId), { run_id: Number(runId), trigger, package: pkg, arch, suite: "testing", version: version === "blacklisted" ? null : version, status: status.toLowerCase(), updated_at: new Date(seen * 1000).toISOString() });
+          else runs.set(Number(runId), { run_id: Number(runId), trigger, package: pkg, arch, suite: "testing", version: version === "blocked-on-ci-infra" ? null : version, status: status.replace(/^OLD_/, "").toLowerCase(), updated_at: new Date(seen * 1000).toISOString() });
         }
     return { results: [...runs.values()] };
   }
@@ -115,8 +115,27 @@ describe("export-britney: the state as britney2's own files", () => {
             expect([back.state, back.outcome, back.runId, back.version, back.updatedAt]).toEqual([original.state, original.outcome, original.runId, original.version, original.updatedAt]);
           }
       expect(JSON.parse(run.stdout).resultKeys).toBeGreaterThan(0);
+      // Today's britney2 reads these as its Result names (check_and_upgrade_cache), with `seen` in UNIX seconds.
+      for (const byPkg of Object.values(cache as Record<string, Record<string, Record<string, unknown[]>>>))
+        for (const byArch of Object.values(byPkg))
+          for (const entry of Object.values(byArch)) {
+            expect(["PASS", "NEUTRAL", "FAIL", "OLD_PASS", "OLD_NEUTRAL", "OLD_FAIL"]).toContain(entry[0]);
+            expect(entry).toEqual([expect.any(String), expect.any(String), expect.any(String), expect.any(Number)]);
+          }
       if (source === state) expect(pending).toEqual({ "glibc/2.41-7": { baz: { amd64: Date.parse("2026-11-25T06:05:00Z") / 1000 } } });
       else expect(pending).toEqual({ "glibc/2.41-7": { glibc: { amd64: Date.parse("2026-11-25T10:45:00Z") / 1000 } } });
     }
+  });
+
+  it("writes an old reference result as OLD_ and a job debci refused to run as blocked-on-ci-infra, as britney2 files them", async () => {
+    const out = tempDir();
+    const run = await runCli(["export-britney", "--state", copyScenarioState("britney2-reference-too-old-and-pass"), "--out", out, "--now", NOW]);
+    expect(run.code, run.stderr).toBe(0);
+    const cache = JSON.parse(readFileSync(join(out, "autopkgtest-results.cache"), "utf8"));
+    expect(cache["migration-reference/0"].pkg.amd64).toEqual(["OLD_PASS", "1.0", "1", Date.parse("2026-11-22T21:12:00Z") / 1000]);
+    expect(cache["pkg/2.0"].pkg.amd64[0]).toBe("FAIL");
+    const blocked = tempDir();
+    await runCli(["export-britney", "--state", copyScenarioState("britney-debci-json"), "--out", blocked, "--now", NOW]);
+    expect(JSON.parse(readFileSync(join(blocked, "autopkgtest-results.cache"), "utf8"))["glibc/2.41-7"]["rejected-thing"].amd64.slice(0, 2)).toEqual(["OLD_FAIL", "blocked-on-ci-infra"]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requestsIn } from "./support/outbox.js";
@@ -75,6 +75,17 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
     expect(run.status, run.stderr).toBe(0);
     expect(requestsIn(scratch)).toHaveLength(7);
     expect(snapshotTree(state)).toEqual(before);
+  });
+
+  it("applies britney2's hints files: force-badtest gives IGNORE-FAIL, force-skiptest lets the upload pass, hinted", () => {
+    const state = demoState();
+    const hints = join(tempDir(), "elbrus");
+    writeFileSync(hints, "# hints of one release team member\nforce-badtest qux/2.0-3\nforce-skiptest glibc/2.41-7\n");
+    const run = runExample(state, ["--scratch", tempDir(), "--hints", hints]);
+    expect(run.status, run.stderr).toBe(0);
+    // While it runs, a test under force-badtest cannot regress: RUNNING-ALWAYSFAIL, as britney2 shows it.
+    expect(run.stdout).toContain("autopkgtest for qux/2.0-3: amd64: IGNORE-FAIL, arm64: RUNNING-ALWAYSFAIL (requested)");
+    expect(run.stdout).toContain("verdict: PASS_HINTED (force-skiptest by elbrus)");
   });
 
   it("reports a held lock with the server's message and exit code", async () => {

@@ -38,15 +38,19 @@ def default_command():
 class DebciBridge:
     def __init__(self, state_dir, scratch=None, now=None, suite=None, baseline=None,
                  retry_older_than=None, pending_max_age=None, grace=None, strict=False, command=None,
-                 wait=None):
+                 wait=None, reference_max_age=None, hints=()):
         args = list(command or default_command()) + ["serve", "--state", state_dir]
         options = {"--scratch": scratch, "--now": now, "--suite": suite, "--baseline": baseline,
                    "--retry-older-than": retry_older_than, "--pending-max-age": pending_max_age, "--grace": grace,
                    # Seconds a committing run waits out a cron job holding the lock (compact) rather than failing.
-                   "--wait": None if scratch is not None else wait}
+                   "--wait": None if scratch is not None else wait,
+                   "--reference-max-age": reference_max_age}
         for flag, value in options.items():
             if value is not None:
                 args += [flag, str(value)]
+        for hints_file in hints:
+            # britney2's hints files: force-badtest and force-skiptest are applied by the server.
+            args += ["--hints", hints_file]
         if strict:
             args.append("--strict")
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -125,24 +129,42 @@ class DebciBridge:
         return self._many("status", [dict(k) for k in keys])
 
     @staticmethod
-    def _need_params(package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False):
+    def _need_params(package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False,
+                     versions=None, test_in_target=None, again=False):
         return {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version,
-                "pinPackages": pin_packages, "huge": huge or None}
+                "versions": versions, "testInTarget": test_in_target, "pin-packages": pin_packages,
+                "huge": huge or None, "again": again or None}
 
-    def status(self, package, trigger, arch, suite=None, version=None):
-        """The answer for a test key: state (pass/fail/pending/missing), details, baseline and label."""
-        return self._call("status", {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version})
+    @staticmethod
+    def _key_params(package, trigger, arch, suite=None, version=None, versions=None, test_in_target=None):
+        return {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version,
+                "versions": versions, "testInTarget": test_in_target}
 
-    def need(self, package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False):
-        """Registers a test this run needs (trigger: the full, space-separated string) and answers it."""
-        return self._call("need", self._need_params(package, trigger, arch, suite, version, pin_packages, huge))
+    def status(self, package, trigger, arch, suite=None, version=None, versions=None, test_in_target=None):
+        """The answer for a test key (trigger: the full, space-separated string): state, result, baseline and label."""
+        return self._call("status", self._key_params(package, trigger, arch, suite, version, versions, test_in_target))
 
-    def baseline(self, package, arch, suite=None):
-        return self._call("baseline", {"package": package, "arch": arch, "suite": suite})
+    def need(self, package, trigger, arch, suite=None, version=None, pin_packages=None, huge=False,
+             versions=None, test_in_target=None, again=False):
+        """Registers a test this run needs and answers it. versions: the tested package's versions in
+        testing and unstable (results for others are OLD_*); again: ask for it again though it has a result."""
+        return self._call("need", self._need_params(package, trigger, arch, suite, version, pin_packages, huge,
+                                                    versions, test_in_target, again))
 
-    def label(self, package, trigger, arch, suite=None, version=None):
-        """britney2's label (PASS, REGRESSION, RUNNING, ...), or None for a test that will not run."""
-        return self._call("label", {"package": package, "trigger": trigger, "arch": arch, "suite": suite, "version": version})["label"]
+    def preview(self, package, trigger, arch, **need):
+        """What need() would answer and request, registering nothing."""
+        return self._call("preview", self._need_params(package, trigger, arch, **need))
+
+    def verdict(self, trigger, labels):
+        """The autopkgtest verdict of an upload (source/version) from its tests' labels, force-skiptest applied."""
+        return self._call("verdict", {"trigger": trigger, "labels": list(labels)})
+
+    def baseline(self, package, arch, suite=None, versions=None):
+        return self._call("baseline", {"package": package, "arch": arch, "suite": suite, "versions": versions})
+
+    def label(self, package, trigger, arch, suite=None, version=None, versions=None, test_in_target=None):
+        """britney2's label (PASS, OLD_PASS, REGRESSION, IGNORE-FAIL, RUNNING, ...), or None for a test that will not run."""
+        return self._call("label", self._key_params(package, trigger, arch, suite, version, versions, test_in_target))["label"]
 
     def report(self):
         return self._call("report")

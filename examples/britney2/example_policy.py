@@ -36,15 +36,9 @@ def bridge_options(conf):
         # ADT_BASELINE = reference compares against migration-reference/0; unset means "ever passed".
         "baseline": "reference" if conf.get("ADT_BASELINE") == "reference" else "any",
         "retry_older_than": conf.get("ADT_RETRY_OLDER_THAN") or "off",
+        # ADT_REFERENCE_MAX_AGE: a reference result older than this many days is old, and asked for again.
+        "reference_max_age": conf.get("ADT_REFERENCE_MAX_AGE") or "off",
     }
-
-
-def verdict(labels):
-    if "REGRESSION" in labels:
-        return "REJECTED_PERMANENTLY"
-    if any(label in ("RUNNING", "RUNNING-REFERENCE") for label in labels):
-        return "REJECTED_TEMPORARILY"
-    return "PASS"
 
 
 def main():
@@ -54,6 +48,8 @@ def main():
     parser.add_argument("--state", required=True)
     parser.add_argument("--scratch")
     parser.add_argument("--now")
+    parser.add_argument("--hints", action="append", default=[],
+                        help="a britney2 hints file (force-badtest, force-skiptest); may be repeated")
     parser.add_argument("--wait", type=float, default=600,
                         help="seconds to wait for the state's lock (a cron job compacting) before failing")
     args = parser.parse_args()
@@ -65,7 +61,8 @@ def main():
         excuses = json.load(f)
 
     try:
-        bridge = DebciBridge(args.state, scratch=args.scratch, now=args.now, wait=args.wait, **bridge_options(conf))
+        bridge = DebciBridge(args.state, scratch=args.scratch, now=args.now, wait=args.wait, hints=args.hints,
+                             **bridge_options(conf))
     except OSError as error:
         sys.exit("cannot start debci-bridge: %s" % error)
     try:
@@ -73,24 +70,29 @@ def main():
             trigger = " ".join(["%s/%s" % (excuse["source"], excuse["version"])] + excuse.get("also", []))
             tests = excuse["tests"]
             is_huge = huge_limit > 0 and len(tests) > huge_limit
-            labels = set()
+            labels = []
             print("%s/%s:" % (excuse["source"], excuse["version"]))
-            for testsrc, testver in tests:
+            for test in tests:
+                # [source, version] or [source, version, [versions in testing and unstable]]
+                testsrc, testver = test[0], test[1]
+                versions = test[2] if len(test) > 2 else None
                 shown = []
                 for arch in arches:
-                    answer = bridge.need(testsrc, trigger, arch, version=testver, huge=is_huge,
+                    answer = bridge.need(testsrc, trigger, arch, version=testver, versions=versions, huge=is_huge,
                                          pin_packages=[["src:" + excuse["source"], "unstable"]])
+                    labels.append(answer["label"])
                     if answer["label"]:
                         label = answer["label"]
                     elif answer.get("refused"):
                         # The CI service refused the request: say why, as debci said it.
                         label = "NOT-RUN (refused by the CI service: %s)" % answer["refused"]
                     else:
-                        label = "NOT-RUN (reject-listed)"
-                    labels.add(label)
+                        label = "NOT-RUN (%s)" % answer.get("noLabel", "reject-listed")
                     shown.append("%s: %s%s" % (arch, label, " (requested)" if answer["request"] else ""))
                 print("  autopkgtest for %s/%s: %s" % (testsrc, testver, ", ".join(shown)))
-            print("  verdict: %s" % verdict(labels))
+            # The verdict is the server's: the policy's rules and the force-skiptest hints live there.
+            verdict = bridge.verdict("%s/%s" % (excuse["source"], excuse["version"]), labels)
+            print("  verdict: %s%s" % (verdict["verdict"], " (force-skiptest by %s)" % verdict["hintedBy"] if "hintedBy" in verdict else ""))
         result = bridge.commit()
     except DebciBridgeError as error:
         bridge.close()
