@@ -16,3 +16,6 @@ export { InputError, LockHeldError } from "./store/errors.js";
 export { statePaths, type StatePaths } from "./store/state-paths.js";
 export { toNeed, type NeedInput } from "./formats/needs-input.js";
 export type * from "./core/types.js";
+export { parseHints, hasForceBadtest, forceSkiptest, verdictFor, type Hint, type Verdict } from "./core/hints.js";
+export type { Grade, BaselineGrade } from "./core/grade.js";
+export type { BritneyLabel, LabelledAnswer } from "./core/label.js";
