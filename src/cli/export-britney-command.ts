@@ -1,3 +1,4 @@
+export { EXPORT_BRITNEY_USAGE } from "./usage.js";
 import { join, resolve } from "node:path";
 import { JsonStreamStringify } from "json-stream-stringify";
 import { writeFileAtomic } from "../store/atomic-write.js";
@@ -5,7 +6,6 @@ import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 
-export const EXPORT_BRITNEY_USAGE = "debci-bridge export-britney --state DIR --out DIR [--suite S] [--now ISO] [--strict]";
 
 /** Writes autopkgtest-results.cache and autopkgtest-pending.json for an unmodified britney2. */
 export async function exportBritneyCommand(argv: string[], io: CliIO): Promise<number> {

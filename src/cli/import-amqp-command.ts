@@ -1,3 +1,4 @@
+export { IMPORT_AMQP_USAGE } from "./usage.js";
 import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
 import { InputError } from "../store/errors.js";
@@ -6,7 +7,6 @@ import { EXIT_OK, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
 
-export const IMPORT_AMQP_USAGE = "debci-bridge import-amqp --state DIR FILE [--scratch DIR] [--now ISO] [--strict] [--wait SECONDS]";
 
 /** Reads britney2's AMQP file: needs, and the problems of lines that are not requests. */
 async function readAmqpFile(path: string): Promise<{ needs: Need[]; problems: string[] }> {

@@ -1,30 +1,26 @@
 import { InputError, LockHeldError } from "../store/errors.js";
 import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
-import { PLAN_USAGE, planCommand } from "./plan-command.js";
-import { REPORT_USAGE, reportCommand } from "./report-command.js";
-import { EXPORT_BRITNEY_USAGE, exportBritneyCommand } from "./export-britney-command.js";
-import { IMPORT_AMQP_USAGE, importAmqpCommand } from "./import-amqp-command.js";
-import { COMPACT_USAGE, PRUNE_USAGE, WATERMARK_USAGE, compactCommand, pruneCommand, watermarkCommand } from "./maintenance-commands.js";
-import { SERVE_USAGE, serveCommand } from "./serve-command.js";
-import { STATUS_USAGE, statusCommand } from "./status-command.js";
+import { COMPACT_USAGE, EXPORT_BRITNEY_USAGE, FETCH_USAGE, IMPORT_AMQP_USAGE, PLAN_USAGE, PRUNE_USAGE, REPORT_USAGE, SERVE_USAGE, STATUS_USAGE, SUBMIT_USAGE, WATERMARK_USAGE } from "./usage.js";
 
-// Usage lines are plain strings: importing them from src/sync would load the network code.
-const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--since ISO | --backfill DAYS] [--pending-window DAYS] [--overlap MINUTES] [--max-bytes N] [--slice-bytes N] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
-const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--now ISO] [--priority 1-10] [--huge-priority 1-10] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
+type Run = (argv: string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
-  plan: { run: planCommand, usage: PLAN_USAGE },
-  status: { run: statusCommand, usage: STATUS_USAGE },
-  report: { run: reportCommand, usage: REPORT_USAGE },
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  "export-britney": { run: exportBritneyCommand, usage: EXPORT_BRITNEY_USAGE },
-  "import-amqp": { run: importAmqpCommand, usage: IMPORT_AMQP_USAGE },
-  compact: { run: compactCommand, usage: COMPACT_USAGE },
-  prune: { run: pruneCommand, usage: PRUNE_USAGE },
-  watermark: { run: watermarkCommand, usage: WATERMARK_USAGE },
-  // The sync tools touch the network: loaded only when asked for, never by the module.
-  fetch: { run: async (argv, io) => (await import("../sync/cli.js")).fetchCommand(argv, io), usage: FETCH_USAGE },
-  submit: { run: async (argv, io) => (await import("../sync/cli.js")).submitCommand(argv, io), usage: SUBMIT_USAGE },
+/**
+ * Each command's module is loaded only when that command runs: `--help`
+ * loads none, `status` not the server, and only fetch and submit load the
+ * network code (src/sync), which nothing else in debci-bridge ever does.
+ */
+const COMMANDS: Record<string, { run: Run; usage: string }> = {
+  plan: { run: async (a, io) => (await import("./plan-command.js")).planCommand(a, io), usage: PLAN_USAGE },
+  status: { run: async (a, io) => (await import("./status-command.js")).statusCommand(a, io), usage: STATUS_USAGE },
+  report: { run: async (a, io) => (await import("./report-command.js")).reportCommand(a, io), usage: REPORT_USAGE },
+  serve: { run: async (a, io) => (await import("./serve-command.js")).serveCommand(a, io), usage: SERVE_USAGE },
+  "export-britney": { run: async (a, io) => (await import("./export-britney-command.js")).exportBritneyCommand(a, io), usage: EXPORT_BRITNEY_USAGE },
+  "import-amqp": { run: async (a, io) => (await import("./import-amqp-command.js")).importAmqpCommand(a, io), usage: IMPORT_AMQP_USAGE },
+  compact: { run: async (a, io) => (await import("./maintenance-commands.js")).compactCommand(a, io), usage: COMPACT_USAGE },
+  prune: { run: async (a, io) => (await import("./maintenance-commands.js")).pruneCommand(a, io), usage: PRUNE_USAGE },
+  watermark: { run: async (a, io) => (await import("./maintenance-commands.js")).watermarkCommand(a, io), usage: WATERMARK_USAGE },
+  fetch: { run: async (a, io) => (await import("../sync/cli.js")).fetchCommand(a, io), usage: FETCH_USAGE },
+  submit: { run: async (a, io) => (await import("../sync/cli.js")).submitCommand(a, io), usage: SUBMIT_USAGE },
 };
 
 const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, `  ${FETCH_USAGE}`, `  ${SUBMIT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable, 4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin"].join("\n");

@@ -1,3 +1,4 @@
+export { COMPACT_USAGE, PRUNE_USAGE, WATERMARK_USAGE } from "./usage.js";
 import { DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { compact, prune, watermark, type MaintenanceOptions } from "../session/maintenance.js";
 import { loadSettingsFile } from "../store/load-settings.js";
@@ -5,9 +6,6 @@ import { statePaths } from "../store/state-paths.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { commitOptions, flagNumber, parseCommand, parseNow, pathsFromFlags, required, settingsFromFlags, stateOptions } from "./options.js";
 
-export const COMPACT_USAGE = "debci-bridge compact --state DIR [--base FILE] [--now ISO] [--strict] [--wait SECONDS]";
-export const PRUNE_USAGE = "debci-bridge prune --state DIR --older-than DAYS [--base FILE] [--now ISO] [--wait SECONDS]";
-export const WATERMARK_USAGE = "debci-bridge watermark --state DIR [--overlap MINUTES] [--base FILE] [--now ISO]";
 
 type Values = Record<string, string | boolean | undefined>;
 

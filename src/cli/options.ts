@@ -32,12 +32,15 @@ export const ruleOptions = {
   hints: { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
 
-export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+/** The parsed values of a set of options, named here so the built .d.ts can say it (Node's own type is not exported). */
+export type FlagValues<O> = { [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : O[K] extends { multiple: true } ? string[] : string };
+
+export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O): FlagValues<O> {
   return parseWithPositionals(argv, options, 0).values;
 }
 
 /** As parseCommand, for a command that takes exactly `count` positional arguments. */
-export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, count: number) {
+export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, count: number): { values: FlagValues<O>; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: count > 0, strict: true });
@@ -45,7 +48,7 @@ export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["opti
     throw new InputError((error as Error).message);
   }
   if (parsed.positionals.length !== count) throw new InputError(`expected ${count} file argument(s), got ${parsed.positionals.length}`);
-  return parsed;
+  return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
 }
 
 export function required(command: string, values: Record<string, unknown>, name: string): string {

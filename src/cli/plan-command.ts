@@ -1,3 +1,4 @@
+export { PLAN_USAGE } from "./usage.js";
 import type { AnswerState } from "../core/types.js";
 import { answerLine } from "./answer-line.js";
 import { EXIT_OK, readAll, writeLine, type CliIO } from "./io.js";
@@ -5,8 +6,6 @@ import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { parseNeeds, readNeedsFile } from "./read-needs.js";
 
-export const PLAN_USAGE =
-  "debci-bridge plan --state DIR --needs FILE|- [--scratch DIR] [--now ISO] [--suite S] [--strict] [--wait SECONDS] [--grace MIN] [--pending-max-age DAYS] [--retry-older-than DAYS|off] [--baseline reference|any]";
 
 /** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {

@@ -1,8 +1,8 @@
+export { REPORT_USAGE } from "./usage.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, ruleOptions, stateOptions } from "./options.js";
 
-export const REPORT_USAGE = "debci-bridge report --state DIR [--now ISO] [--strict]";
 
 /** The state as a person checking it wants it: one JSON document on stdout. */
 export async function reportCommand(argv: string[], io: CliIO): Promise<number> {

@@ -1,10 +1,10 @@
+export { SERVE_USAGE } from "./usage.js";
 import { Dispatcher } from "../serve/dispatch.js";
 import { serveLines } from "../serve/line-server.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 
-export const SERVE_USAGE = "debci-bridge serve --state DIR [--scratch DIR] [--now ISO] [--strict] [--wait SECONDS] [rule options as for plan]";
 
 /**
  * A long-lived session for britney2: load once, answer JSON requests line by

@@ -1,9 +1,9 @@
+export { STATUS_USAGE } from "./usage.js";
 import { answerLine } from "./answer-line.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 
-export const STATUS_USAGE = "debci-bridge status --state DIR --package P --trigger T --arch A [--tested-version V] [--suite S] [--now ISO] [--strict]";
 
 /** One answer, no writes at all. */
 export async function statusCommand(argv: string[], io: CliIO): Promise<number> {

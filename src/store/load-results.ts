@@ -77,8 +77,10 @@ const PARALLEL_FROM_FILES = 8;
 /** Loads files in a worker thread: its outcomes, and its run store as tables and encoded rows. */
 export function loadInWorker(paths: readonly string[], suite: string, maxFileBytes: number): Promise<{ outcomes: ResultsFileOutcome[]; tables: Record<TableName, string[]>; rows: Float64Array }> {
   return new Promise((resolve, reject) => {
-    // Worker threads start without the parent's TypeScript loader: a small JS entry registers tsx first.
-    const worker = new Worker(new URL("./results-worker-boot.mjs", import.meta.url), { workerData: { paths, suite, maxFileBytes } });
+    // Built (dist/), the worker is plain JavaScript and starts at once; run from TypeScript
+    // sources (tests, development), a small JS entry registers tsx first.
+    const entry = import.meta.url.endsWith(".ts") ? "./results-worker-boot.mjs" : "./results-worker.js";
+    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, suite, maxFileBytes } });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`results worker exited with code ${code}`)));
