@@ -8,9 +8,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
-import { openSession } from "../src/index.js";
-import { compact } from "../src/session/maintenance.js";
-import { toNeed, type NeedInput } from "../src/formats/needs-input.js";
+// The built package, as users run it (npm run bench builds it first).
+import { openSession } from "../dist/index.js";
+import { compact } from "../dist/session/maintenance.js";
+import { toNeed, type NeedInput } from "../dist/formats/needs-input.js";
+import { answerLine } from "../dist/cli/answer-line.js";
+import { readBase } from "../dist/store/base-file.js";
+import { RunStore } from "../dist/core/run-store.js";
 
 const [phase, stateDir, needsFile, scratch] = process.argv.slice(2) as [string, string, string, string];
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -34,8 +38,10 @@ async function plan(): Promise<Record<string, unknown>> {
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const counts: Record<string, number> = {};
   const answerStart = performance.now();
+  let bytes = 0;
   for (const need of needs) {
     const a = session.need(need);
+    bytes += answerLine(a).length + 1; // the answer line is part of what a need costs
     counts[a.state] = (counts[a.state] ?? 0) + 1;
   }
   const answerSeconds = (performance.now() - answerStart) / 1000;
@@ -43,7 +49,7 @@ async function plan(): Promise<Record<string, unknown>> {
   const result = await session.commit();
   const commitSeconds = (performance.now() - commitStart) / 1000;
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { loadSeconds: r(loadSeconds), answerSeconds: r(answerSeconds), commitSeconds: r(commitSeconds), runs: session.loaded.knowledge.runs.size, answers: counts, requests: result.requests };
+  return { loadSeconds: r(loadSeconds), answerSeconds: r(answerSeconds), answerMicrosPerNeed: r((answerSeconds / needs.length) * 1e6), outputMb: r(bytes / 2 ** 20), commitSeconds: r(commitSeconds), runs: session.loaded.knowledge.runs.size, answers: counts, requests: result.requests };
 }
 
 async function compactPhase(): Promise<Record<string, unknown>> {
@@ -51,7 +57,14 @@ async function compactPhase(): Promise<Record<string, unknown>> {
   return { runs: result.runs, folded: result.folded.length, baseMb: Math.round(statSync(join(stateDir, "compacted.jsonl")).size / 2 ** 20) };
 }
 
-const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan, compact: compactPhase };
+/** Loading the compacted base alone: reading it into a run store, nothing else. */
+async function baseLoad(): Promise<Record<string, unknown>> {
+  const store = new RunStore();
+  const header = await readBase(join(stateDir, "compacted.jsonl"), store);
+  return { runs: store.size, folded: header?.folded.length ?? 0 };
+}
+
+const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan, compact: compactPhase, baseLoad };
 const start = performance.now();
 const extra = await phases[phase]!();
 const seconds = (performance.now() - start) / 1000;

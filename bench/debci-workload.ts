@@ -1,0 +1,107 @@
+/**
+ * A state directory shaped like what fetch writes from ci.debian.net: results
+ * files of 10,000 records, each record with every column debci returns
+ * (lib/debci/job.rb's table, as api.rb renders it: about 400 bytes), tens of
+ * thousands of packages with a long tail (a few tested against hundreds of
+ * triggers, most against a handful), queued-then-finished re-deliveries, a
+ * pending snapshot of tens of thousands of entries, and needs of which a
+ * large share have no result yet.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { seededRandom } from "../test/support/random.js";
+
+export interface DebciWorkload {
+  stateDir: string;
+  results: number;
+  files: number;
+  packages: number;
+  pending: number;
+  needs: Array<{ package: string; trigger: string; arch: string }>;
+}
+
+const ARCHES = ["amd64", "arm64", "armel", "armhf", "i386", "ppc64el", "riscv64", "s390x"];
+const STATUSES = ["pass", "pass", "pass", "pass", "pass", "pass", "fail", "neutral", "tmpfail"] as const;
+const MESSAGES: Record<string, string> = { pass: "All tests passed", fail: "Tests failed", neutral: "No tests in this package or all skipped", tmpfail: "Could not run tests due to a temporary testbed failure" };
+const T0 = Date.UTC(2026, 8, 1);
+
+/** An index drawn with weight 1/(rank+1)^s: a long tail, as real package popularity. */
+function zipf(random: () => number, n: number, s: number): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) cumulative[i] = total += 1 / (i + 1) ** s;
+  return () => {
+    const x = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function makeDebciWorkload(dir: string, options: { results: number; needs: number; seed?: number; perFile?: number }): DebciWorkload {
+  const random = seededRandom(options.seed ?? 7);
+  const packageCount = Math.max(200, Math.round(options.results / 30));
+  const triggerCount = Math.max(100, Math.round(options.results / 60));
+  const packages = Array.from({ length: packageCount }, (_, i) => (i % 5 === 0 ? `lib${i}-perl` : i % 7 === 0 ? `python-pkg${i}` : `pkg${i}`));
+  const triggers = Array.from({ length: triggerCount }, (_, i) => `src${i}/${1 + (i % 9)}.${i % 17}-${1 + (i % 4)}`);
+  const pickPackage = zipf(random, packageCount, 1.05);
+  const pickTrigger = zipf(random, triggerCount, 0.9);
+  const perFile = options.perFile ?? 10_000;
+  const files = Math.max(1, Math.ceil(options.results / perFile));
+  const span = 85 * 86_400_000;
+  const resultsDir = join(dir, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const known: Array<{ package: string; trigger: string; arch: string }> = [];
+  const pending: unknown[] = [];
+  let runId = 40_000_000;
+  let written = 0;
+  for (let f = 0; f < files; f++) {
+    const since = T0 + Math.floor((f * span) / files);
+    const until = T0 + Math.floor(((f + 1) * span) / files);
+    const records: string[] = [];
+    while (records.length < perFile && written < options.results) {
+      const created = since + Math.floor(random() * (until - since));
+      const p = pickPackage();
+      const pkg = packages[p]!;
+      const trigger = random() < 0.08 ? `${triggers[pickTrigger()]} ${triggers[pickTrigger()]}` : triggers[pickTrigger()]!;
+      const arch = ARCHES[Math.floor(random() * ARCHES.length)]!;
+      const base = { run_id: runId++, created_at: iso(created), suite: "testing", arch, package: pkg, trigger, requestor_id: 7, pin_packages: random() < 0.3 ? [[`src:${trigger.split("/")[0]}`, "unstable"]] : [], is_private: false, package_id: p + 1 };
+      if (random() < 0.25) known.push({ package: pkg, trigger: trigger.split(" ")[0]!, arch });
+      const queued = { ...base, updated_at: iso(created), version: null, status: null, worker: null, date: null, duration_seconds: null, last_pass_date: null, last_pass_version: null, message: null, previous_status: null, duration_human: "0s" };
+      const r = random();
+      if (r < 0.04) {
+        records.push(JSON.stringify(queued));
+        pending.push({ run_id: base.run_id, package: pkg, arch, suite: "testing", trigger, created_at: base.created_at });
+      } else {
+        const status = STATUSES[Math.floor(random() * STATUSES.length)]!;
+        const finished = created + 60_000 + Math.floor(random() * 7_200_000);
+        const duration = 30 + Math.floor(random() * 3000);
+        const done = { ...base, updated_at: iso(finished), version: `${1 + (p % 5)}.${p % 11}-${1 + (p % 3)}`, status, worker: `ci-worker-${arch}-${1 + (p % 12)}`, date: iso(finished), duration_seconds: duration, last_pass_date: iso(created - 86_400_000), last_pass_version: "1.0-1", message: MESSAGES[status], previous_status: "pass", duration_human: `${Math.floor(duration / 60)}m ${duration % 60}s` };
+        if (r < 0.16) records.push(JSON.stringify(queued)); // seen queued first, then finished
+        records.push(JSON.stringify(done));
+      }
+      written++;
+    }
+    writeFileSync(join(resultsDir, `debci-${Math.floor(since / 1000)}-${Math.floor(until / 1000)}-bench.json`), `{"since":${Math.floor(since / 1000)},"results":[${records.join(",")}],"until":${Math.floor(until / 1000)}}\n`);
+  }
+  // The snapshot lists what is queued now: the runs above, and as many again whose results are not fetched yet.
+  const snapshotSize = Math.max(pending.length * 2, 1000);
+  for (let i = pending.length; i < snapshotSize; i++) {
+    const p = pickPackage();
+    pending.push({ run_id: runId++, package: packages[p], arch: ARCHES[i % ARCHES.length], suite: "testing", trigger: triggers[pickTrigger()], created_at: iso(T0 + span - Math.floor(random() * 3 * 86_400_000)) });
+  }
+  writeFileSync(join(dir, "pending.json"), JSON.stringify({ generated_at: iso(T0 + span), pending }));
+  // britney2 asks mostly about keys with history, but a large share (40%) are new.
+  const needs = Array.from({ length: options.needs }, () => {
+    if (random() < 0.6 && known.length > 0) return known[Math.floor(random() * known.length)]!;
+    return { package: packages[pickPackage()]!, trigger: triggers[pickTrigger()]!, arch: ARCHES[Math.floor(random() * ARCHES.length)]! };
+  });
+  return { stateDir: dir, results: options.results, files, packages: packageCount, pending: pending.length, needs };
+}
