@@ -6,7 +6,7 @@ import { makeWorkload } from "../bench/workload.js";
 import { RunStore } from "../src/core/run-store.js";
 import { loadInWorker, loadSequentially } from "../src/store/load-results.js";
 import { jsonLines, runCli, spawnCli } from "./support/cli.js";
-import { SCENARIOS, copyScenarioState, tempDir } from "./support/temp-state.js";
+import { SCENARIOS, TESTDATA, copyScenarioState, tempDir } from "./support/temp-state.js";
 
 const NOW = "2026-11-25T12:00:00Z";
 
@@ -71,7 +71,7 @@ describe("compact", () => {
     arrive();
     const fromBase = await answers(state, needs);
     // The same files, all raw: move the base away.
-    renameSync(join(state, "compacted.jsonl"), join(state, "..", "base.aside"));
+    renameSync(join(state, "compacted.base"), join(state, "..", "base.aside"));
     expect(await answers(state, needs)).toEqual(fromBase);
     expect(fromBase.split("\n").length).toBeGreaterThan(1500);
   });
@@ -87,7 +87,7 @@ describe("compact", () => {
       const second = await runCli(["compact", "--state", state, "--now", NOW]);
       expect(JSON.parse(second.stdout).folded).toBe(0);
       const report = JSON.parse((await runCli(["report", "--state", state])).stdout);
-      expect(report.base).toMatchObject({ path: join(state, "compacted.jsonl"), compactedAt: "2026-11-25T12:00:00.000Z", folded: report.base.foldedOnDisk });
+      expect(report.base).toMatchObject({ path: join(state, "compacted.base"), compactedAt: "2026-11-25T12:00:00.000Z", folded: report.base.foldedOnDisk });
     }
   });
 
@@ -114,7 +114,7 @@ describe("compact", () => {
     const before = await answers(state, needs);
     const crashed = await spawnCli(["compact", "--state", state, "--now", NOW], { DEBCI_BRIDGE_CRASH_AT: "compact-before-rename" });
     expect(crashed.signal).toBe("SIGKILL");
-    expect(readdirSync(state)).not.toContain("compacted.jsonl");
+    expect(readdirSync(state)).not.toContain("compacted.base");
     expect(await answers(state, needs)).toEqual(before);
     const again = await spawnCli(["compact", "--state", state, "--now", NOW]);
     expect(again.code, again.stderr).toBe(0);
@@ -122,15 +122,53 @@ describe("compact", () => {
     expect(await answers(state, needs)).toEqual(before);
   });
 
-  it("a damaged base is an error naming the line, never skipped", async () => {
+  it("a damaged base is an error naming what is wrong, never skipped", async () => {
     const state = copyScenarioState("multi-trigger");
     await runCli(["compact", "--state", state, "--now", NOW]);
-    const path = join(state, "compacted.jsonl");
-    const text = readFileSync(path, "utf8");
-    writeFileSync(path, text.slice(0, text.length - 10));
-    const run = await runCli(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64"]);
+    const path = join(state, "compacted.base");
+    const bytes = readFileSync(path);
+    const status = () => runCli(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW]);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 10));
+    let run = await status();
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/compacted\.jsonl line \d+: .*the compacted base is damaged/);
+    expect(run.stderr).toMatch(/compacted\.base: \d+ bytes where 2 runs need \d+ \(cut short\?\); the compacted base is damaged/);
+    // A package id beyond its table (the packages column starts after the 8-byte columns and two 4-byte ones).
+    const broken = Buffer.from(bytes);
+    const header = 12 + broken.readUInt32LE(8);
+    const columns = header + ((8 - (header % 8)) % 8);
+    broken.writeUInt32LE(99, columns + 2 * 3 * 8 + 2 * 2 * 4);
+    writeFileSync(path, broken);
+    run = await status();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/compacted\.base: row 0: packages id 99 is not in its table; the compacted base is damaged/);
+  });
+
+  it("still reads an older JSON-lines base (compacted.jsonl), and the next compact moves it to the binary one", async () => {
+    const state = copyScenarioState("multi-trigger");
+    const before = jsonLines((await runCli(["plan", "--state", state, "--needs", join(SCENARIOS, "multi-trigger", "needs.jsonl"), "--now", NOW, "--scratch", tempDir()])).stdout);
+    // A base written by the JSON-lines compact, folding this scenario's one results file.
+    writeFileSync(join(state, "compacted.jsonl"), readFileSync(join(TESTDATA, "legacy-base", "compacted.jsonl")));
+    const fromLegacy = await runCli(["plan", "--state", state, "--needs", join(SCENARIOS, "multi-trigger", "needs.jsonl"), "--now", NOW, "--scratch", tempDir()]);
+    expect(jsonLines(fromLegacy.stdout)).toEqual(before);
+    expect(JSON.parse((await runCli(["report", "--state", state, "--now", NOW])).stdout).base).toMatchObject({ runs: 2, foldedOnDisk: 1 });
+    expect((await runCli(["compact", "--state", state, "--now", NOW])).code).toBe(0);
+    expect(readdirSync(state)).toContain("compacted.base");
+    expect(readdirSync(state)).not.toContain("compacted.jsonl");
+    expect(jsonLines((await runCli(["plan", "--state", state, "--needs", join(SCENARIOS, "multi-trigger", "needs.jsonl"), "--now", NOW, "--scratch", tempDir()])).stdout)).toEqual(before);
+    const damaged = copyScenarioState("multi-trigger");
+    writeFileSync(join(damaged, "compacted.jsonl"), readFileSync(join(TESTDATA, "legacy-base", "compacted.jsonl"), "utf8").slice(0, -10));
+    expect((await runCli(["report", "--state", damaged, "--now", NOW])).stderr).toMatch(/compacted\.jsonl line \d+: .*the compacted base is damaged/);
+  });
+
+  it("dump-base shows the binary base as JSON lines: its header, then one run per line", async () => {
+    const state = copyScenarioState("multi-trigger");
+    await runCli(["compact", "--state", state, "--now", NOW]);
+    const run = await runCli(["dump-base", "--state", state]);
+    expect(run.code, run.stderr).toBe(0);
+    const [header, ...runs] = jsonLines(run.stdout);
+    expect(header).toMatchObject({ format: "debci-bridge-base/2", runs: 2, folded: [expect.objectContaining({ name: "20261125T093000.json" })] });
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatchObject({ run_id: expect.any(Number), suite: "testing", arch: "amd64", package: "baz", status: expect.any(String), trigger: expect.stringContaining("glibc/2.41-7") });
   });
 });
 

@@ -42,7 +42,9 @@ beforeAll(async () => {
     ledger: readFileSync(join(base, "requested.json"), "utf8"),
     "reject-list": readFileSync(join(base, "reject-list.json"), "utf8"),
     settings: readFileSync(join(base, "debci-bridge.json"), "utf8"),
-    base: readFileSync(join(base, "compacted.jsonl"), "utf8"),
+    // Bytes carried in a string one char per byte (latin1), so garbage can be spliced into the binary base.
+    base: readFileSync(join(base, "compacted.base"), "latin1"),
+    "legacy-base": readFileSync(join(TESTDATA, "legacy-base", "compacted.jsonl"), "utf8"),
     outbox: readFileSync(join(base, "outbox", outbox), "utf8"),
     amqp: readFileSync(join(TESTDATA, "britney2-files", "debci.input"), "utf8"),
     serve: '{"id":1,"method":"status","params":{"package":"baz","trigger":"glibc/2.41-7","arch":"amd64"}}\n{"id":2,"method":"need","params":{"package":"baz","trigger":"glibc/2.41-7","arch":"arm64"}}\n{"id":3,"method":"report"}\n',
@@ -84,13 +86,14 @@ const placements = {
   ledger: (state: string, text: string) => (writeFileSync(join(state, "requested.json"), text), ["plan", "--needs", NEEDS]),
   "reject-list": (state: string, text: string) => (writeFileSync(join(state, "reject-list.json"), text), ["plan", "--needs", NEEDS]),
   settings: (state: string, text: string) => (writeFileSync(join(state, "debci-bridge.json"), text), ["report"]),
-  base: (state: string, text: string) => (writeFileSync(join(state, "compacted.jsonl"), text), ["plan", "--needs", NEEDS]),
+  base: (state: string, text: string) => (writeFileSync(join(state, "compacted.base"), Buffer.from(text, "latin1")), ["plan", "--needs", NEEDS]),
+  "legacy-base": (state: string, text: string) => (rmSync(join(state, "compacted.base")), writeFileSync(join(state, "compacted.jsonl"), text), ["plan", "--needs", NEEDS]),
   outbox: (state: string, text: string) => (writeFileSync(join(state, "outbox", "20261125T110000Z-fuzz0000.json"), text), ["plan", "--needs", NEEDS]),
   amqp: (state: string, text: string) => (writeFileSync(join(state, "..", "debci.input"), text), ["import-amqp", join(state, "..", "debci.input")]),
   serve: (_state: string, _text: string) => ["serve"],
 } as const;
 
-const SAMPLE_OF: Record<Target, string> = { needs: "needs", results: "results", "results.gz": "results", pending: "pending", ledger: "ledger", "reject-list": "reject-list", settings: "settings", base: "base", outbox: "outbox", amqp: "amqp", serve: "serve" };
+const SAMPLE_OF: Record<Target, string> = { needs: "needs", results: "results", "results.gz": "results", pending: "pending", ledger: "ledger", "reject-list": "reject-list", settings: "settings", base: "base", "legacy-base": "legacy-base", outbox: "outbox", amqp: "amqp", serve: "serve" };
 
 /** A fresh copy of the base state with the garbage in place, and the full command line. */
 function prepare(target: Target, text: string): { state: string; args: string[]; stdin: string } {

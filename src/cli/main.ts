@@ -1,6 +1,6 @@
 import { InputError, LockHeldError } from "../store/errors.js";
 import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
-import { COMPACT_USAGE, EXPORT_BRITNEY_USAGE, FETCH_USAGE, IMPORT_AMQP_USAGE, PLAN_USAGE, PRUNE_USAGE, REPORT_USAGE, SERVE_USAGE, STATUS_USAGE, SUBMIT_USAGE, WATERMARK_USAGE } from "./usage.js";
+import { COMPACT_USAGE, DUMP_BASE_USAGE, EXPORT_BRITNEY_USAGE, FETCH_USAGE, IMPORT_AMQP_USAGE, PLAN_USAGE, PRUNE_USAGE, REPORT_USAGE, SERVE_USAGE, STATUS_USAGE, SUBMIT_USAGE, WATERMARK_USAGE } from "./usage.js";
 
 type Run = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -19,11 +19,12 @@ const COMMANDS: Record<string, { run: Run; usage: string }> = {
   compact: { run: async (a, io) => (await import("./maintenance-commands.js")).compactCommand(a, io), usage: COMPACT_USAGE },
   prune: { run: async (a, io) => (await import("./maintenance-commands.js")).pruneCommand(a, io), usage: PRUNE_USAGE },
   watermark: { run: async (a, io) => (await import("./maintenance-commands.js")).watermarkCommand(a, io), usage: WATERMARK_USAGE },
+  "dump-base": { run: async (a, io) => (await import("./maintenance-commands.js")).dumpBaseCommand(a, io), usage: DUMP_BASE_USAGE },
   fetch: { run: async (a, io) => (await import("../sync/cli.js")).fetchCommand(a, io), usage: FETCH_USAGE },
   submit: { run: async (a, io) => (await import("../sync/cli.js")).submitCommand(a, io), usage: SUBMIT_USAGE },
 };
 
-const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, `  ${FETCH_USAGE}`, `  ${SUBMIT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable, 4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin"].join("\n");
+const USAGE = ["usage:", `  ${PLAN_USAGE}`, `  ${STATUS_USAGE}`, `  ${REPORT_USAGE}`, `  ${SERVE_USAGE}`, `  ${EXPORT_BRITNEY_USAGE}`, `  ${IMPORT_AMQP_USAGE}`, `  ${COMPACT_USAGE}`, `  ${PRUNE_USAGE}`, `  ${WATERMARK_USAGE}`, `  ${DUMP_BASE_USAGE}`, `  ${FETCH_USAGE}`, `  ${SUBMIT_USAGE}`, "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable, 4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin"].join("\n");
 
 /** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

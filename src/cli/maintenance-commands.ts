@@ -2,7 +2,10 @@ export { COMPACT_USAGE, PRUNE_USAGE, WATERMARK_USAGE } from "./usage.js";
 import { DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { compact, prune, watermark, type MaintenanceOptions } from "../session/maintenance.js";
 import { loadSettingsFile } from "../store/load-settings.js";
-import { statePaths } from "../store/state-paths.js";
+import { requireStateDir, statePaths } from "../store/state-paths.js";
+import { RunStore } from "../core/run-store.js";
+import { readBase } from "../store/base-file.js";
+import { InputError } from "../store/errors.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { commitOptions, flagNumber, parseCommand, parseNow, pathsFromFlags, required, settingsFromFlags, stateOptions } from "./options.js";
 
@@ -44,5 +47,27 @@ export async function watermarkCommand(argv: string[], io: CliIO): Promise<numbe
   writeLine(io.stdout, JSON.stringify(result.gaps.length === 0 ? result : { ...result, gaps: result.gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })) }));
   if (result.ignoredUntils > 0) writeLine(io.stderr, `debci-bridge watermark: ${result.ignoredUntils} file(s) claim an until after now; not believed`);
   if (result.replayFrom !== null) writeLine(io.stderr, `debci-bridge watermark: coverage has ${result.gaps.length} gap(s); replay from since=${result.replayFrom} to fill them`);
+  return EXIT_OK;
+}
+
+/** Shows the compacted base as JSON lines: its header, then one run per line as debci names the fields. */
+export async function dumpBaseCommand(argv: string[], io: CliIO): Promise<number> {
+  const values = parseCommand(argv, { state: stateOptions.state, base: stateOptions.base });
+  const paths = statePaths(required("dump-base", values, "state"), pathsFromFlags(values));
+  await requireStateDir(paths.stateDir);
+  const store = new RunStore();
+  const header = (await readBase(paths.base, store)) ?? (paths.legacyBase === null ? null : await readBase(paths.legacyBase, store));
+  if (header === null) throw new InputError(`${paths.base}: no compacted base (run debci-bridge compact)`);
+  writeLine(io.stdout, JSON.stringify(header));
+  let lines: string[] = [];
+  for (const run of store.values()) {
+    const time = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    lines.push(JSON.stringify({ run_id: run.runId, suite: run.suite, arch: run.arch, package: run.package, version: run.version, status: run.status, trigger: run.trigger, created_at: time(run.createdAt), updated_at: time(run.updatedAt) }));
+    if (lines.length === 10_000) {
+      io.stdout.write(`${lines.join("\n")}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length > 0) io.stdout.write(`${lines.join("\n")}\n`);
   return EXIT_OK;
 }

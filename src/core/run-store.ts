@@ -24,6 +24,19 @@ const STATUS_CODE = new Map<RunStatus, number>(STATUSES.map((s, i) => [s, i]));
  * shared through a StringTable. Observations are made on demand, for the
  * few runs a question touches.
  */
+/** A store's rows as columns: times in epoch ms (NaN for null), names as 1-based ids into the tables (0 for null). */
+export interface RunColumns {
+  runIds: Float64Array<ArrayBuffer>;
+  created: Float64Array<ArrayBuffer>;
+  updated: Float64Array<ArrayBuffer>;
+  suites: Uint32Array<ArrayBuffer>;
+  arches: Uint32Array<ArrayBuffer>;
+  packages: Uint32Array<ArrayBuffer>;
+  versions: Uint32Array<ArrayBuffer>;
+  triggers: Uint32Array<ArrayBuffer>;
+  statuses: Uint8Array<ArrayBuffer>;
+}
+
 export class RunStore {
   // One table per column keeps suite and arch ids small, so a (suite, arch, package) key fits one number.
   private readonly suiteNames = new StringTable();
@@ -256,6 +269,60 @@ export class RunStore {
     const created = this.created[row]!;
     const updated = this.updated[row]!;
     return [this.runIds[row]!, this.suites[row]!, this.arches[row]!, this.packages[row]!, this.versions[row]!, this.statuses[row]!, this.triggers[row]!, Number.isNaN(created) ? null : created, Number.isNaN(updated) ? null : updated];
+  }
+
+  /** The store's columns, rows in the order given (run-id order for a base): typed arrays to write as they are. */
+  columnsInOrder(rows: Uint32Array): RunColumns {
+    const n = rows.length;
+    const out: RunColumns = { runIds: new Float64Array(n), created: new Float64Array(n), updated: new Float64Array(n), suites: new Uint32Array(n), arches: new Uint32Array(n), packages: new Uint32Array(n), versions: new Uint32Array(n), triggers: new Uint32Array(n), statuses: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      const row = rows[i]!;
+      out.runIds[i] = this.runIds[row]!;
+      out.created[i] = this.created[row]!;
+      out.updated[i] = this.updated[row]!;
+      out.suites[i] = this.suites[row]!;
+      out.arches[i] = this.arches[row]!;
+      out.packages[i] = this.packages[row]!;
+      out.versions[i] = this.versions[row]!;
+      out.triggers[i] = this.triggers[row]!;
+      out.statuses[i] = this.statuses[row]!;
+    }
+    return out;
+  }
+
+  /**
+   * Takes whole columns (a binary base) into an empty store whose tables are
+   * adopted: no row is copied one by one. Returns the first problem (ids out
+   * of their tables, run ids not strictly increasing), or null; a store given
+   * bad columns is left empty.
+   */
+  adoptColumns(c: RunColumns): string | null {
+    if (this.count > 0) throw new Error("columns can only be adopted by an empty run store");
+    const n = c.runIds.length;
+    const limits = [this.suiteNames.size, this.archNames.size, this.packageNames.size, this.versionNames.size, this.triggerNames.size];
+    const ids = [c.suites, c.arches, c.packages, c.versions, c.triggers];
+    for (let k = 0; k < ids.length; k++) {
+      const column = ids[k]!;
+      const limit = limits[k]!;
+      const min = k < 3 ? 1 : 0; // suite, arch and package are never null
+      for (let i = 0; i < n; i++) if (column[i]! < min || column[i]! > limit) return `row ${i}: ${TABLE_NAMES[k]} id ${column[i]} is not in its table`;
+    }
+    for (let i = 0; i < n; i++) {
+      const id = c.runIds[i]!;
+      if (!Number.isSafeInteger(id) || id < 0 || (i > 0 && id <= c.runIds[i - 1]!)) return `row ${i}: run id ${id} is not a whole number above the one before`;
+      if (c.statuses[i]! >= STATUSES.length) return `row ${i}: status ${c.statuses[i]} is not a status`;
+    }
+    this.runIds = c.runIds;
+    this.created = c.created;
+    this.updated = c.updated;
+    this.suites = c.suites;
+    this.arches = c.arches;
+    this.packages = c.packages;
+    this.versions = c.versions;
+    this.triggers = c.triggers;
+    this.statuses = c.statuses;
+    this.count = this.capacity = this.sortedRows = n;
+    return null;
   }
 
   /** Rows in run-id order, as the base is written (so it reads back as one sorted prefix). */

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { TABLE_NAMES, type EncodedRun } from "../core/run-store.js";
 
-export const BASE_FORMAT = "debci-bridge-base/1";
+/** The binary columnar base (store/base-file.ts); `debci-bridge-base/1` was JSON lines, still read. */
+export const BASE_FORMAT = "debci-bridge-base/2";
+export const JSONL_BASE_FORMAT = "debci-bridge-base/1";
 
 /** A results file folded into the base: named with its size, so a file rewritten since is read again. */
 export const foldedFileSchema = z.object({
@@ -15,7 +17,7 @@ export type FoldedFile = z.infer<typeof foldedFileSchema>;
 
 /** Line 1 of the compacted base. Times in epoch milliseconds. */
 export const baseHeaderSchema = z.object({
-  format: z.literal(BASE_FORMAT),
+  format: z.enum([BASE_FORMAT, JSONL_BASE_FORMAT]),
   compactedAt: z.number(),
   runs: z.number().int().nonnegative(),
   /** The highest `until` of the folded files: the newest result the base can vouch for. */
@@ -37,3 +39,8 @@ export function isEncodedRun(value: unknown): value is EncodedRun {
   for (let i = 0; i < 7; i++) if (!Number.isSafeInteger(value[i]) || value[i] < 0) return false;
   return (value[7] === null || typeof value[7] === "number") && (value[8] === null || typeof value[8] === "number");
 }
+
+/** The binary base's header also holds the string tables, whole, in id order. */
+export const binaryBaseHeaderSchema = baseHeaderSchema.extend({
+  tables: z.strictObject(Object.fromEntries(TABLE_NAMES.map((t) => [t, z.array(z.string())])) as Record<(typeof TABLE_NAMES)[number], z.ZodArray<z.ZodString>>),
+});

@@ -30,6 +30,11 @@ export interface MaintenanceOptions {
   command?: string;
 }
 
+/** The base's header: the binary base's, else the older JSON-lines base's while it is the only one. */
+async function baseHeader(paths: StatePaths) {
+  return (await readBaseHeader(paths.base)) ?? (paths.legacyBase === null ? null : readBaseHeader(paths.legacyBase));
+}
+
 /** Runs `work` holding the state directory's lock: compaction and pruning change the state. */
 async function locked<T>(options: MaintenanceOptions, work: (paths: StatePaths) => Promise<T>): Promise<T> {
   const paths = statePaths(options.stateDir, options.paths);
@@ -70,9 +75,12 @@ export async function compact(options: MaintenanceOptions): Promise<CompactResul
     const { loaded, problems } = await load(paths, options);
     const folded = foldInto(loaded.base?.folded ?? [], loaded.readResults);
     const result = { base: paths.base, runs: loaded.knowledge.runs.size, folded: loaded.readResults.map((f) => f.name), foldedTotal: folded.length, warnings: problems };
-    if (loaded.readResults.length === 0 && loaded.base !== null) return result; // nothing new: leave the base as it is
+    // Nothing new: leave the base as it is (an older JSON-lines base is still rewritten, once, as the binary one).
+    if (loaded.readResults.length === 0 && loaded.base !== null && loaded.base.format === BASE_FORMAT) return result;
     const until = maxOf(folded.map((f) => f.until).filter((t): t is number => t !== null));
     await writeBase(paths.base, loaded.knowledge.runs, { format: BASE_FORMAT, compactedAt: options.now, runs: loaded.knowledge.runs.size, until, folded });
+    // The new base holds all the old JSON-lines base held: it is no longer needed (a crash before this leaves both; the new one is read).
+    if (paths.legacyBase !== null) await unlink(paths.legacyBase).catch(() => undefined);
     return result;
   });
 }
@@ -88,7 +96,7 @@ export interface PruneResult {
 export async function prune(options: MaintenanceOptions & { olderThanDays: number }): Promise<PruneResult> {
   return locked(options, async (paths) => {
     // Only the base's header is needed: which files it holds, not its runs.
-    const folded = (await readBaseHeader(paths.base))?.folded ?? [];
+    const folded = (await baseHeader(paths))?.folded ?? [];
     const onDisk = await Promise.all(
       (await listResultsFiles(paths.results)).map(async (path) => {
         const s = await stat(path);
@@ -123,7 +131,7 @@ export async function prune(options: MaintenanceOptions & { olderThanDays: numbe
 export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark & { ignoredUntils: number }> {
   const paths = statePaths(options.stateDir, options.paths);
   await requireStateDir(paths.stateDir);
-  const folded = (await readBaseHeader(paths.base))?.folded ?? [];
+  const folded = (await baseHeader(paths))?.folded ?? [];
   const windows: CoverageWindow[] = [];
   const untils: number[] = [];
   const note = (since: number | null, until: number | null) => {

@@ -1,39 +1,106 @@
 import { createReadStream } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { JsonStreamStringify } from "json-stream-stringify";
 import { RunStore, TABLE_NAMES, type TableName } from "../core/run-store.js";
-import { baseHeaderSchema, baseTableLineSchema, isEncodedRun, type BaseHeader } from "../formats/base-file.js";
+import { BASE_FORMAT, baseHeaderSchema, baseTableLineSchema, binaryBaseHeaderSchema, isEncodedRun, type BaseHeader } from "../formats/base-file.js";
 import { firstProblem } from "../formats/problems.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { InputError } from "./errors.js";
 import { LineSplitter } from "./line-splitter.js";
 
-const TABLE_CHUNK = 10_000;
-const RUNS_PER_WRITE = 5_000;
+/**
+ * The compacted base, binary and columnar (`debci-bridge-base/2`):
+ *
+ *   "DBBASE2\n"                    8 bytes, the magic
+ *   header length H                 4 bytes, little-endian
+ *   header                          H bytes of JSON: format, compactedAt, runs,
+ *                                   until, folded, and the string tables whole
+ *   zero padding to a multiple of 8
+ *   runIds, created, updated        runs x 8 bytes each, float64 LE (NaN: null)
+ *   suites, arches, packages,
+ *   versions, triggers              runs x 4 bytes each, uint32 LE (0: null)
+ *   statuses                        runs x 1 byte (0 null, 1 pass, 2 fail, 3 neutral, 4 tmpfail)
+ *
+ * Rows are in run-id order. Loading is reading the file and taking the
+ * columns as they are: no row is parsed. `debci-bridge dump-base` shows it as
+ * JSON lines.
+ */
+const MAGIC = Buffer.from("DBBASE2\n");
+const FLOAT_COLUMNS = ["runIds", "created", "updated"] as const;
+const ID_COLUMNS = ["suites", "arches", "packages", "versions", "triggers"] as const;
 
-/** The base's lines, produced as they are written: never one string of the whole file. */
-async function* baseLines(store: RunStore, header: BaseHeader): AsyncGenerator<string> {
-  for await (const chunk of new JsonStreamStringify(header)) yield chunk as string;
-  yield "\n";
-  const tables = store.tables();
-  for (const table of TABLE_NAMES) {
-    const values = tables[table];
-    for (let i = 0; i < values.length; i += TABLE_CHUNK) yield `${JSON.stringify({ table, values: values.slice(i, i + TABLE_CHUNK) })}\n`;
-  }
-  let lines: string[] = [];
-  for (const row of store.rowsByRunId()) {
-    lines.push(JSON.stringify(store.encodedRow(row)));
-    if (lines.length === RUNS_PER_WRITE) {
-      yield `${lines.join("\n")}\n`;
-      lines = [];
-    }
-  }
-  if (lines.length > 0) yield `${lines.join("\n")}\n`;
+const padTo8 = (n: number) => (8 - (n % 8)) % 8;
+
+/** The bytes of a typed array, little-endian as this machine (x86, arm) keeps them. */
+const bytesOf = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function* binaryBase(store: RunStore, header: BaseHeader): Generator<Buffer> {
+  const json = Buffer.from(JSON.stringify({ ...header, format: BASE_FORMAT, tables: store.tables() }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  yield Buffer.concat([MAGIC, length, json, Buffer.alloc(padTo8(MAGIC.length + 4 + json.length))]);
+  const columns = store.columnsInOrder(store.rowsByRunId());
+  for (const name of FLOAT_COLUMNS) yield bytesOf(columns[name]);
+  for (const name of ID_COLUMNS) yield bytesOf(columns[name]);
+  yield bytesOf(columns.statuses);
 }
 
-/** Writes the compacted base atomically: header, string tables, one run per line. */
+/** Writes the compacted base atomically (see the format above). */
 export async function writeBase(path: string, store: RunStore, header: BaseHeader): Promise<void> {
-  await writeFileAtomic(path, Readable.from(baseLines(store, header)), "compact-before-rename");
+  await writeFileAtomic(path, Readable.from(binaryBase(store, header)), "compact-before-rename");
+}
+
+/** Reads a binary base into an empty run store: the tables adopted, the columns taken whole. */
+function readBinaryBase(path: string, bytes: Buffer, store: RunStore): BaseHeader {
+  const damaged = (problem: string) => new InputError(`${path}: ${problem}; the compacted base is damaged (restore it, or remove it and re-fetch the results it folded)`);
+  if (bytes.length < 12) throw damaged("cut short in its header");
+  const length = bytes.readUInt32LE(8);
+  if (12 + length > bytes.length) throw damaged("cut short in its header");
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.subarray(12, 12 + length).toString("utf8"));
+  } catch (error) {
+    throw damaged(`header is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = binaryBaseHeaderSchema.safeParse(value);
+  if (!parsed.success) throw damaged(`header: ${firstProblem(parsed.error)}`);
+  const { tables, ...header } = parsed.data;
+  const n = header.runs;
+  let at = 12 + length + padTo8(12 + length);
+  if (bytes.length !== at + n * (8 * FLOAT_COLUMNS.length + 4 * ID_COLUMNS.length + 1)) throw damaged(`${bytes.length} bytes where ${header.runs} runs need ${at + n * 37} (cut short?)`);
+  // Copies into fresh buffers: aligned whatever the file's buffer, and the file's bytes can go.
+  const take = <T>(make: (b: ArrayBuffer) => T, width: number): T => {
+    const copy = new ArrayBuffer(n * width);
+    new Uint8Array(copy).set(bytes.subarray(at, at + n * width));
+    at += n * width;
+    return make(copy);
+  };
+  const floats = FLOAT_COLUMNS.map(() => take((b) => new Float64Array(b), 8));
+  const ids = ID_COLUMNS.map(() => take((b) => new Uint32Array(b), 4));
+  const statuses = take((b) => new Uint8Array(b), 1);
+  for (const name of TABLE_NAMES) store.adoptTable(name, tables[name]);
+  store.sealTables();
+  const problem = store.adoptColumns({ runIds: floats[0]!, created: floats[1]!, updated: floats[2]!, suites: ids[0]!, arches: ids[1]!, packages: ids[2]!, versions: ids[3]!, triggers: ids[4]!, statuses });
+  if (problem !== null) throw damaged(problem);
+  return header;
+}
+
+/** Whether a file starts as a binary base does (else it is the older JSON lines). */
+async function isBinaryBase(path: string): Promise<boolean | null> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  try {
+    const first = Buffer.alloc(MAGIC.length);
+    await handle.read(first, 0, MAGIC.length, 0);
+    return first.equals(MAGIC);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The longest line of a base: string tables come in chunks of 10,000 names, and the header lists folded files. */
@@ -46,6 +113,14 @@ const MAX_BASE_LINE_BYTES = 64 << 20;
  * them would ask for everything again.
  */
 export async function readBase(path: string, store: RunStore): Promise<BaseHeader | null> {
+  const binary = await isBinaryBase(path);
+  if (binary === null) return null;
+  if (binary) return readBinaryBase(path, await readFile(path), store);
+  return readJsonlBase(path, store);
+}
+
+/** The older base (`debci-bridge-base/1`): JSON lines, one run per line, still read. */
+async function readJsonlBase(path: string, store: RunStore): Promise<BaseHeader | null> {
   const damaged = (line: number, problem: string) => new InputError(`${path} line ${line}: ${problem}; the compacted base is damaged (restore it, or remove it and re-fetch the results it folded)`);
   let header: BaseHeader | null = null;
   let runs = 0;
@@ -109,6 +184,38 @@ export async function readBase(path: string, store: RunStore): Promise<BaseHeade
 
 /** Only the base's first line, the header: what the watermark needs, without loading millions of runs. */
 export async function readBaseHeader(path: string): Promise<BaseHeader | null> {
+  const binary = await isBinaryBase(path);
+  if (binary === null) return null;
+  if (binary) return binaryHeader(path);
+  return jsonlHeader(path);
+}
+
+/** A binary base's header, read alone: the watermark and prune need only the folded files. */
+async function binaryHeader(path: string): Promise<BaseHeader> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(12);
+    await handle.read(head, 0, 12, 0);
+    const length = head.readUInt32LE(8);
+    if (length > MAX_BASE_LINE_BYTES) throw new InputError(`${path}: a header of ${length} bytes; the compacted base is damaged`);
+    const json = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(json, 0, length, 12);
+    let value: unknown;
+    try {
+      value = JSON.parse(json.subarray(0, bytesRead).toString("utf8"));
+    } catch (error) {
+      throw new InputError(`${path}: header is not valid JSON: ${(error as Error).message}; the compacted base is damaged`);
+    }
+    const parsed = binaryBaseHeaderSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(`${path}: header: ${firstProblem(parsed.error)}; the compacted base is damaged`);
+    const { tables: _tables, ...header } = parsed.data;
+    return header;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function jsonlHeader(path: string): Promise<BaseHeader | null> {
   let first: string | null | undefined;
   try {
     const splitter = new LineSplitter(MAX_BASE_LINE_BYTES);

@@ -141,7 +141,7 @@ async function loadRefusals(path: string, name: string, state: LoadedState, maxF
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
 export async function loadState(paths: StatePaths, defaultSuite: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<LoadedState> {
   const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true };
-  state.base = await readBase(paths.base, state.knowledge.runs);
+  state.base = (await readBase(paths.base, state.knowledge.runs)) ?? (paths.legacyBase === null ? null : await readBase(paths.legacyBase, state.knowledge.runs));
   await loadResults(paths, state, defaultSuite, maxFileBytes);
   const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state, maxFileBytes);
   state.knowledge.pending = pending ?? null;

@@ -14,9 +14,11 @@ export interface StatePaths {
   lock: string;
   /** The compacted base: every run folded from earlier results files. */
   base: string;
+  /** Where the older JSON-lines base lived (compacted.jsonl): read while no new base exists, removed by the next compact. */
+  legacyBase: string | null;
 }
 
-export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths, "stateDir">> = {}): StatePaths {
+export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths, "stateDir" | "legacyBase">> = {}): StatePaths {
   const dir = resolve(stateDir);
   return {
     stateDir: dir,
@@ -27,7 +29,8 @@ export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths,
     rejectList: resolve(overrides.rejectList ?? join(dir, "reject-list.json")),
     settings: resolve(overrides.settings ?? join(dir, "debci-bridge.json")),
     lock: resolve(overrides.lock ?? join(dir, "debci-bridge.lock")),
-    base: resolve(overrides.base ?? join(dir, "compacted.jsonl")),
+    base: resolve(overrides.base ?? join(dir, "compacted.base")),
+    legacyBase: overrides.base === undefined ? join(dir, "compacted.jsonl") : null,
   };
 }
 
