@@ -54,13 +54,13 @@ async function plan(): Promise<Record<string, unknown>> {
 
 async function compactPhase(): Promise<Record<string, unknown>> {
   const result = await compact({ stateDir, now: NOW, suite: "testing" });
-  return { runs: result.runs, folded: result.folded.length, baseMb: Math.round(statSync(join(stateDir, "compacted.jsonl")).size / 2 ** 20) };
+  return { runs: result.runs, folded: result.folded.length, baseMb: Math.round(statSync(join(stateDir, "compacted.base")).size / 2 ** 20) };
 }
 
 /** Loading the compacted base alone: reading it into a run store, nothing else. */
 async function baseLoad(): Promise<Record<string, unknown>> {
   const store = new RunStore();
-  const header = await readBase(join(stateDir, "compacted.jsonl"), store);
+  const header = await readBase(join(stateDir, "compacted.base"), store);
   return { runs: store.size, folded: header?.folded.length ?? 0 };
 }
 

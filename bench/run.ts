@@ -59,7 +59,7 @@ async function measureAt(dir: string, count: number) {
   const answer = inProcess("plan", dir);
   say("serve...");
   const serve = await measureServe(join(dir, "state"), w.needs, NOW);
-  return { workload: { results: count, files: w.files, resultsMb, packages: w.packages, pendingSnapshot: w.pending, needs: needCount, baseMb: round(statSync(join(dir, "state", "compacted.jsonl")).size / 2 ** 20, 0) }, floor, planRaw, compact, planBase, baseLoadSeconds: round(baseLoads.sort((a, b) => a - b)[baseLoads.length >> 1]!), answer, serve };
+  return { workload: { results: count, files: w.files, resultsMb, packages: w.packages, pendingSnapshot: w.pending, needs: needCount, baseMb: round(statSync(join(dir, "state", "compacted.base")).size / 2 ** 20, 0) }, floor, planRaw, compact, planBase, baseLoadSeconds: round(baseLoads.sort((a, b) => a - b)[baseLoads.length >> 1]!), answer, serve };
 }
 
 const root = mkdtempSync(join(tmpdir(), "debci-bridge-bench-"));

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseIsoTimeFast } from "../src/formats/fast-iso-time.js";
 import { quickResultRecord, resultRecordSchema } from "../src/formats/results-file.js";
+import { needSchema, quickNeed, toNeed } from "../src/formats/needs-input.js";
 
 const schema = resultRecordSchema("testing");
 
@@ -70,5 +71,42 @@ describe("the hand-written fast paths agree with the zod schemas they shortcut",
       }),
     );
     for (const bad of ["2026-11-25T08:10:00", "2026-11-25T25:00:00Z", "2026-00-10T00:00:00Z", "2026-11-25T08:10:00.5Z", "x026-11-25T08:10:00Z"]) expect(parseIsoTimeFast(bad)).toBeNaN();
+  });
+});
+
+describe("the hand-written need check agrees with the needs schema", () => {
+  const field = <T>(right: fc.Arbitrary<T>) => fc.oneof({ arbitrary: right, weight: 15 }, { arbitrary: anyValue, weight: 1 });
+  const need = fc.record(
+    {
+      arch: field(fc.constantFrom("amd64", "arm64")),
+      package: field(fc.constantFrom("baz", "libfoo")),
+      trigger: field(fc.constantFrom("glibc/2.41-7", "a/1 b/2", "  ", "")),
+      suite: field(fc.constantFrom("testing", undefined)),
+      version: field(fc.constantFrom("4.5-1", undefined)),
+      versions: field(fc.constantFrom(["4.5-1"], [], undefined, [""], ["a", 1])),
+      testInTarget: field(fc.constantFrom(true, false, undefined)),
+      "pin-packages": field(fc.constantFrom([["src:glibc", "unstable"]], [], undefined, [["x"]])),
+      pinPackages: field(fc.constantFrom(undefined, [], [["a", "b"]])),
+      huge: field(fc.constantFrom(true, false, undefined)),
+      again: field(fc.constantFrom(true, undefined)),
+      extra: fc.constantFrom(undefined, 1),
+    },
+    { requiredKeys: ["arch", "package", "trigger"] },
+  ).map((n) => Object.fromEntries(Object.entries(n).filter(([k, v]) => !(k === "extra" && v === undefined))));
+
+  it("a need the fast check accepts, zod accepts as the same need; many are compared", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(need, (value) => {
+        const quick = quickNeed(value);
+        const parsed = needSchema.safeParse(value);
+        if (quick === null) return;
+        compared++;
+        expect(parsed.success, JSON.stringify(value)).toBe(true);
+        expect(toNeed(quick, "testing")).toEqual(toNeed(parsed.data!, "testing"));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compared).toBeGreaterThan(100);
   });
 });

@@ -3,7 +3,7 @@ import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
 import { InputError } from "../store/errors.js";
 import { answerLine } from "./answer-line.js";
-import { EXIT_OK, readTextFile, writeLine, type CliIO } from "./io.js";
+import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
 
@@ -36,7 +36,9 @@ export async function importAmqpCommand(argv: string[], io: CliIO): Promise<numb
   const scratch = values.scratch;
   const session = await openFromFlags("import-amqp", values, scratch === undefined ? "commit" : "scratch", scratch);
   try {
-    for (const need of needs) writeLine(io.stdout, answerLine(session.needDecided(need)));
+    const out = new LineBuffer(io.stdout);
+    for (const need of needs) out.push(answerLine(session.needDecided(need)));
+    out.flush();
     const result = await session.commit();
     for (const warning of [...session.warnings, ...problems]) writeLine(io.stderr, `warning: ${warning}`);
     const written = result.batches.length === 0 ? "no requests written" : `${result.requests} request(s) written to ${result.batches.map((b) => b.path).join(" and ")}`;

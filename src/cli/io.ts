@@ -20,6 +20,30 @@ export function writeLine(stream: Writable, line: string): void {
   stream.write(`${line}\n`);
 }
 
+/**
+ * Lines gathered and written in chunks of about 64 KiB: one write per
+ * answer cost a fifth of a 60,000-need plan. Call `flush` at the end.
+ */
+export class LineBuffer {
+  private lines: string[] = [];
+  private size = 0;
+
+  constructor(private readonly stream: Writable) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    this.size += line.length + 1;
+    if (this.size >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines.length === 0) return;
+    this.stream.write(`${this.lines.join("\n")}\n`);
+    this.lines = [];
+    this.size = 0;
+  }
+}
+
 /** All of a stream as text, refusing more than `maxBytes` (named by `what`) rather than holding it. */
 export async function readAll(stream: Readable, what = "stdin", maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 export { PLAN_USAGE } from "./usage.js";
 import type { AnswerState } from "../core/types.js";
 import { answerLine } from "./answer-line.js";
-import { EXIT_OK, readAll, writeLine, type CliIO } from "./io.js";
+import { EXIT_OK, LineBuffer, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { parseNeeds, readNeedsFile } from "./read-needs.js";
@@ -19,11 +19,13 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   try {
     const needs = parseNeeds(text, needsPath === "-" ? "stdin" : needsPath, session.settings.suite);
     const counts: Record<AnswerState, number> = { pass: 0, fail: 0, pending: 0, missing: 0 };
+    const out = new LineBuffer(io.stdout);
     for (const need of needs) {
       const answer = session.need(need);
       counts[answer.state]++;
-      writeLine(io.stdout, answerLine(answer));
+      out.push(answerLine(answer));
     }
+    out.flush();
     const result = await session.commit();
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     const written = result.batches.length === 0 ? "no requests written" : `${result.requests} request(s) written to ${result.batches.map((b) => b.path).join(" and ")}`;

@@ -1,6 +1,6 @@
 import type { Need } from "../core/types.js";
 import { firstProblem } from "../formats/problems.js";
-import { needSchema, toNeed } from "../formats/needs-input.js";
+import { needSchema, quickNeed, toNeed } from "../formats/needs-input.js";
 import { InputError } from "../store/errors.js";
 import { readTextFile } from "./io.js";
 
@@ -35,6 +35,8 @@ export function parseNeeds(text: string, source: string, defaultSuite: string): 
     });
   }
   return items.map(({ where, value }) => {
+    const quick = quickNeed(value);
+    if (quick !== null) return toNeed(quick, defaultSuite);
     const parsed = needSchema.safeParse(value);
     if (!parsed.success) throw new InputError(`${where}: ${firstProblem(parsed.error)}`);
     return toNeed(parsed.data, defaultSuite);

@@ -21,6 +21,10 @@ export function emptyKnowledge(): Knowledge {
   return { runs: new RunStore(), pending: null, ledger: { entries: [], batches: [] }, outbox: [], rejectList: {}, refusals: [] };
 }
 
+/** Groups up to this many runs are scanned; larger ones get a trigger index. */
+const LARGE_GROUP = 32;
+const NO_ROWS: readonly number[] = [];
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
@@ -45,6 +49,7 @@ export class KnowledgeIndex {
   readonly ledgerByKey = new Map<string, LedgerEntry>();
   /** Keys carried by a batch still waiting in the outbox, with the batch's time. */
   readonly unsentKeys = new Map<string, number | null>();
+  private readonly triggerIndexes = new Map<number, { single: Map<number, number[]>; multi: number[] }>();
   /** The latest refusal of each key. */
   readonly refusalByKey = new Map<string, RefusedRequest>();
 
@@ -110,12 +115,39 @@ export class KnowledgeIndex {
     const wanted = store.triggerId(key.trigger);
     const out: Observation[] = [];
     if (wanted === -1) return out;
-    const [from, to] = this.span(key.suite, key.arch, key.package);
-    for (let at = from; at < to; at++) {
-      const id = this.triggerByGroup[at]!;
-      if (id === wanted || (store.isMultiTrigger(id) && store.triggerCountsFor(id, wanted))) out.push(store.observation(this.rowsByGroup[at]!));
+    const packageKey = store.packageKey(key.suite, key.arch, key.package);
+    const group = packageKey === undefined ? undefined : this.groupOf.get(packageKey);
+    if (group === undefined) return out;
+    const from = this.groupStart[group]!;
+    const to = this.groupStart[group + 1]!;
+    if (to - from <= LARGE_GROUP) {
+      for (let at = from; at < to; at++) {
+        const id = this.triggerByGroup[at]!;
+        if (id === wanted || (store.isMultiTrigger(id) && store.triggerCountsFor(id, wanted))) out.push(store.observation(this.rowsByGroup[at]!));
+      }
+      return out;
     }
+    // A package tested against hundreds of triggers: look the trigger up instead of scanning them all.
+    const byTrigger = this.triggerIndex(group, from, to);
+    for (const at of byTrigger.single.get(wanted) ?? NO_ROWS) out.push(store.observation(this.rowsByGroup[at]!));
+    for (const at of byTrigger.multi) if (store.triggerCountsFor(this.triggerByGroup[at]!, wanted)) out.push(store.observation(this.rowsByGroup[at]!));
     return out;
+  }
+
+  /** A large group's rows by trigger id, built the first time the group is asked about (britney2 asks about few packages many times). */
+  private triggerIndex(group: number, from: number, to: number): { single: Map<number, number[]>; multi: number[] } {
+    let index = this.triggerIndexes.get(group);
+    if (index === undefined) {
+      const store = this.knowledge.runs;
+      index = { single: new Map(), multi: [] };
+      for (let at = from; at < to; at++) {
+        const id = this.triggerByGroup[at]!;
+        if (store.isMultiTrigger(id)) index.multi.push(at);
+        else push(index.single, id, at);
+      }
+      this.triggerIndexes.set(group, index);
+    }
+    return index;
   }
 
   /** Every run of a package on an arch, whatever the trigger. */

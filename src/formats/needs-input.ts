@@ -52,6 +52,30 @@ export function packageFactsOf(input: { version?: string | undefined; versions?:
   };
 }
 
+const NEED_KEYS = new Set(["arch", "package", "trigger", "suite", "version", "versions", "testInTarget", "pin-packages", "pinPackages", "huge", "again"]);
+const isName = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+const isPins = (v: unknown) => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isName(p[0]) && isName(p[1]));
+
+/**
+ * The common need checked by hand: 200,000 needs a run, and zod costs more
+ * than answering them. Returns null for anything it is not sure of; the
+ * caller then asks needSchema, which decides and words the problem. A
+ * property test holds the two together.
+ */
+export function quickNeed(value: unknown): NeedInput | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const n = value as Record<string, unknown>;
+  for (const key in n) if (!NEED_KEYS.has(key) || !Object.hasOwn(n, key)) return null;
+  if (!isName(n.arch) || !isName(n.package) || typeof n.trigger !== "string" || keyTrigger(n.trigger) === undefined) return null;
+  if (n.suite !== undefined && !isName(n.suite)) return null;
+  if (n.version !== undefined && !isName(n.version)) return null;
+  if (n.versions !== undefined && !(Array.isArray(n.versions) && n.versions.length <= 16 && n.versions.every(isName))) return null;
+  for (const flag of ["testInTarget", "huge", "again"]) if (n[flag] !== undefined && typeof n[flag] !== "boolean") return null;
+  if (n["pin-packages"] !== undefined && (!isPins(n["pin-packages"]) || n.pinPackages !== undefined)) return null;
+  if (n.pinPackages !== undefined && !isPins(n.pinPackages)) return null;
+  return n as NeedInput;
+}
+
 export function toNeed(input: NeedInput, defaultSuite: string): Need {
   return {
     suite: input.suite ?? defaultSuite,
