@@ -49,7 +49,7 @@ export class KnowledgeIndex {
   readonly ledgerByKey = new Map<string, LedgerEntry>();
   /** Keys carried by a batch still waiting in the outbox, with the batch's time. */
   readonly unsentKeys = new Map<string, number | null>();
-  private readonly triggerIndexes = new Map<number, { single: Map<number, number[]>; multi: number[] }>();
+  private readonly triggerIndexes = new Map<number, Map<number, number[]>>();
   /** The latest refusal of each key. */
   readonly refusalByKey = new Map<string, RefusedRequest>();
 
@@ -128,22 +128,24 @@ export class KnowledgeIndex {
       return out;
     }
     // A package tested against hundreds of triggers: look the trigger up instead of scanning them all.
-    const byTrigger = this.triggerIndex(group, from, to);
-    for (const at of byTrigger.single.get(wanted) ?? NO_ROWS) out.push(store.observation(this.rowsByGroup[at]!));
-    for (const at of byTrigger.multi) if (store.triggerCountsFor(this.triggerByGroup[at]!, wanted)) out.push(store.observation(this.rowsByGroup[at]!));
+    for (const at of this.triggerIndex(group, from, to).get(wanted) ?? NO_ROWS) out.push(store.observation(this.rowsByGroup[at]!));
     return out;
   }
 
-  /** A large group's rows by trigger id, built the first time the group is asked about (britney2 asks about few packages many times). */
-  private triggerIndex(group: number, from: number, to: number): { single: Map<number, number[]>; multi: number[] } {
+  /**
+   * A large group's rows by trigger id (a multi-trigger run under each of
+   * its triggers, once), built the first time the group is asked about:
+   * britney2 asks about few packages many times.
+   */
+  private triggerIndex(group: number, from: number, to: number): Map<number, number[]> {
     let index = this.triggerIndexes.get(group);
     if (index === undefined) {
       const store = this.knowledge.runs;
-      index = { single: new Map(), multi: [] };
+      index = new Map();
       for (let at = from; at < to; at++) {
         const id = this.triggerByGroup[at]!;
-        if (store.isMultiTrigger(id)) index.multi.push(at);
-        else push(index.single, id, at);
+        if (!store.isMultiTrigger(id)) push(index, id, at);
+        else for (const part of new Set(store.triggerPartsOf(id))) push(index, part, at);
       }
       this.triggerIndexes.set(group, index);
     }
