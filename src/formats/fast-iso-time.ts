@@ -1,9 +1,16 @@
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(month: number, year: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
 /**
  * Parses the one time format the CI service writes (`2026-11-25T08:10:00.000Z`,
  * milliseconds optional) without Date.parse, which costs more than the rest
- * of a record's checks. Anything else, including days past the 28th (whose
- * validity depends on the month), returns NaN so the caller takes the
- * general path.
+ * of a record's checks; every valid day of every month, so no record falls
+ * off to the slow path for being dated the 29th to the 31st. Anything else
+ * returns NaN so the caller takes the general path.
  */
 export function parseIsoTimeFast(s: string): number {
   const n = s.length;
@@ -21,7 +28,7 @@ export function parseIsoTimeFast(s: string): number {
     ms = digits(s, 20, 3);
   }
   // Before 1970 is no time of the CI service's (and Date.UTC would read years below 100 as 19xx).
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
