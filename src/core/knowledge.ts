@@ -50,11 +50,13 @@ export class KnowledgeIndex {
   /** Keys carried by a batch still waiting in the outbox, with the batch's time. */
   readonly unsentKeys = new Map<string, number | null>();
   private readonly triggerIndexes = new Map<number, Map<number, number[]>>();
+  private readonly hasRejectList: boolean;
   /** The latest refusal of each key. */
   readonly refusalByKey = new Map<string, RefusedRequest>();
 
   constructor(readonly knowledge: Knowledge) {
     const store = knowledge.runs;
+    this.hasRejectList = Object.keys(knowledge.rejectList).length > 0;
     // Counting sort of rows by group.
     const groupOfRow = new Uint32Array(store.size);
     const counts: number[] = [];
@@ -145,7 +147,10 @@ export class KnowledgeIndex {
       for (let at = from; at < to; at++) {
         const id = this.triggerByGroup[at]!;
         if (!store.isMultiTrigger(id)) push(index, id, at);
-        else for (const part of new Set(store.triggerPartsOf(id))) push(index, part, at);
+        else {
+          const parts = store.triggerPartsOf(id);
+          for (let k = 0; k < parts.length; k++) if (parts.indexOf(parts[k]!) === k) push(index, parts[k]!, at); // each trigger once
+        }
       }
       this.triggerIndexes.set(group, index);
     }
@@ -199,6 +204,7 @@ export class KnowledgeIndex {
   }
 
   isRejected(key: TestKey): boolean {
-    return isRejected(this.knowledge.rejectList, key);
+    // No work for an empty reject list, the common case.
+    return this.hasRejectList && isRejected(this.knowledge.rejectList, key);
   }
 }

@@ -95,8 +95,15 @@ export class Planner {
 
   /** The baseline a query is judged against: its package's, with the versions it says are current. */
   private baselineOf(query: KeyQuery): BaselineAnswer {
-    return this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]));
+    // One need asks for its baseline up to three times (decide, label, reference): the last one is kept.
+    const last = this.last;
+    if (last !== null && last.query === query && last.suite === query.suite && last.arch === query.arch && last.package === query.package && last.versions === query.versions && last.version === query.version) return last.baseline;
+    const baseline = this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]));
+    this.last = { query, suite: query.suite, arch: query.arch, package: query.package, versions: query.versions, version: query.version, baseline };
+    return baseline;
   }
+
+  private last: { query: KeyQuery; suite: string; arch: string; package: string; versions: string[] | undefined; version: string | undefined; baseline: BaselineAnswer } | null = null;
 
   /** Whether this run requests the key. */
   isRequested(id: string): boolean {

@@ -186,7 +186,8 @@ export class Session {
 
 /** One meaning of `trigger` everywhere: an answer names the full trigger string it was asked with. */
 function withTrigger<A extends Answer>(answer: A, trigger: string): A {
-  answer.trigger = normalTriggers(trigger);
+  // Needs come normalised (toNeed); only a string with stray spaces is rebuilt.
+  answer.trigger = trigger.includes("  ") || trigger.startsWith(" ") || trigger.endsWith(" ") ? normalTriggers(trigger) : trigger;
   return answer;
 }
 
