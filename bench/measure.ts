@@ -6,6 +6,8 @@ import { performance } from "node:perf_hooks";
 export interface ProcessRun {
   seconds: number;
   peakRssMb: number;
+  peakRssBytes: number;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   code: number | null;
@@ -23,7 +25,7 @@ export function runNode(args: string[], options: { stdoutFile?: string; stdin?: 
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
       } catch {
         // exited
       }
@@ -33,10 +35,10 @@ export function runNode(args: string[], options: { stdoutFile?: string; stdin?: 
     child.stderr!.on("data", (c) => (stderr += c));
     child.on("error", reject);
     child.on("exit", sample);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearInterval(timer);
       if (typeof out === "number") closeSync(out);
-      resolve({ seconds: (performance.now() - start) / 1000, peakRssMb: Math.round(peak), stdout, stderr, code });
+      resolve({ seconds: (performance.now() - start) / 1000, peakRssMb: Math.round(peak / 2 ** 20), peakRssBytes: peak, stdout, stderr, code, signal });
     });
     child.stdin!.end(options.stdin ?? "");
   });

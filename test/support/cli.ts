@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { main } from "../../src/cli/main.js";
+import { runNode } from "../../bench/measure.js";
 
 export interface CliResult {
   code: number | null;
@@ -49,31 +49,9 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
 
 /**
  * Runs the real CLI as its own process and samples its peak resident memory
- * (VmHWM in /proc/PID/status, Linux) until it exits: what a cron job pays.
+ * (VmHWM, as the benchmark does) until it exits: what a cron job pays.
  */
-export function spawnCliMeasured(args: string[], env: Record<string, string> = {}): Promise<CliResult & { peakRssBytes: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let peak = 0;
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      } catch {
-        // gone already
-      }
-    };
-    const timer = setInterval(sample, 10);
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("error", reject);
-    child.on("exit", sample);
-    child.on("close", (code, signal) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, signal, peakRssBytes: peak });
-    });
-    child.stdin.end();
-  });
+export async function spawnCliMeasured(args: string[], env: Record<string, string> = {}): Promise<CliResult & { peakRssBytes: number }> {
+  const run = await runNode([BIN, ...args], { env });
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr, signal: run.signal, peakRssBytes: run.peakRssBytes };
 }
