@@ -5,7 +5,7 @@ import { later } from "./observations.js";
 import { keyId } from "./test-key.js";
 import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
 import { STATUS_RANK, gradeOf } from "./grade.js";
-import type { Answer, KeyQuery, LedgerEntry, Observation, RefusedRequest, Settings, TestKey } from "./types.js";
+import type { Answer, KeyQuery, LedgerEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
 export interface InFlightEvidence {
@@ -18,7 +18,7 @@ export interface InFlightEvidence {
 export interface KeyFacts {
   answer: Answer;
   /** The run that decided a pass/fail answer. */
-  decidingRun: Observation | null;
+  decidingRun: RunBrief | null;
   evidence: InFlightEvidence[];
   /** What became of this side's latest request for the key, if the ledger has one. */
   ledgerRequest: "answered" | "in-flight" | "lost" | "refused" | null;
@@ -35,7 +35,7 @@ function ownUploadVersion(key: KeyQuery): string | null {
   return upload !== null && upload.source === key.package ? upload.version : null;
 }
 
-function countsFor(minimum: string, run: Observation): boolean {
+function countsFor(minimum: string, run: RunBrief): boolean {
   return run.version === null || compareDebianVersions(run.version, minimum) >= 0;
 }
 
@@ -45,9 +45,9 @@ function countsFor(minimum: string, run: Observation): boolean {
  * failing re-run never undoes a pass. For the reference trigger under the
  * reference baseline the latest finished run decides: it measures now.
  */
-function decidingRun(key: TestKey, runs: Observation[], settings: Settings): Observation | null {
+function decidingRun(key: TestKey, runs: RunBrief[], settings: Settings): RunBrief | null {
   const latestDecides = key.trigger === REFERENCE_TRIGGER && settings.baseline === "reference";
-  let best: Observation | null = null;
+  let best: RunBrief | null = null;
   for (const run of runs) {
     if (run.status !== "pass" && run.status !== "neutral" && run.status !== "fail") continue; // tmpfail is no result; null not finished
     if (best === null) {
@@ -72,7 +72,7 @@ function currentVersions(key: KeyQuery): readonly string[] | null {
  * old; so is a result for a version in neither testing nor unstable. A null
  * version (a job debci refused to run) is never current.
  */
-function isOldResult(key: KeyQuery, run: Observation, settings: Settings, now: number | null): boolean {
+function isOldResult(key: KeyQuery, run: RunBrief, settings: Settings, now: number | null): boolean {
   if (settings.baseline !== "reference") return false;
   if (key.trigger === REFERENCE_TRIGGER && settings.referenceMaxAgeMs !== null && now !== null && run.updatedAt !== null && run.updatedAt < now - settings.referenceMaxAgeMs) return true;
   if (run.version === null) return true;
@@ -80,7 +80,7 @@ function isOldResult(key: KeyQuery, run: Observation, settings: Settings, now: n
   return current !== null && !current.some((v) => compareDebianVersions(v, run.version!) === 0);
 }
 
-function startedAt(run: Observation): number | null {
+function startedAt(run: RunBrief): number | null {
   return run.createdAt ?? run.updatedAt;
 }
 

@@ -3,7 +3,7 @@ import { isRejected, type RejectList } from "./reject-list.js";
 import { RunStore } from "./run-store.js";
 import { keyId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
-import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, RefusedRequest, TestKey } from "./types.js";
+import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, TestKey } from "./types.js";
 
 /** Everything the module knows, as loaded from the state directory: plain data. */
 export interface Knowledge {
@@ -111,11 +111,11 @@ export class KnowledgeIndex {
     return group === undefined ? [0, 0] : [this.groupStart[group]!, this.groupStart[group + 1]!];
   }
 
-  /** The runs whose trigger list holds the key's trigger. */
-  runsFor(key: TestKey): Observation[] {
+  /** The runs whose trigger list holds the key's trigger (as much of each as answering needs). */
+  runsFor(key: TestKey): RunBrief[] {
     const store = this.knowledge.runs;
     const wanted = store.triggerId(key.trigger);
-    const out: Observation[] = [];
+    const out: RunBrief[] = [];
     if (wanted === -1) return out;
     const packageKey = store.packageKey(key.suite, key.arch, key.package);
     const group = packageKey === undefined ? undefined : this.groupOf.get(packageKey);
@@ -125,12 +125,12 @@ export class KnowledgeIndex {
     if (to - from <= LARGE_GROUP) {
       for (let at = from; at < to; at++) {
         const id = this.triggerByGroup[at]!;
-        if (id === wanted || (store.isMultiTrigger(id) && store.triggerCountsFor(id, wanted))) out.push(store.observation(this.rowsByGroup[at]!));
+        if (id === wanted || (store.isMultiTrigger(id) && store.triggerCountsFor(id, wanted))) out.push(store.brief(this.rowsByGroup[at]!));
       }
       return out;
     }
     // A package tested against hundreds of triggers: look the trigger up instead of scanning them all.
-    for (const at of this.triggerIndex(group, from, to).get(wanted) ?? NO_ROWS) out.push(store.observation(this.rowsByGroup[at]!));
+    for (const at of this.triggerIndex(group, from, to).get(wanted) ?? NO_ROWS) out.push(store.brief(this.rowsByGroup[at]!));
     return out;
   }
 

@@ -28,7 +28,7 @@ export function mergeObservations<S extends { merge(o: Observation): void }>(int
 }
 
 /** Whether run a is later than run b for answering: by updated_at, then run_id. */
-export function later(a: Observation, b: Observation | null): boolean {
+export function later(a: Pick<Observation, "updatedAt" | "runId">, b: Pick<Observation, "updatedAt" | "runId"> | null): boolean {
   if (b === null) return true;
   const at = a.updatedAt ?? Number.NEGATIVE_INFINITY;
   const bt = b.updatedAt ?? Number.NEGATIVE_INFINITY;

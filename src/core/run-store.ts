@@ -1,7 +1,7 @@
 import { compareObservations } from "./observations.js";
 import { StringTable } from "./string-table.js";
 import { splitTriggers } from "./trigger.js";
-import type { Observation, RunStatus } from "./types.js";
+import type { Observation, RunBrief, RunStatus } from "./types.js";
 
 const STATUSES: RunStatus[] = [null, "pass", "fail", "neutral", "tmpfail"];
 
@@ -153,6 +153,13 @@ export class RunStore {
   get(runId: number): Observation | undefined {
     const row = this.findRow(runId);
     return row === undefined ? undefined : this.observation(row);
+  }
+
+  /** A row as much as answering a key needs: one object of five fields, no name looked up but the version. */
+  brief(row: number): RunBrief {
+    const created = this.created[row]!;
+    const updated = this.updated[row]!;
+    return { runId: this.runIds[row]!, version: this.versionNames.get(this.versions[row]!), status: STATUSES[this.statuses[row]!]!, createdAt: Number.isNaN(created) ? null : created, updatedAt: Number.isNaN(updated) ? null : updated };
   }
 
   observation(row: number): Observation {

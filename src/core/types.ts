@@ -17,6 +17,9 @@ export interface Observation {
   updatedAt: number | null;
 }
 
+/** What answering a key needs of a run: no names, which the key already has. */
+export type RunBrief = Pick<Observation, "runId" | "version" | "status" | "createdAt" | "updatedAt">;
+
 /** `(suite, arch, package, trigger)`: what britney asks about. `trigger` is one `source/version`. */
 export interface TestKey {
   suite: string;
