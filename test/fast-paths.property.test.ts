@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseIsoTimeFast } from "../src/formats/fast-iso-time.js";
 import { quickResultRecord, resultRecordSchema } from "../src/formats/results-file.js";
 import { needSchema, quickNeed, toNeed } from "../src/formats/needs-input.js";
+import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pending-snapshot.js";
 
 const schema = resultRecordSchema("testing");
 
@@ -105,6 +106,38 @@ describe("the hand-written need check agrees with the needs schema", () => {
         compared++;
         expect(parsed.success, JSON.stringify(value)).toBe(true);
         expect(toNeed(quick, "testing")).toEqual(toNeed(parsed.data!, "testing"));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compared).toBeGreaterThan(100);
+  });
+});
+
+describe("the hand-written pending snapshot check agrees with its schema", () => {
+  const field = <T>(right: fc.Arbitrary<T>) => fc.oneof({ arbitrary: right, weight: 30 }, { arbitrary: anyValue, weight: 1 });
+  const entry = fc.record(
+    {
+      run_id: field(fc.nat()),
+      package: field(fc.constantFrom("baz", "qux")),
+      arch: field(fc.constantFrom("amd64")),
+      suite: field(fc.constantFrom("testing")),
+      trigger: field(fc.constantFrom("glibc/2.41-7", "a/1 b/2", null)),
+      created_at: field(fc.constantFrom("2026-11-25T08:10:00.000Z", "2026-11-30T08:10:00Z", null, undefined, "1969-12-31T23:59:59Z")),
+    },
+    { requiredKeys: ["run_id", "package", "arch", "suite", "trigger"] },
+  );
+  const snapshot = fc.record({ generated_at: field(fc.constantFrom("2026-11-25T09:00:00Z", "2026-11-31T09:00:00Z")), pending: fc.array(entry, { maxLength: 4 }) });
+
+  it("a snapshot the fast check accepts, zod accepts as the same snapshot; many are compared", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(snapshot, (value) => {
+        const quick = quickPendingSnapshot(value);
+        if (quick === null) return;
+        compared++;
+        const parsed = pendingSnapshotSchema.safeParse(value);
+        expect(parsed.success, JSON.stringify(value)).toBe(true);
+        expect(quick).toEqual(parsed.data);
       }),
       { numRuns: 2000 },
     );

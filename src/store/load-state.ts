@@ -8,7 +8,7 @@ import { foldedLookup } from "../core/retention.js";
 import type { OutboxBatch } from "../core/types.js";
 import { batchBodySchema } from "../formats/batch-file.js";
 import { ledgerFileSchema } from "../formats/ledger-file.js";
-import { pendingSnapshotSchema } from "../formats/pending-snapshot.js";
+import { pendingSnapshotReader } from "../formats/pending-snapshot.js";
 import { firstProblem } from "../formats/problems.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
 import { REFUSAL_FILE, refusalFileSchema } from "../formats/refusal-file.js";
@@ -143,7 +143,7 @@ export async function loadState(paths: StatePaths, defaultSuite: string, maxFile
   const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true };
   state.base = (await readBase(paths.base, state.knowledge.runs)) ?? (paths.legacyBase === null ? null : await readBase(paths.legacyBase, state.knowledge.runs));
   await loadResults(paths, state, defaultSuite, maxFileBytes);
-  const pending = await loadOptional(paths.pending, "pending", pendingSnapshotSchema, state, maxFileBytes);
+  const pending = await loadOptional(paths.pending, "pending", pendingSnapshotReader, state, maxFileBytes);
   state.knowledge.pending = pending ?? null;
   const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileSchema, state, maxFileBytes);
   if (ledger === null) state.ledgerUsable = false;
