@@ -3,7 +3,9 @@
  * files of 10,000 records, each record with every column debci returns
  * (lib/debci/job.rb's table, as api.rb renders it: about 400 bytes), tens of
  * thousands of packages with a long tail (a few tested against hundreds of
- * triggers, most against a handful), queued-then-finished re-deliveries, a
+ * triggers, most against a handful), each upload a new trigger tested on its
+ * reverse dependencies (a key has a run or two, a retried failure one
+ * more), queued-then-finished re-deliveries, a
  * pending snapshot of tens of thousands of entries, and needs of which a
  * large share have no result yet.
  */
@@ -48,11 +50,19 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function makeDebciWorkload(dir: string, options: { results: number; needs: number; seed?: number; perFile?: number }): DebciWorkload {
   const random = seededRandom(options.seed ?? 7);
   const packageCount = Math.max(200, Math.round(options.results / 30));
-  const triggerCount = Math.max(100, Math.round(options.results / 60));
+  const sourceCount = Math.max(100, Math.round(options.results / 100));
   const packages = Array.from({ length: packageCount }, (_, i) => (i % 5 === 0 ? `lib${i}-perl` : i % 7 === 0 ? `python-pkg${i}` : `pkg${i}`));
-  const triggers = Array.from({ length: triggerCount }, (_, i) => `src${i}/${1 + (i % 9)}.${i % 17}-${1 + (i % 4)}`);
+  // Popular packages are reverse dependencies of many uploads; busy sources upload often.
   const pickPackage = zipf(random, packageCount, 1.05);
-  const pickTrigger = zipf(random, triggerCount, 0.9);
+  const pickSource = zipf(random, sourceCount, 0.9);
+  const uploads = new Map<number, number>();
+  /** Each upload is a new trigger (source/version): as on ci.debian.net, a key has a run or two, not thousands. */
+  const nextTrigger = () => {
+    const source = pickSource();
+    const n = (uploads.get(source) ?? 0) + 1;
+    uploads.set(source, n);
+    return `src${source}/${1 + (source % 9)}.${n}-1`;
+  };
   const perFile = options.perFile ?? 10_000;
   const files = Math.max(1, Math.ceil(options.results / perFile));
   const span = 85 * 86_400_000;
@@ -62,16 +72,26 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
   const pending: unknown[] = [];
   let runId = 40_000_000;
   let written = 0;
+  // The runs of one upload: its reverse dependencies (mostly a handful, a few uploads hundreds), each on several arches.
+  let batch: Array<{ pkg: number; trigger: string; arch: string }> = [];
+  const refill = () => {
+    const trigger = random() < 0.08 ? `${nextTrigger()} ${nextTrigger()}` : nextTrigger();
+    const fanout = 1 + Math.floor(300 * random() ** 5);
+    const arches = ARCHES.filter(() => random() < 0.7);
+    for (let i = 0; i < fanout; i++) {
+      const pkg = pickPackage();
+      for (const arch of arches.length > 0 ? arches : ["amd64"]) batch.push({ pkg, trigger, arch });
+    }
+  };
   for (let f = 0; f < files; f++) {
     const since = T0 + Math.floor((f * span) / files);
     const until = T0 + Math.floor(((f + 1) * span) / files);
     const records: string[] = [];
     while (records.length < perFile && written < options.results) {
+      if (batch.length === 0) refill();
+      const { pkg: p, trigger, arch } = batch.pop()!;
       const created = since + Math.floor(random() * (until - since));
-      const p = pickPackage();
       const pkg = packages[p]!;
-      const trigger = random() < 0.08 ? `${triggers[pickTrigger()]} ${triggers[pickTrigger()]}` : triggers[pickTrigger()]!;
-      const arch = ARCHES[Math.floor(random() * ARCHES.length)]!;
       const base = { run_id: runId++, created_at: iso(created), suite: "testing", arch, package: pkg, trigger, requestor_id: 7, pin_packages: random() < 0.3 ? [[`src:${trigger.split("/")[0]}`, "unstable"]] : [], is_private: false, package_id: p + 1 };
       if (random() < 0.25) known.push({ package: pkg, trigger: trigger.split(" ")[0]!, arch });
       const queued = { ...base, updated_at: iso(created), version: null, status: null, worker: null, date: null, duration_seconds: null, last_pass_date: null, last_pass_version: null, message: null, previous_status: null, duration_human: "0s" };
@@ -86,6 +106,7 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
         const done = { ...base, updated_at: iso(finished), version: `${1 + (p % 5)}.${p % 11}-${1 + (p % 3)}`, status, worker: `ci-worker-${arch}-${1 + (p % 12)}`, date: iso(finished), duration_seconds: duration, last_pass_date: iso(created - 86_400_000), last_pass_version: "1.0-1", message: MESSAGES[status], previous_status: "pass", duration_human: `${Math.floor(duration / 60)}m ${duration % 60}s` };
         if (r < 0.16) records.push(JSON.stringify(queued)); // seen queued first, then finished
         records.push(JSON.stringify(done));
+        if (status !== "pass" && random() < 0.3) batch.push({ pkg: p, trigger, arch }); // a retry of a failure: the same key again
       }
       written++;
     }
@@ -94,14 +115,13 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
   // The snapshot lists what is queued now: the runs above, and as many again whose results are not fetched yet.
   const snapshotSize = Math.max(pending.length * 2, 1000);
   for (let i = pending.length; i < snapshotSize; i++) {
-    const p = pickPackage();
-    pending.push({ run_id: runId++, package: packages[p], arch: ARCHES[i % ARCHES.length], suite: "testing", trigger: triggers[pickTrigger()], created_at: iso(T0 + span - Math.floor(random() * 3 * 86_400_000)) });
+    pending.push({ run_id: runId++, package: packages[pickPackage()], arch: ARCHES[i % ARCHES.length], suite: "testing", trigger: nextTrigger(), created_at: iso(T0 + span - Math.floor(random() * 3 * 86_400_000)) });
   }
   writeFileSync(join(dir, "pending.json"), JSON.stringify({ generated_at: iso(T0 + span), pending }));
-  // britney2 asks mostly about keys with history, but a large share (40%) are new.
+  // britney2 asks mostly about keys with history, but a large share (40%) are new: uploads not yet tested.
   const needs = Array.from({ length: options.needs }, () => {
     if (random() < 0.6 && known.length > 0) return known[Math.floor(random() * known.length)]!;
-    return { package: packages[pickPackage()]!, trigger: triggers[pickTrigger()]!, arch: ARCHES[Math.floor(random() * ARCHES.length)]! };
+    return { package: packages[pickPackage()]!, trigger: nextTrigger(), arch: ARCHES[Math.floor(random() * ARCHES.length)]! };
   });
   return { stateDir: dir, results: options.results, files, packages: packageCount, pending: pending.length, needs };
 }
