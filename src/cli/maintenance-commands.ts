@@ -4,7 +4,7 @@ import { compact, prune, watermark, type MaintenanceOptions } from "../session/m
 import { loadSettingsFile } from "../store/load-settings.js";
 import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { RunStore } from "../core/run-store.js";
-import { readBase } from "../store/base-file.js";
+import { readStateBase } from "../store/base-file.js";
 import { InputError } from "../store/errors.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { commitOptions, flagNumber, parseCommand, parseNow, pathsFromFlags, required, settingsFromFlags, stateOptions } from "./options.js";
@@ -56,7 +56,7 @@ export async function dumpBaseCommand(argv: string[], io: CliIO): Promise<number
   const paths = statePaths(required("dump-base", values, "state"), pathsFromFlags(values));
   await requireStateDir(paths.stateDir);
   const store = new RunStore();
-  const header = (await readBase(paths.base, store)) ?? (paths.legacyBase === null ? null : await readBase(paths.legacyBase, store));
+  const header = await readStateBase(paths, store);
   if (header === null) throw new InputError(`${paths.base}: no compacted base (run debci-bridge compact)`);
   writeLine(io.stdout, JSON.stringify(header));
   let lines: string[] = [];

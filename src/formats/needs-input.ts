@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Need } from "../core/types.js";
 import { keyTrigger } from "../core/trigger.js";
 import { pinPackagesSchema } from "./pin-packages.js";
+import { isRecord, nonEmpty } from "./quick-checks.js";
 
 /** A full trigger string: one or more `source/version`, space-separated; the first is the key's trigger. */
 export const triggerStringSchema = z.string().refine((t) => keyTrigger(t) !== undefined, { message: "must hold at least one trigger" });
@@ -53,8 +54,7 @@ export function packageFactsOf(input: { version?: string | undefined; versions?:
 }
 
 const NEED_KEYS = new Set(["arch", "package", "trigger", "suite", "version", "versions", "testInTarget", "pin-packages", "pinPackages", "huge", "again"]);
-const isName = (v: unknown): v is string => typeof v === "string" && v.length > 0;
-const isPins = (v: unknown) => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isName(p[0]) && isName(p[1]));
+const isPins = (v: unknown) => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && nonEmpty(p[0]) && nonEmpty(p[1]));
 
 /**
  * The common need checked by hand: 200,000 needs a run, and zod costs more
@@ -63,13 +63,13 @@ const isPins = (v: unknown) => Array.isArray(v) && v.every((p) => Array.isArray(
  * property test holds the two together.
  */
 export function quickNeed(value: unknown): NeedInput | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const n = value as Record<string, unknown>;
+  if (!isRecord(value)) return null;
+  const n = value;
   for (const key in n) if (!NEED_KEYS.has(key) || !Object.hasOwn(n, key)) return null;
-  if (!isName(n.arch) || !isName(n.package) || typeof n.trigger !== "string" || keyTrigger(n.trigger) === undefined) return null;
-  if (n.suite !== undefined && !isName(n.suite)) return null;
-  if (n.version !== undefined && !isName(n.version)) return null;
-  if (n.versions !== undefined && !(Array.isArray(n.versions) && n.versions.length <= 16 && n.versions.every(isName))) return null;
+  if (!nonEmpty(n.arch) || !nonEmpty(n.package) || typeof n.trigger !== "string" || keyTrigger(n.trigger) === undefined) return null;
+  if (n.suite !== undefined && !nonEmpty(n.suite)) return null;
+  if (n.version !== undefined && !nonEmpty(n.version)) return null;
+  if (n.versions !== undefined && !(Array.isArray(n.versions) && n.versions.length <= 16 && n.versions.every(nonEmpty))) return null;
   for (const flag of ["testInTarget", "huge", "again"]) if (n[flag] !== undefined && typeof n[flag] !== "boolean") return null;
   if (n["pin-packages"] !== undefined && (!isPins(n["pin-packages"]) || n.pinPackages !== undefined)) return null;
   if (n.pinPackages !== undefined && !isPins(n.pinPackages)) return null;

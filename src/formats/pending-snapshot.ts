@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PendingSnapshot } from "../core/types.js";
 import { runIdSchema } from "./run-id.js";
 import { isoTime } from "./timestamps.js";
-import { parseIsoTimeFast } from "./fast-iso-time.js";
+import { isRecord, isRunIdNumber, nonEmpty, quickTime } from "./quick-checks.js";
 
 const pendingEntrySchema = z.object({
   run_id: runIdSchema,
@@ -36,16 +36,6 @@ export const pendingSnapshotSchema = z
     }),
   );
 
-const name = (v: unknown): v is string => typeof v === "string" && v.length > 0;
-
-/** A time field as the fast path reads it: absent or null is null; undefined when unsure (zod decides). */
-function quickTime(v: unknown): number | null | undefined {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string") return undefined;
-  const t = parseIsoTimeFast(v);
-  return Number.isNaN(t) ? undefined : t;
-}
-
 /**
  * pending.json checked by hand: a snapshot holds tens of thousands of
  * entries and is read every run. Returns null for anything it is not sure
@@ -53,17 +43,17 @@ function quickTime(v: unknown): number | null | undefined {
  * the problem. A property test holds the two together.
  */
 export function quickPendingSnapshot(value: unknown): PendingSnapshot | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const s = value as { generated_at?: unknown; pending?: unknown };
+  if (!isRecord(value)) return null;
+  const s = value;
   const generatedAt = quickTime(s.generated_at);
   if (generatedAt === undefined || generatedAt === null || !Array.isArray(s.pending)) return null;
   const entries: PendingSnapshot["entries"] = [];
   for (const item of s.pending as unknown[]) {
-    if (typeof item !== "object" || item === null || Array.isArray(item)) return null;
-    const e = item as Record<string, unknown>;
+    if (!isRecord(item)) return null;
+    const e = item;
     const runId = e.run_id;
-    if (typeof runId !== "number" || !Number.isSafeInteger(runId) || runId < 0) return null;
-    if (!name(e.package) || !name(e.arch) || !name(e.suite)) return null;
+    if (!isRunIdNumber(runId)) return null;
+    if (!nonEmpty(e.package) || !nonEmpty(e.arch) || !nonEmpty(e.suite)) return null;
     if (e.trigger !== null && typeof e.trigger !== "string") return null;
     const createdAt = quickTime(e.created_at);
     if (createdAt === undefined) return null;

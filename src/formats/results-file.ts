@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Observation } from "../core/types.js";
-import { parseIsoTimeFast } from "./fast-iso-time.js";
+import { isRecord, isRunIdNumber, nonEmpty, quickTime } from "./quick-checks.js";
 import { runIdSchema } from "./run-id.js";
 import { isoTime, unixSeconds } from "./timestamps.js";
 
@@ -44,18 +44,6 @@ export const resultRecordSchema = (defaultSuite: string) => z
 
 const STATUSES = new Set(["pass", "fail", "neutral", "tmpfail"]);
 
-function nonEmpty(value: unknown): value is string {
-  return typeof value === "string" && value.length > 0;
-}
-
-/** A time field: absent or null is null; a fast-parsable string its time; anything else undefined (take the zod path). */
-function quickTime(value: unknown): number | null | undefined {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "string") return undefined;
-  const t = parseIsoTimeFast(value);
-  return Number.isNaN(t) ? undefined : t;
-}
-
 /**
  * The common case of resultRecordSchema, checked by hand: millions of
  * records are loaded per run, and zod costs more than reading them. Returns
@@ -63,10 +51,10 @@ function quickTime(value: unknown): number | null | undefined {
  * decides and words the problem. A property test holds the two together.
  */
 export function quickResultRecord(value: unknown, defaultSuite: string): Observation | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const r = value as Record<string, unknown>;
+  if (!isRecord(value)) return null;
+  const r = value;
   const runId = r.run_id;
-  if (typeof runId !== "number" || !Number.isSafeInteger(runId) || runId < 0) return null;
+  if (!isRunIdNumber(runId)) return null;
   const trigger = r.trigger;
   if (trigger !== null && typeof trigger !== "string") return null;
   const suite = r.suite === undefined ? defaultSuite : r.suite;

@@ -4,7 +4,7 @@ import { parseBatchName } from "../core/batches.js";
 import { maxOf } from "../core/numbers.js";
 import { filesToPrune, foldInto, foldedLookup, watermarkOf, type Watermark } from "../core/retention.js";
 import { BASE_FORMAT } from "../formats/base-file.js";
-import { readBaseHeader, writeBase } from "../store/base-file.js";
+import { readStateBaseHeader, writeBase } from "../store/base-file.js";
 import { readJsonFile } from "../store/read-json.js";
 import type { CoverageWindow } from "../core/coverage.js";
 import { InputError } from "../store/errors.js";
@@ -28,11 +28,6 @@ export interface MaintenanceOptions {
   waitMs?: number;
   strict?: boolean;
   command?: string;
-}
-
-/** The base's header: the binary base's, else the older JSON-lines base's while it is the only one. */
-async function baseHeader(paths: StatePaths) {
-  return (await readBaseHeader(paths.base)) ?? (paths.legacyBase === null ? null : readBaseHeader(paths.legacyBase));
 }
 
 /** Runs `work` holding the state directory's lock: compaction and pruning change the state. */
@@ -96,7 +91,7 @@ export interface PruneResult {
 export async function prune(options: MaintenanceOptions & { olderThanDays: number }): Promise<PruneResult> {
   return locked(options, async (paths) => {
     // Only the base's header is needed: which files it holds, not its runs.
-    const folded = (await baseHeader(paths))?.folded ?? [];
+    const folded = (await readStateBaseHeader(paths))?.folded ?? [];
     const onDisk = await Promise.all(
       (await listResultsFiles(paths.results)).map(async (path) => {
         const s = await stat(path);
@@ -131,7 +126,7 @@ export async function prune(options: MaintenanceOptions & { olderThanDays: numbe
 export async function watermark(options: MaintenanceOptions & { overlapMinutes: number }): Promise<Watermark & { ignoredUntils: number }> {
   const paths = statePaths(options.stateDir, options.paths);
   await requireStateDir(paths.stateDir);
-  const folded = (await baseHeader(paths))?.folded ?? [];
+  const folded = (await readStateBaseHeader(paths))?.folded ?? [];
   const windows: CoverageWindow[] = [];
   const untils: number[] = [];
   const note = (since: number | null, until: number | null) => {

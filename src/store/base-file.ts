@@ -7,6 +7,7 @@ import { firstProblem } from "../formats/problems.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { InputError } from "./errors.js";
 import { LineSplitter } from "./line-splitter.js";
+import type { StatePaths } from "./state-paths.js";
 
 /**
  * The compacted base, binary and columnar (`debci-bridge-base/2`):
@@ -238,4 +239,17 @@ async function jsonlHeader(path: string): Promise<BaseHeader | null> {
   const parsed = baseHeaderSchema.safeParse(value);
   if (!parsed.success) throw new InputError(`${path} line 1: ${firstProblem(parsed.error)}; the compacted base is damaged`);
   return parsed.data;
+}
+
+/** Where a state's base is: the binary one, else the older JSON-lines one while it is the only one. */
+type BasePaths = Pick<StatePaths, "base" | "legacyBase">;
+
+/** Reads a state's base into an empty run store (see BasePaths); null when it has none. */
+export async function readStateBase(paths: BasePaths, store: RunStore): Promise<BaseHeader | null> {
+  return (await readBase(paths.base, store)) ?? (paths.legacyBase === null ? null : readBase(paths.legacyBase, store));
+}
+
+/** A state's base header alone (see BasePaths). */
+export async function readStateBaseHeader(paths: BasePaths): Promise<BaseHeader | null> {
+  return (await readBaseHeader(paths.base)) ?? (paths.legacyBase === null ? null : readBaseHeader(paths.legacyBase));
 }

@@ -16,7 +16,7 @@ import { keyTrigger } from "../core/trigger.js";
 import { listJson, listResultsFiles } from "./list-files.js";
 import { loadResultsFiles } from "./load-results.js";
 import { DEFAULT_MAX_FILE_BYTES, readJsonFile } from "./read-json.js";
-import { readBase } from "./base-file.js";
+import { readStateBase } from "./base-file.js";
 import type { BaseHeader } from "../formats/base-file.js";
 import type { StatePaths } from "./state-paths.js";
 
@@ -141,7 +141,7 @@ async function loadRefusals(path: string, name: string, state: LoadedState, maxF
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
 export async function loadState(paths: StatePaths, defaultSuite: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<LoadedState> {
   const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true };
-  state.base = (await readBase(paths.base, state.knowledge.runs)) ?? (paths.legacyBase === null ? null : await readBase(paths.legacyBase, state.knowledge.runs));
+  state.base = await readStateBase(paths, state.knowledge.runs);
   await loadResults(paths, state, defaultSuite, maxFileBytes);
   const pending = await loadOptional(paths.pending, "pending", pendingSnapshotReader, state, maxFileBytes);
   state.knowledge.pending = pending ?? null;
