@@ -2,7 +2,6 @@ import { factsFor } from "./answer.js";
 import { batchRequests } from "./batches.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { splitTriggers } from "./trigger.js";
-import { keyId } from "./test-key.js";
 import type { Settings, TestKey } from "./types.js";
 
 /**
@@ -47,7 +46,7 @@ export function exportForBritney(index: KnowledgeIndex, settings: Settings, now:
   const pending: BritneyPending = {};
   for (const key of knownKeys(index)) {
     if (key.suite !== settings.suite) continue;
-    const { answer, decidingRun } = factsFor(index, key, settings, keyId(key), now);
+    const { answer, decidingRun } = factsFor(index, key, settings, index.place(key), now);
     if (decidingRun !== null) {
       const seen = Math.floor((decidingRun.updatedAt ?? 0) / 1000);
       // britney2 files results of jobs debci refused to run (no version) under "blocked-on-ci-infra".

@@ -1,7 +1,7 @@
 import { batchRequests } from "./batches.js";
+import { KeyNumbers, isRunTrigger, type KeyPlace } from "./key-numbers.js";
 import { isRejected, type RejectList } from "./reject-list.js";
 import { RunStore } from "./run-store.js";
-import { keyId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
 import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, TestKey } from "./types.js";
 
@@ -26,11 +26,22 @@ const LARGE_GROUP = 32;
 /** Positions within one group fit below this (a group is one package on one arch: far fewer runs). */
 const GROUP_SLOTS = 2 ** 24;
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
+/**
+ * What the pending snapshot, the ledger, the outbox and the CI service's
+ * refusals say about one test key: one lookup finds all four.
+ */
+export interface KeyRecord {
+  /** Snapshot entries listing the key (a run for several triggers lists each). */
+  pending: PendingEntry[];
+  /** This side's latest request for the key. */
+  request?: LedgerEntry;
+  /** Set when a batch still in the outbox carries the key: the batch's time. */
+  unsentSince?: number | null;
+  /** The service's latest refusal of the key. */
+  refusal?: RefusedRequest;
 }
+
+const NO_PENDING: readonly PendingEntry[] = Object.freeze([]);
 
 /** Lookups by test key over a Knowledge, built once per run. */
 export class KnowledgeIndex {
@@ -41,37 +52,32 @@ export class KnowledgeIndex {
    * package's few entries for the trigger, sequentially in memory: far
    * cheaper to build and hold than an index per test key.
    */
-  private readonly groupOf = new Map<number, number>();
+  readonly numbers: KeyNumbers;
+  /** Groups numbered below this have runs; the rest are known only from requests and the snapshot. */
+  private readonly runGroups: number;
   private readonly groupStart: Uint32Array;
   private readonly rowsByGroup: Uint32Array;
   private readonly triggerByGroup: Uint32Array;
-  readonly pendingByKey = new Map<string, PendingEntry[]>();
   readonly pendingRunIds = new Set<number>();
-  readonly ledgerByKey = new Map<string, LedgerEntry>();
-  /** Keys carried by a batch still waiting in the outbox, with the batch's time. */
-  readonly unsentKeys = new Map<string, number | null>();
+  /** By key number (KeyNumbers): only keys something besides runs mentions. */
+  private readonly records = new Map<number, KeyRecord>();
   private readonly triggerIndexes = new Map<number, Float64Array>();
   private readonly hasRejectList: boolean;
-  /** The latest refusal of each key. */
-  readonly refusalByKey = new Map<string, RefusedRequest>();
 
   constructor(readonly knowledge: Knowledge) {
     const store = knowledge.runs;
+    this.numbers = new KeyNumbers(store);
     this.hasRejectList = Object.keys(knowledge.rejectList).length > 0;
     // Counting sort of rows by group.
     const groupOfRow = new Uint32Array(store.size);
     const counts: number[] = [];
     for (let row = 0; row < store.size; row++) {
-      const key = store.packageKeyOf(row);
-      let group = this.groupOf.get(key);
-      if (group === undefined) {
-        group = counts.length;
-        this.groupOf.set(key, group);
-        counts.push(0);
-      }
+      const group = this.numbers.groupOfRunKey(store.packageKeyOf(row));
+      if (group === counts.length) counts.push(0);
       groupOfRow[row] = group;
       counts[group]!++;
     }
+    this.runGroups = counts.length;
     this.groupStart = new Uint32Array(counts.length + 1);
     for (let g = 0; g < counts.length; g++) this.groupStart[g + 1] = this.groupStart[g]! + counts[g]!;
     const fill = this.groupStart.slice(0, counts.length);
@@ -84,43 +90,57 @@ export class KnowledgeIndex {
     }
     for (const entry of knowledge.pending?.entries ?? []) {
       this.pendingRunIds.add(entry.runId);
-      for (const trigger of new Set(splitTriggers(entry.trigger))) {
-        push(this.pendingByKey, keyId({ ...entry, trigger }), entry);
-      }
+      for (const trigger of new Set(splitTriggers(entry.trigger))) this.recordOf({ ...entry, trigger }).pending.push(entry);
     }
     for (const entry of knowledge.ledger.entries) {
-      const id = keyId(entry);
-      const current = this.ledgerByKey.get(id);
-      if (current === undefined || current.requestedAt < entry.requestedAt) this.ledgerByKey.set(id, entry);
+      const record = this.recordOf(entry);
+      if (record.request === undefined || record.request.requestedAt < entry.requestedAt) record.request = entry;
     }
     for (const batch of knowledge.outbox) {
       if (batch.place !== "outbox" || batch.body === null) continue;
-      for (const request of batchRequests(batch.body, batch.huge)) this.unsentKeys.set(keyId(request), batch.requestedAt);
+      for (const request of batchRequests(batch.body, batch.huge)) this.recordOf(request).unsentSince = batch.requestedAt;
     }
     for (const refusal of knowledge.refusals) {
-      const id = keyId(refusal);
-      const current = this.refusalByKey.get(id);
-      if (current === undefined || current.refusedAt < refusal.refusedAt) this.refusalByKey.set(id, refusal);
+      const record = this.recordOf(refusal);
+      if (record.refusal === undefined || record.refusal.refusedAt < refusal.refusedAt) record.refusal = refusal;
     }
   }
 
-  // Lookups take the key's id (keyId), built once per question by the caller.
+  /** The record of a key something besides runs mentions, made on first mention. */
+  private recordOf(key: TestKey): KeyRecord {
+    const number = this.numbers.place(key, true).key;
+    let record = this.records.get(number);
+    if (record === undefined) {
+      record = { pending: [] };
+      this.records.set(number, record);
+    }
+    return record;
+  }
+
+  /** A key's numbers, found once per question and passed to the lookups below. */
+  place(key: TestKey): KeyPlace {
+    return this.numbers.place(key);
+  }
+
+  /** What the snapshot, ledger, outbox and refusals say of the key; undefined when none mentions it. */
+  record(place: KeyPlace): KeyRecord | undefined {
+    return place.key < 0 ? undefined : this.records.get(place.key);
+  }
+
   /** The span of rowsByGroup holding a package's runs on an arch ([0, 0) when none). */
   private span(suite: string, arch: string, pkg: string): [number, number] {
-    const key = this.knowledge.runs.packageKey(suite, arch, pkg);
-    const group = key === undefined ? undefined : this.groupOf.get(key);
-    return group === undefined ? [0, 0] : [this.groupStart[group]!, this.groupStart[group + 1]!];
+    const group = this.numbers.group(suite, arch, pkg);
+    return group < 0 || group >= this.runGroups ? [0, 0] : [this.groupStart[group]!, this.groupStart[group + 1]!];
   }
 
   /** The runs whose trigger list holds the key's trigger (as much of each as answering needs). */
-  runsFor(key: TestKey): RunBrief[] {
+  runsFor(key: TestKey, place: KeyPlace = this.place(key)): RunBrief[] {
     const store = this.knowledge.runs;
-    const wanted = store.triggerId(key.trigger);
+    const wanted = place.trigger;
+    const group = place.group;
     const out: RunBrief[] = [];
-    if (wanted === -1) return out;
-    const packageKey = store.packageKey(key.suite, key.arch, key.package);
-    const group = packageKey === undefined ? undefined : this.groupOf.get(packageKey);
-    if (group === undefined) return out;
+    // Triggers numbered by KeyNumbers alone, and groups past runGroups, have no run.
+    if (!isRunTrigger(wanted) || group < 0 || group >= this.runGroups) return out;
     const from = this.groupStart[group]!;
     const to = this.groupStart[group + 1]!;
     if (to - from <= LARGE_GROUP || to - from >= GROUP_SLOTS) {
@@ -196,25 +216,13 @@ export class KnowledgeIndex {
     return keys;
   }
 
-  pendingFor(id: string): PendingEntry[] {
-    return this.pendingByKey.get(id) ?? [];
+  pendingFor(place: KeyPlace): readonly PendingEntry[] {
+    return this.record(place)?.pending ?? NO_PENDING;
   }
 
-  requestFor(id: string): LedgerEntry | undefined {
-    return this.ledgerByKey.get(id);
-  }
-
-  isUnsent(id: string): boolean {
-    return this.unsentKeys.has(id);
-  }
-
-  /** The time of the unsent batch carrying the key: undefined when none does. */
-  unsentSince(id: string): number | null | undefined {
-    return this.unsentKeys.get(id);
-  }
-
-  refusalFor(id: string): RefusedRequest | undefined {
-    return this.refusalByKey.get(id);
+  /** Whether a batch still in the outbox carries the key. */
+  isUnsent(place: KeyPlace): boolean {
+    return this.record(place)?.unsentSince !== undefined;
   }
 
   isRejected(key: TestKey): boolean {

@@ -2,7 +2,7 @@ import { factsFor, type KeyFacts } from "./answer.js";
 import { baselineFor, type BaselineAnswer } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
-import { keyId } from "./test-key.js";
+import type { KeyPlace } from "./key-numbers.js";
 import { labelFor, wantsReference, type LabelledAnswer } from "./label.js";
 import { isOld } from "./grade.js";
 import { NO_HINTS, hasForceBadtest, type Hint } from "./hints.js";
@@ -69,9 +69,10 @@ const RETRY_BASELINES = new Set(["PASS", "NEUTRAL", "OLD_PASS", "OLD_NEUTRAL"]);
  */
 export class Planner {
   readonly requests: Need[] = [];
-  private readonly decided = new Set<string>();
+  /** Key numbers (KeyNumbers) of the keys this run requests. */
+  private readonly decided = new Set<number>();
   /** Baselines depend only on the loaded state and the package's current versions; britney2 asks about each package many times. */
-  private readonly baselines = new Map<string, BaselineAnswer>();
+  private readonly baselines = new Map<number | string, BaselineAnswer>();
 
   constructor(
     private readonly index: KnowledgeIndex,
@@ -80,11 +81,10 @@ export class Planner {
     private readonly hints: readonly Hint[] = NO_HINTS,
   ) {}
 
-  baseline(suite: string, arch: string, pkg: string, versions?: readonly string[]): BaselineAnswer {
-    // Cached by the run store's number for the package; a package with no runs is cheap to answer afresh.
-    const key = this.index.knowledge.runs.packageKey(suite, arch, pkg);
-    if (key === undefined) return baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
-    const id = versions === undefined ? String(key) : `${key} ${versions.join(" ")}`;
+  baseline(suite: string, arch: string, pkg: string, versions?: readonly string[], group = this.index.numbers.group(suite, arch, pkg)): BaselineAnswer {
+    // Cached by the package's group number; a package nothing mentions is cheap to answer afresh.
+    if (group < 0) return baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
+    const id = versions === undefined ? group : `${group} ${versions.join(" ")}`;
     let baseline = this.baselines.get(id);
     if (baseline === undefined) {
       baseline = baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
@@ -94,11 +94,11 @@ export class Planner {
   }
 
   /** The baseline a query is judged against: its package's, with the versions it says are current. */
-  private baselineOf(query: KeyQuery): BaselineAnswer {
+  private baselineOf(query: KeyQuery, place: KeyPlace): BaselineAnswer {
     // One need asks for its baseline up to three times (decide, label, reference): the last one is kept.
     const last = this.last;
     if (last !== null && last.query === query && last.suite === query.suite && last.arch === query.arch && last.package === query.package && last.versions === query.versions && last.version === query.version) return last.baseline;
-    const baseline = this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]));
+    const baseline = this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]), place.group);
     this.last = { query, suite: query.suite, arch: query.arch, package: query.package, versions: query.versions, version: query.version, baseline };
     return baseline;
   }
@@ -106,38 +106,41 @@ export class Planner {
   private last: { query: KeyQuery; suite: string; arch: string; package: string; versions: string[] | undefined; version: string | undefined; baseline: BaselineAnswer } | null = null;
 
   /** Whether this run requests the key. */
-  isRequested(id: string): boolean {
-    return this.decided.has(id);
+  isRequested(place: KeyPlace): boolean {
+    // A key this run requests is numbered when requested: one without a number is not.
+    return place.key >= 0 && this.decided.has(place.key);
   }
 
   /** Whether the rules would request the need, and if not although due, why; registers nothing. */
-  private decide(need: KeyQuery & { again?: boolean }, id: string, facts: KeyFacts, due = requestReason(this.baselineOf(need), facts, this.settings, this.now, need.again === true)): Decision {
+  private decide(need: KeyQuery & { again?: boolean }, place: KeyPlace, facts: KeyFacts, due = requestReason(this.baselineOf(need, place), facts, this.settings, this.now, need.again === true)): Decision {
     if (due === null) return { request: null };
     if (facts.answer.rejected) return { request: null, held: "rejected" };
     // The service refused this key: asking again each run would only be refused again. After the retry age it is asked once more.
     if (facts.refusal !== null && this.now - facts.refusal.refusedAt <= this.settings.refusedRetryMs) return { request: null, held: "refused" };
-    if (this.index.isUnsent(id)) return { request: null, held: "unsent" };
-    if (this.isRequested(id)) return { request: null, held: "duplicate" };
+    if (this.index.isUnsent(place)) return { request: null, held: "unsent" };
+    if (this.isRequested(place)) return { request: null, held: "duplicate" };
     return { request: due };
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, id: string, facts: KeyFacts, due?: RequestReason | null): Decision {
-    const decision = due === undefined ? this.decide(need, id, facts) : this.decide(need, id, facts, due);
+  private consider(need: Need, place: KeyPlace, facts: KeyFacts, due?: RequestReason | null): Decision {
+    const decision = due === undefined ? this.decide(need, place, facts) : this.decide(need, place, facts, due);
     if (decision.request !== null) {
       this.requests.push(need);
-      this.decided.add(id);
+      // A key nothing loaded mentions is numbered now; the question's place learns its number.
+      if (place.key < 0) Object.assign(place, this.index.numbers.place(need, true));
+      this.decided.add(place.key);
     }
     return decision;
   }
 
   /** An answer grown, in place, into one with its baseline and britney2's label. */
-  private labelled(facts: KeyFacts, id: string, query: KeyQuery, wouldRequest = false): LabelledAnswer {
+  private labelled(facts: KeyFacts, place: KeyPlace, query: KeyQuery, wouldRequest = false): LabelledAnswer {
     const answer = facts.answer as LabelledAnswer;
-    const baseline = this.baselineOf(query);
+    const baseline = this.baselineOf(query, place);
     answer.baseline = baseline.state;
     answer.baselineResult = baseline.result;
-    const requested = wouldRequest || this.isRequested(id) || this.index.isUnsent(id);
+    const requested = wouldRequest || this.isRequested(place) || this.index.isUnsent(place);
     answer.label = labelFor(answer, {
       baseline,
       settings: this.settings,
@@ -150,14 +153,14 @@ export class Planner {
     return answer;
   }
 
-  private facts(query: KeyQuery, id: string): KeyFacts {
-    return factsFor(this.index, query, this.settings, id, this.now);
+  private facts(query: KeyQuery, place: KeyPlace): KeyFacts {
+    return factsFor(this.index, query, this.settings, place, this.now);
   }
 
   /** A key's answer with its baseline and label, registering nothing. */
   describe(query: KeyQuery): LabelledAnswer {
-    const id = keyId(query);
-    return this.labelled(this.facts(query, id), id, query);
+    const place = this.index.place(query);
+    return this.labelled(this.facts(query, place), place, query);
   }
 
   /**
@@ -165,25 +168,24 @@ export class Planner {
    * nothing: britney2 may ask before it decides (a side-effect-free question).
    */
   preview(need: Need): PlannedAnswer {
-    const id = keyId(need);
-    const facts = this.facts(need, id);
-    const decision = this.decide(need, id, facts);
-    const planned = this.labelled(facts, id, need, decision.request !== null) as PlannedAnswer;
+    const place = this.index.place(need);
+    const facts = this.facts(need, place);
+    const decision = this.decide(need, place, facts);
+    const planned = this.labelled(facts, place, need, decision.request !== null) as PlannedAnswer;
     planned.request = decision.request;
     if (decision.held !== undefined) planned.held = decision.held;
     return planned;
   }
 
   /** Answers a need, lets `decide` say whether to request it, then labels it. */
-  private plan(need: Need, decide: (id: string, facts: KeyFacts) => Decision): PlannedAnswer {
-    const id = keyId(need);
-    const facts = this.facts(need, id);
-    const decision = decide(id, facts);
+  private plan(need: Need, place: KeyPlace, decide: (facts: KeyFacts) => Decision): PlannedAnswer {
+    const facts = this.facts(need, place);
+    const decision = decide(facts);
     // Grown in place: the answer was made for this question alone, and copying it costs.
     const planned = facts.answer as PlannedAnswer;
     planned.request = decision.request;
     if (decision.held !== undefined) planned.held = decision.held;
-    return this.labelled(facts, id, need) as PlannedAnswer;
+    return this.labelled(facts, place, need) as PlannedAnswer;
   }
 
   /**
@@ -192,18 +194,20 @@ export class Planner {
    * asked for in this run is still never asked twice.
    */
   addDecided(need: Need): PlannedAnswer {
-    return this.plan(need, (id, facts) => (facts.answer.inFlight ? { request: null, held: "in-flight" } : this.consider(need, id, facts, "imported")));
+    const place = this.index.place(need);
+    return this.plan(need, place, (facts) => (facts.answer.inFlight ? { request: null, held: "in-flight" } : this.consider(need, place, facts, "imported")));
   }
 
   add(need: Need): PlannedAnswer {
-    const planned = this.plan(need, (id, facts) => this.consider(need, id, facts));
-    if (wantsReference(planned, this.baselineOf(need), need.testInTarget !== false)) {
+    const place = this.index.place(need);
+    const planned = this.plan(need, place, (facts) => this.consider(need, place, facts));
+    if (wantsReference(planned, this.baselineOf(need, place), need.testInTarget !== false)) {
       // britney2: a failure cannot be judged without a current reference run, so ask for it.
       const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: need.huge };
       if (need.versions !== undefined) reference.versions = need.versions;
       else if (need.version !== undefined) reference.version = need.version;
-      const referenceId = keyId(reference);
-      const asked = this.consider(reference, referenceId, this.facts(reference, referenceId));
+      const referencePlace = this.index.place(reference);
+      const asked = this.consider(reference, referencePlace, this.facts(reference, referencePlace));
       if (asked.request !== null) planned.referenceRequest = asked.request;
     }
     return planned;

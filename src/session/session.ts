@@ -1,6 +1,5 @@
 import { NO_HINTS, forceSkiptest, verdictFor, type Hint } from "../core/hints.js";
 import { keyTrigger, parseTrigger } from "../core/trigger.js";
-import { keyId } from "../core/test-key.js";
 import { normalTriggers, packageFactsOf } from "../formats/needs-input.js";
 import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
@@ -169,7 +168,7 @@ export class Session {
   private prunedLedger(): Ledger {
     const { now } = this.options;
     const keep = (entry: LedgerEntry) => {
-      const status = factsFor(this.index, entry, this.settings, keyId(entry), now).ledgerRequest;
+      const status = factsFor(this.index, entry, this.settings, this.index.place(entry), now).ledgerRequest;
       if (status === "answered") return false;
       return !(status === "lost" && now - entry.requestedAt > this.settings.pendingMaxAgeMs);
     };

@@ -1,0 +1,98 @@
+import type { RunStore } from "./run-store.js";
+import type { TestKey } from "./types.js";
+
+/** Where a test key sits among the numbers: -1 for a name nothing loaded mentions. */
+export interface KeyPlace {
+  /** The (suite, arch, package) group. */
+  group: number;
+  /** The single trigger. */
+  trigger: number;
+  /** The key itself (group and trigger in one number), -1 when either is unknown. */
+  key: number;
+}
+
+/** Triggers no run has are numbered from here up, above every run store trigger id. */
+const EXTRA_TRIGGERS = 2 ** 31;
+/** Whether a trigger number is a run store trigger id, which runs may carry. */
+export function isRunTrigger(trigger: number): boolean {
+  return trigger > 0 && trigger < EXTRA_TRIGGERS;
+}
+
+/** group * KEY_SPAN + trigger stays below 2^53 for up to 2^21 groups: exact in a double. */
+const KEY_SPAN = 2 ** 32;
+const MAX_GROUPS = 2 ** 21;
+
+/**
+ * Test keys as numbers, so that answering a question probes maps by number
+ * instead of building a string per key and hashing it. Names are found in
+ * the run store's own string tables; only names no run has (a pending
+ * entry's, a request's, a new upload's) need a table here. Group numbers are
+ * dense: the run store's groups first, in the order the index meets them,
+ * then the rest. Append-only: a number once given never changes, so a
+ * planner can number the keys it requests without disturbing answers.
+ */
+export class KeyNumbers {
+  private readonly groupOfStoreKey = new Map<number, number>();
+  /** Groups with a name the run store lacks, by "suite arch package". */
+  private readonly groupOfName = new Map<string, number>();
+  private readonly extraTriggers = new Map<string, number>();
+  private groups = 0;
+
+  constructor(private readonly store: RunStore) {}
+
+  get groupCount(): number {
+    return this.groups;
+  }
+
+  private next(): number {
+    if (this.groups >= MAX_GROUPS) throw new Error(`more than ${MAX_GROUPS} (suite, arch, package) groups`);
+    return this.groups++;
+  }
+
+  /** The group of a run store package key (RunStore.packageKeyOf), numbered on first sight. */
+  groupOfRunKey(packageKey: number): number {
+    let group = this.groupOfStoreKey.get(packageKey);
+    if (group === undefined) {
+      group = this.next();
+      this.groupOfStoreKey.set(packageKey, group);
+    }
+    return group;
+  }
+
+  group(suite: string, arch: string, pkg: string, intern = false): number {
+    const storeKey = this.store.packageKey(suite, arch, pkg);
+    if (storeKey !== undefined) {
+      const group = this.groupOfStoreKey.get(storeKey);
+      if (group !== undefined || !intern) return group ?? -1;
+      return this.groupOfRunKey(storeKey);
+    }
+    // A name no run has: rare on the loaded side, one string per new package.
+    const name = `${suite} ${arch} ${pkg}`;
+    let group = this.groupOfName.get(name);
+    if (group === undefined) {
+      if (!intern) return -1;
+      group = this.next();
+      this.groupOfName.set(name, group);
+    }
+    return group;
+  }
+
+  trigger(trigger: string, intern = false): number {
+    const id = this.store.triggerId(trigger);
+    if (id > 0) return id;
+    let extra = this.extraTriggers.get(trigger);
+    if (extra === undefined) {
+      if (!intern) return -1;
+      extra = EXTRA_TRIGGERS + this.extraTriggers.size;
+      this.extraTriggers.set(trigger, extra);
+    }
+    return extra;
+  }
+
+  /** Finds a key's numbers; with `intern`, numbers whatever is new (the key is then always placed). */
+  place(key: TestKey, intern = false): KeyPlace {
+    const group = this.group(key.suite, key.arch, key.package, intern);
+    const trigger = this.trigger(key.trigger, intern);
+    return { group, trigger, key: group < 0 || trigger < 0 ? -1 : group * KEY_SPAN + trigger };
+  }
+}
