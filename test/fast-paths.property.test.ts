@@ -4,6 +4,8 @@ import { parseIsoTimeFast } from "../src/formats/fast-iso-time.js";
 import { quickResultRecord, resultRecordSchema } from "../src/formats/results-file.js";
 import { needSchema, quickNeed, toNeed } from "../src/formats/needs-input.js";
 import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pending-snapshot.js";
+import { answerLine } from "../src/cli/answer-line.js";
+import { isoTime } from "../src/core/iso-time.js";
 
 const schema = resultRecordSchema("testing");
 
@@ -142,5 +144,65 @@ describe("the hand-written pending snapshot check agrees with its schema", () =>
       { numRuns: 2000 },
     );
     expect(compared).toBeGreaterThan(100);
+  });
+});
+
+describe("answer lines built as strings", () => {
+  /** Strings with what JSON must escape: quotes, backslashes, controls, lone surrogate halves. */
+  const text = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom('a"b', "a\\b", "\u0000", "\ud800", "\udfff x", "\u2028", "é/1.0"));
+  const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const answer = fc.record(
+    {
+      suite: text,
+      arch: text,
+      package: text,
+      trigger: text,
+      state: fc.constantFrom("pass", "fail", "pending", "missing"),
+      outcome: optional(fc.constantFrom("pass", "neutral", "fail")),
+      result: optional(fc.constantFrom("PASS", "OLD_FAIL")),
+      version: optional(fc.option(text, { nil: null })),
+      runId: optional(fc.oneof(fc.nat(), fc.double())),
+      updatedAt: optional(fc.option(text, { nil: null })),
+      inFlight: fc.boolean(),
+      pendingSince: optional(text),
+      lost: fc.boolean(),
+      rejected: fc.boolean(),
+      refused: optional(text),
+      refusedAt: optional(text),
+      baseline: optional(fc.constantFrom("pass", "missing")),
+      baselineResult: optional(fc.constantFrom("PASS", "NONE")),
+      label: optional(fc.option(fc.constantFrom("PASS", "RUNNING"), { nil: null })),
+      noLabel: optional(fc.constantFrom("refused", "not-requested")),
+      request: optional(fc.option(fc.constantFrom("missing", "old"), { nil: null })),
+      held: optional(fc.constantFrom("duplicate", "unsent")),
+      referenceRequest: optional(fc.constantFrom("missing")),
+    },
+    { requiredKeys: ["suite", "arch", "package", "trigger", "state", "inFlight", "lost", "rejected"] },
+  );
+
+  /** What the line must equal: the answer's fields in the documented order, through JSON.stringify. */
+  function reference(a: Record<string, unknown>): string {
+    const order = ["suite", "arch", "package", "trigger", "state", ...(a.outcome !== undefined ? ["outcome", "result", "version", "runId", "updatedAt"] : []), "inFlight", "pendingSince", "lost", "rejected", ...(a.refused !== undefined ? ["refused", "refusedAt"] : []), "baseline", "baselineResult", "label", "noLabel", "request", "held", "referenceRequest"];
+    return JSON.stringify(Object.fromEntries(order.map((k) => [k, a[k]])));
+  }
+
+  it("equals JSON.stringify of the same fields in the same order, whatever the strings hold", () => {
+    fc.assert(
+      fc.property(answer, (a) => {
+        const line = answerLine(a as never);
+        expect(line).toBe(reference(a));
+        expect(JSON.parse(line)).toEqual(JSON.parse(reference(a)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("ISO times written without Date", () => {
+  it("writes exactly what toISOString writes, for every millisecond from 1970 to 9999 and past its edges", () => {
+    const ms = fc.oneof(fc.integer({ min: 0, max: 253_402_300_799_999 }), fc.constantFrom(0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -1, 1.5, -86_400_000));
+    fc.assert(fc.property(ms, (t) => {
+        expect(isoTime(t)).toBe(new Date(t).toISOString());
+      }), { numRuns: 20_000 });
   });
 });

@@ -1,11 +1,13 @@
 import { compareDebianVersions } from "./debian-version.js";
+import { isoTime } from "./iso-time.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
-import { keyId } from "./test-key.js";
+import type { KeyPlace } from "./key-numbers.js";
+import type { PlannedAnswer } from "./plan.js";
 import { REFERENCE_TRIGGER, parseTrigger } from "./trigger.js";
 import { STATUS_RANK, gradeOf } from "./grade.js";
-import type { Answer, KeyQuery, LedgerEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
+import type { Answer, AnswerState, KeyQuery, LedgerEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
 export interface InFlightEvidence {
@@ -92,18 +94,55 @@ function standingRefusal(refusal: RefusedRequest | undefined, request: LedgerEnt
 }
 
 /**
+ * An answer with every field it may ever get, absent ones undefined, in the
+ * order answer lines write them. One shape for every answer: the planner
+ * grows answers in place (baseline, label, request), and answers of a dozen
+ * shapes made every function reading them several times slower. Undefined
+ * fields are left out by JSON.stringify, as they were when absent.
+ */
+function blankAnswer(key: TestKey, state: AnswerState, inFlight: boolean, lost: boolean, rejected: boolean): Answer {
+  const answer = {
+    suite: key.suite,
+    arch: key.arch,
+    package: key.package,
+    trigger: key.trigger,
+    state,
+    outcome: undefined,
+    result: undefined,
+    version: undefined,
+    runId: undefined,
+    updatedAt: undefined,
+    inFlight,
+    pendingSince: undefined,
+    lost,
+    rejected,
+    refused: undefined,
+    refusedAt: undefined,
+    baseline: undefined,
+    baselineResult: undefined,
+    label: undefined,
+    noLabel: undefined,
+    request: undefined,
+    held: undefined,
+    referenceRequest: undefined,
+  } satisfies Record<keyof PlannedAnswer, unknown>; // every field a planned answer can have, so none is added later
+  return answer as Answer;
+}
+
+/**
  * Answers one test key from loaded knowledge (rules 1-4 of docs/design.md).
  * `now` judges the age of reference results; without it none is too old.
  */
-export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, id: string = keyId(key), now: number | null = null): KeyFacts {
+export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Settings, place: KeyPlace = index.place(key), now: number | null = null): KeyFacts {
   const minimum = ownUploadVersion(key);
-  const found = index.runsFor(key);
+  const found = index.runsFor(key, place);
   const runs = minimum === null ? found : found.filter((run) => countsFor(minimum, run));
   const snapshot = index.knowledge.pending;
+  const record = index.record(place);
   const evidence: InFlightEvidence[] = [];
   let lost = false;
 
-  for (const entry of index.pendingFor(id)) {
+  for (const entry of record?.pending ?? []) {
     // A run that finished after the snapshot was taken is no longer in flight.
     const finished = (index.knowledge.runs.get(entry.runId)?.status ?? null) !== null;
     if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
@@ -115,13 +154,13 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     else if (!index.pendingRunIds.has(run.runId)) lost = true; // vanished without a result
   }
   let ledgerRequest: KeyFacts["ledgerRequest"] = null;
-  const unsent = index.unsentSince(id);
+  const unsent = record?.unsentSince;
   if (unsent !== undefined) {
     // Still waiting in the outbox: the CI service cannot know it yet.
     evidence.push({ kind: "unsent", since: unsent, confirmed: false });
   }
-  const request = index.requestFor(id);
-  const refusal = standingRefusal(index.refusalFor(id), request);
+  const request = record?.request;
+  const refusal = standingRefusal(record?.refusal, request);
   if (refusal !== null && unsent === undefined) {
     // Refused by the service: neither in flight nor lost, and not asked again while the refusal is fresh (see plan.ts).
     ledgerRequest = "refused";
@@ -134,7 +173,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
       ledgerRequest = "in-flight";
       evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
     } else {
-      ledgerRequest = index.pendingFor(id).length > 0 ? "in-flight" : "lost";
+      ledgerRequest = record!.pending.length > 0 ? "in-flight" : "lost";
       lost = true;
     }
   }
@@ -142,32 +181,23 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   const deciding = decidingRun(key, runs, settings);
   const inFlight = evidence.length > 0;
   const sinces = evidence.map((e) => e.since).filter((t): t is number => t !== null);
-  const answer: Answer = {
-    suite: key.suite,
-    arch: key.arch,
-    package: key.package,
-    trigger: key.trigger,
-    state: deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing",
-    inFlight,
-    lost: lost && !inFlight,
-    rejected: index.isRejected(key),
-  };
+  const answer = blankAnswer(key, deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing", inFlight, lost && !inFlight, index.isRejected(key));
   if (deciding !== null) {
     answer.outcome = deciding.status as "pass" | "neutral" | "fail";
     answer.result = gradeOf(answer.outcome, isOldResult(key, deciding, settings, now));
     answer.version = deciding.version;
     answer.runId = deciding.runId;
-    answer.updatedAt = deciding.updatedAt === null ? null : new Date(deciding.updatedAt).toISOString();
+    answer.updatedAt = deciding.updatedAt === null ? null : isoTime(deciding.updatedAt);
   }
   const since = minOf(sinces);
-  if (since !== null) answer.pendingSince = new Date(since).toISOString();
+  if (since !== null) answer.pendingSince = isoTime(since);
   if (refusal !== null) {
     answer.refused = refusal.message;
-    answer.refusedAt = new Date(refusal.refusedAt).toISOString();
+    answer.refusedAt = isoTime(refusal.refusedAt);
   }
   return { answer, decidingRun: deciding, evidence, ledgerRequest, refusal };
 }
 
 export function answerKey(index: KnowledgeIndex, key: KeyQuery, settings: Settings, now: number | null = null): Answer {
-  return factsFor(index, key, settings, keyId(key), now).answer;
+  return factsFor(index, key, settings, index.place(key), now).answer;
 }

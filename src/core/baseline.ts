@@ -1,4 +1,5 @@
 import { answerKey } from "./answer.js";
+import { isoTime } from "./iso-time.js";
 import type { BaselineGrade } from "./grade.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { latestRun } from "./observations.js";
@@ -19,7 +20,7 @@ export interface BaselineAnswer {
   updatedAt?: string | null;
 }
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const iso = (t: number | null) => (t === null ? null : isoTime(t));
 
 /**
  * The baseline britney2 compares a trigger's result against

@@ -1,8 +1,9 @@
 import { factsFor } from "./answer.js";
+import { isoTime } from "./iso-time.js";
 import { coverageGaps, type CoverageWindow } from "./coverage.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf, minOf } from "./numbers.js";
-import { formatKey, keyId } from "./test-key.js";
+import { formatKey } from "./test-key.js";
 import type { Settings } from "./types.js";
 
 /** What the loader says of each file (see store/load-state.ts). */
@@ -15,7 +16,7 @@ export interface FileOutcome {
   skippedRecords?: number;
 }
 
-const iso = (t: number | null | undefined): string | null => (t == null ? null : new Date(t).toISOString());
+const iso = (t: number | null | undefined): string | null => (t == null ? null : isoTime(t));
 
 /** The state as a person checking it wants to see it. Pure: built from loaded data only. */
 export function buildReport(
@@ -37,11 +38,11 @@ export function buildReport(
   const snapshot = knowledge.pending;
   const created = snapshot?.entries.map((e) => e.createdAt).filter((t): t is number => t !== null) ?? [];
   const lost = knowledge.ledger.entries
-    .filter((entry) => factsFor(index, entry, settings, keyId(entry), now).answer.lost)
+    .filter((entry) => factsFor(index, entry, settings, index.place(entry), now).answer.lost)
     .map((entry) => ({ key: formatKey(entry), requestedAt: iso(entry.requestedAt), batch: entry.batch }));
   // Refusals that still stand (no later request replaced them): what a person must look at.
   const refused = knowledge.refusals
-    .filter((r) => factsFor(index, r, settings, keyId(r), now).refusal === r)
+    .filter((r) => factsFor(index, r, settings, index.place(r), now).refusal === r)
     .map((r) => ({ key: formatKey(r), message: r.message, refusedAt: iso(r.refusedAt), batch: r.batch }));
   const unsent = knowledge.outbox
     .filter((b) => b.place === "outbox")
