@@ -82,6 +82,11 @@ function isOldResult(key: KeyQuery, run: RunBrief, settings: Settings, now: numb
   return current !== null && !current.some((v) => compareDebianVersions(v, run.version!) === 0);
 }
 
+/** When the key went in flight: the earliest evidence's time, or null when none has one. */
+function earliestSince(evidence: readonly InFlightEvidence[]): number | null {
+  return minOf(evidence.map((e) => e.since).filter((t): t is number => t !== null));
+}
+
 function startedAt(run: RunBrief): number | null {
   return run.createdAt ?? run.updatedAt;
 }
@@ -144,7 +149,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
 
   for (const entry of record?.pending ?? []) {
     // A run that finished after the snapshot was taken is no longer in flight.
-    const finished = (index.knowledge.runs.get(entry.runId)?.status ?? null) !== null;
+    const finished = (index.knowledge.runs.statusOf(entry.runId) ?? null) !== null;
     if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
   }
   for (const run of runs) {
@@ -180,7 +185,6 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
 
   const deciding = decidingRun(key, runs, settings);
   const inFlight = evidence.length > 0;
-  const sinces = evidence.map((e) => e.since).filter((t): t is number => t !== null);
   const answer = blankAnswer(key, deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing", inFlight, lost && !inFlight, index.isRejected(key));
   if (deciding !== null) {
     answer.outcome = deciding.status as "pass" | "neutral" | "fail";
@@ -189,7 +193,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     answer.runId = deciding.runId;
     answer.updatedAt = deciding.updatedAt === null ? null : isoTime(deciding.updatedAt);
   }
-  const since = minOf(sinces);
+  const since = inFlight ? earliestSince(evidence) : null;
   if (since !== null) answer.pendingSince = isoTime(since);
   if (refusal !== null) {
     answer.refused = refusal.message;

@@ -32,7 +32,12 @@ const MAX_GROUPS = 2 ** 21;
  * planner can number the keys it requests without disturbing answers.
  */
 export class KeyNumbers {
-  private readonly groupOfStoreKey = new Map<number, number>();
+  /**
+   * For each (suite, arch) pair of run store ids, group + 1 by package id
+   * (0: no group yet): a name found in the store's tables reaches its group
+   * by indexing, not by a second probe of a large map.
+   */
+  private readonly groupsByPackage = new Map<number, Int32Array>();
   /** Groups with a name the run store lacks, by "suite arch package". */
   private readonly groupOfName = new Map<string, number>();
   private readonly extraTriggers = new Map<string, number>();
@@ -49,23 +54,35 @@ export class KeyNumbers {
     return this.groups++;
   }
 
-  /** The group of a run store package key (RunStore.packageKeyOf), numbered on first sight. */
-  groupOfRunKey(packageKey: number): number {
-    let group = this.groupOfStoreKey.get(packageKey);
-    if (group === undefined) {
-      group = this.next();
-      this.groupOfStoreKey.set(packageKey, group);
+  /** The group of store ids; -1 when it has none and `intern` is off. */
+  private storeGroup(suiteId: number, archId: number, packageId: number, intern: boolean): number {
+    const pair = suiteId * 65_536 + archId;
+    let table = this.groupsByPackage.get(pair);
+    if (table === undefined || packageId >= table.length) {
+      if (!intern) return -1;
+      const grown = new Int32Array(Math.max(packageId + 1, this.store.packageCount + 1, (table?.length ?? 0) * 2));
+      if (table !== undefined) grown.set(table);
+      table = grown;
+      this.groupsByPackage.set(pair, table);
     }
-    return group;
+    const group = table[packageId]! - 1;
+    if (group >= 0 || !intern) return group;
+    table[packageId] = this.next() + 1;
+    return table[packageId]! - 1;
+  }
+
+  /** The group of a run store row, numbered on first sight. */
+  groupOfRow(row: number): number {
+    const store = this.store;
+    return this.storeGroup(store.suiteIdOf(row), store.archIdOf(row), store.packageIdOf(row), true);
   }
 
   group(suite: string, arch: string, pkg: string, intern = false): number {
-    const storeKey = this.store.packageKey(suite, arch, pkg);
-    if (storeKey !== undefined) {
-      const group = this.groupOfStoreKey.get(storeKey);
-      if (group !== undefined || !intern) return group ?? -1;
-      return this.groupOfRunKey(storeKey);
-    }
+    const store = this.store;
+    const suiteId = store.suiteId(suite);
+    const archId = suiteId === undefined ? undefined : store.archId(arch);
+    const packageId = archId === undefined ? undefined : store.packageId(pkg);
+    if (packageId !== undefined) return this.storeGroup(suiteId!, archId!, packageId, intern);
     // A name no run has: rare on the loaded side, one string per new package.
     const name = `${suite} ${arch} ${pkg}`;
     let group = this.groupOfName.get(name);

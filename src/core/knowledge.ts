@@ -72,7 +72,7 @@ export class KnowledgeIndex {
     const groupOfRow = new Uint32Array(store.size);
     const counts: number[] = [];
     for (let row = 0; row < store.size; row++) {
-      const group = this.numbers.groupOfRunKey(store.packageKeyOf(row));
+      const group = this.numbers.groupOfRow(row);
       if (group === counts.length) counts.push(0);
       groupOfRow[row] = group;
       counts[group]!++;

@@ -11,11 +11,6 @@ export const TABLE_NAMES: readonly TableName[] = ["suites", "arches", "packages"
 /** A run as numbers: [runId, suite, arch, package, version, status, trigger, createdAt, updatedAt]. */
 export type EncodedRun = [number, number, number, number, number, number, number, number | null, number | null];
 
-/** suite and arch ids under 2^10 and package ids under 2^30 fit 50 bits, within a double's exact range. */
-function composeKey(suite: number, arch: number, pkg: number): number {
-  if (suite >= 1024 || arch >= 1024 || pkg >= 2 ** 30) throw new Error("more suites, arches or packages than the run store can index");
-  return (suite * 1024 + arch) * 2 ** 30 + pkg;
-}
 const STATUS_CODE = new Map<RunStatus, number>(STATUSES.map((s, i) => [s, i]));
 
 /**
@@ -38,7 +33,7 @@ export interface RunColumns {
 }
 
 export class RunStore {
-  // One table per column keeps suite and arch ids small, so a (suite, arch, package) key fits one number.
+  // One table per column keeps suite and arch ids small: KeyNumbers finds a group by (suite, arch) pair and package id.
   private readonly suiteNames = new StringTable();
   private readonly archNames = new StringTable();
   private readonly packageNames = new StringTable();
@@ -178,17 +173,41 @@ export class RunStore {
     };
   }
 
-  /** A number naming the row's (suite, arch, package), for indexing without building strings. */
-  packageKeyOf(row: number): number {
-    return composeKey(this.suites[row]!, this.arches[row]!, this.packages[row]!);
+  /** The row's suite, arch and package as ids into their tables (1-based). */
+  suiteIdOf(row: number): number {
+    return this.suites[row]!;
   }
 
-  /** The same number for names, or undefined when no run has them. */
-  packageKey(suite: string, arch: string, pkg: string): number | undefined {
-    const s = this.suiteNames.find(suite);
-    const a = this.archNames.find(arch);
-    const p = this.packageNames.find(pkg);
-    return s === undefined || a === undefined || p === undefined ? undefined : composeKey(s, a, p);
+  archIdOf(row: number): number {
+    return this.arches[row]!;
+  }
+
+  packageIdOf(row: number): number {
+    return this.packages[row]!;
+  }
+
+  /** How many package names the store holds (ids run from 1 to this). */
+  get packageCount(): number {
+    return this.packageNames.size;
+  }
+
+  /** A name's id in its table, or undefined when no run has it. */
+  suiteId(suite: string): number | undefined {
+    return this.suiteNames.find(suite);
+  }
+
+  archId(arch: string): number | undefined {
+    return this.archNames.find(arch);
+  }
+
+  packageId(pkg: string): number | undefined {
+    return this.packageNames.find(pkg);
+  }
+
+  /** The status of a run, or undefined when the run is not known. */
+  statusOf(runId: number): RunStatus | undefined {
+    const row = this.findRow(runId);
+    return row === undefined ? undefined : STATUSES[this.statuses[row]!];
   }
 
   /** The id of a single trigger, or -1 when no run counts for it. */
