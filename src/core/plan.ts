@@ -10,10 +10,12 @@ import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { KeyQuery, Need, Settings } from "./types.js";
 
 /** Why a need goes into the outbox. */
-export type RequestReason = "missing" | "lost" | "pending-too-long" | "old" | "retry" | "again" | "imported";
+const REQUEST_REASONS = ["missing", "lost", "pending-too-long", "old", "retry", "again", "imported"] as const;
+export type RequestReason = (typeof REQUEST_REASONS)[number];
 
 /** Why a need that might have been asked for is not. */
-export type HoldReason = "rejected" | "refused" | "unsent" | "duplicate" | "in-flight";
+const HOLD_REASONS = ["rejected", "refused", "unsent", "duplicate", "in-flight"] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** Whether a need is requested, and if not although due, why. */
 interface Decision {
@@ -63,6 +65,13 @@ function requestReason(baseline: BaselineAnswer, facts: KeyFacts, settings: Sett
 
 const RETRY_BASELINES = new Set(["PASS", "NEUTRAL", "OLD_PASS", "OLD_NEUTRAL"]);
 
+const noBadtest = () => false;
+
+/** Decisions are few and never changed: made once, not per need. */
+const NOT_DUE: Decision = Object.freeze({ request: null });
+const HELD = Object.freeze(Object.fromEntries(HOLD_REASONS.map((held) => [held, Object.freeze({ request: null, held })]))) as Readonly<Record<HoldReason, Decision>>;
+const REQUESTED = Object.freeze(Object.fromEntries(REQUEST_REASONS.map((reason) => [reason, Object.freeze({ request: reason })]))) as Readonly<Record<RequestReason, Decision>>;
+
 /**
  * Answers needs one at a time and collects the requests they call for, each
  * key once. Pure: the same knowledge, needs, hints and `now` give the same plan.
@@ -95,15 +104,19 @@ export class Planner {
 
   /** The baseline a query is judged against: its package's, with the versions it says are current. */
   private baselineOf(query: KeyQuery, place: KeyPlace): BaselineAnswer {
-    // One need asks for its baseline up to three times (decide, label, reference): the last one is kept.
+    // One need asks for its baseline up to three times (decide, label, reference): the last one is kept, in place.
     const last = this.last;
-    if (last !== null && last.query === query && last.suite === query.suite && last.arch === query.arch && last.package === query.package && last.versions === query.versions && last.version === query.version) return last.baseline;
+    if (last.baseline !== null && last.query === query && last.group === place.group && place.group >= 0 && last.versions === query.versions && last.version === query.version) return last.baseline;
     const baseline = this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]), place.group);
-    this.last = { query, suite: query.suite, arch: query.arch, package: query.package, versions: query.versions, version: query.version, baseline };
+    last.query = query;
+    last.group = place.group;
+    last.versions = query.versions;
+    last.version = query.version;
+    last.baseline = baseline;
     return baseline;
   }
 
-  private last: { query: KeyQuery; suite: string; arch: string; package: string; versions: string[] | undefined; version: string | undefined; baseline: BaselineAnswer } | null = null;
+  private readonly last: { query: KeyQuery | null; group: number; versions: string[] | undefined; version: string | undefined; baseline: BaselineAnswer | null } = { query: null, group: -1, versions: undefined, version: undefined, baseline: null };
 
   /** Whether this run requests the key. */
   isRequested(place: KeyPlace): boolean {
@@ -113,13 +126,13 @@ export class Planner {
 
   /** Whether the rules would request the need, and if not although due, why; registers nothing. */
   private decide(need: KeyQuery & { again?: boolean }, place: KeyPlace, facts: KeyFacts, due = requestReason(this.baselineOf(need, place), facts, this.settings, this.now, need.again === true)): Decision {
-    if (due === null) return { request: null };
-    if (facts.answer.rejected) return { request: null, held: "rejected" };
+    if (due === null) return NOT_DUE;
+    if (facts.answer.rejected) return HELD.rejected;
     // The service refused this key: asking again each run would only be refused again. After the retry age it is asked once more.
-    if (facts.refusal !== null && this.now - facts.refusal.refusedAt <= this.settings.refusedRetryMs) return { request: null, held: "refused" };
-    if (this.index.isUnsent(place)) return { request: null, held: "unsent" };
-    if (this.isRequested(place)) return { request: null, held: "duplicate" };
-    return { request: due };
+    if (facts.refusal !== null && this.now - facts.refusal.refusedAt <= this.settings.refusedRetryMs) return HELD.refused;
+    if (this.index.isUnsent(place)) return HELD.unsent;
+    if (this.isRequested(place)) return HELD.duplicate;
+    return REQUESTED[due];
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
@@ -146,8 +159,9 @@ export class Planner {
       settings: this.settings,
       requested,
       testInTarget: query.testInTarget !== false,
-      badtest: (version) => hasForceBadtest(this.hints, query.package, version, query.arch),
-      ...(query.version === undefined ? {} : { testedVersion: query.version }),
+      // No hints, no closure: the common case.
+      badtest: this.hints.length === 0 ? noBadtest : (version) => hasForceBadtest(this.hints, query.package, version, query.arch),
+      testedVersion: query.version,
     });
     if (answer.label === null) answer.noLabel = answer.rejected ? "reject-listed" : facts.refusal !== null ? "refused" : "not-requested";
     return answer;
@@ -195,7 +209,7 @@ export class Planner {
    */
   addDecided(need: Need): PlannedAnswer {
     const place = this.index.place(need);
-    return this.plan(need, place, (facts) => (facts.answer.inFlight ? { request: null, held: "in-flight" } : this.consider(need, place, facts, "imported")));
+    return this.plan(need, place, (facts) => (facts.answer.inFlight ? HELD["in-flight"] : this.consider(need, place, facts, "imported")));
   }
 
   add(need: Need): PlannedAnswer {
