@@ -151,6 +151,8 @@ describe("answer lines built as strings", () => {
   /** Strings with what JSON must escape: quotes, backslashes, controls, lone surrogate halves. */
   const text = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom('a"b', "a\\b", "\u0000", "\ud800", "\udfff x", "\u2028", "é/1.0"));
   const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  /** Times are the module's own (isoTime); names, versions and the service's messages can hold anything. */
+  const time = fc.integer({ min: 0, max: 253_402_300_799_999 }).map((t) => new Date(t).toISOString());
   const answer = fc.record(
     {
       suite: text,
@@ -162,19 +164,19 @@ describe("answer lines built as strings", () => {
       result: optional(fc.constantFrom("PASS", "OLD_FAIL")),
       version: optional(fc.option(text, { nil: null })),
       runId: optional(fc.oneof(fc.nat(), fc.double())),
-      updatedAt: optional(fc.option(text, { nil: null })),
+      updatedAt: optional(fc.option(time, { nil: null })),
       inFlight: fc.boolean(),
-      pendingSince: optional(text),
+      pendingSince: optional(time),
       lost: fc.boolean(),
       rejected: fc.boolean(),
       refused: optional(text),
-      refusedAt: optional(text),
+      refusedAt: optional(time),
       baseline: optional(fc.constantFrom("pass", "missing")),
       baselineResult: optional(fc.constantFrom("PASS", "NONE")),
-      label: optional(fc.option(fc.constantFrom("PASS", "RUNNING"), { nil: null })),
-      noLabel: optional(fc.constantFrom("refused", "not-requested")),
-      request: optional(fc.option(fc.constantFrom("missing", "old"), { nil: null })),
-      held: optional(fc.constantFrom("duplicate", "unsent")),
+      label: optional(fc.option(fc.constantFrom("PASS", "RUNNING-ALWAYSFAIL", "IGNORE-FAIL"), { nil: null })),
+      noLabel: optional(fc.constantFrom("refused", "not-requested", "reject-listed")),
+      request: optional(fc.option(fc.constantFrom("missing", "old", "pending-too-long"), { nil: null })),
+      held: optional(fc.constantFrom("duplicate", "unsent", "in-flight")),
       referenceRequest: optional(fc.constantFrom("missing")),
     },
     { requiredKeys: ["suite", "arch", "package", "trigger", "state", "inFlight", "lost", "rejected"] },

@@ -16,6 +16,14 @@ function field(name: string, value: string | number | boolean | null | undefined
   return value === undefined ? "" : `,"${name}":${json(value)}`;
 }
 
+/** A field holding one of the module's own words (a state, grade, label, reason) or null: nothing to escape. */
+function word(name: string, value: string | null | undefined): string {
+  return value === undefined ? "" : value === null ? `,"${name}":null` : `,"${name}":"${value}"`;
+}
+
+/** A field holding a time this module wrote (ISO 8601, digits and punctuation) or null. */
+const time = word;
+
 /**
  * One answer as one JSON object, keys in a fixed order so lines diff well;
  * an undefined field is left out. Built as a string: a plan writes one line
@@ -24,10 +32,10 @@ function field(name: string, value: string | number | boolean | null | undefined
  */
 export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): string {
   const a = answer as Partial<PlannedAnswer> & Answer;
-  let line = `{"suite":${json(a.suite)}${field("arch", a.arch)}${field("package", a.package)}${field("trigger", a.trigger)}${field("state", a.state)}`;
-  if (a.outcome !== undefined) line += `${field("outcome", a.outcome)}${field("result", a.result)}${field("version", a.version)}${field("runId", a.runId)}${field("updatedAt", a.updatedAt)}`;
-  line += field("inFlight", a.inFlight) + field("pendingSince", a.pendingSince) + field("lost", a.lost) + field("rejected", a.rejected);
-  if (a.refused !== undefined) line += field("refused", a.refused) + field("refusedAt", a.refusedAt);
-  line += field("baseline", a.baseline) + field("baselineResult", a.baselineResult) + field("label", a.label) + field("noLabel", a.noLabel) + field("request", a.request);
-  return `${line}${field("held", a.held)}${field("referenceRequest", a.referenceRequest)}}`;
+  let line = `{"suite":${json(a.suite)}${field("arch", a.arch)}${field("package", a.package)}${field("trigger", a.trigger)}${word("state", a.state)}`;
+  if (a.outcome !== undefined) line += `${word("outcome", a.outcome)}${word("result", a.result)}${field("version", a.version)}${field("runId", a.runId)}${time("updatedAt", a.updatedAt)}`;
+  line += `,"inFlight":${a.inFlight}${time("pendingSince", a.pendingSince)},"lost":${a.lost},"rejected":${a.rejected}`;
+  if (a.refused !== undefined) line += field("refused", a.refused) + time("refusedAt", a.refusedAt);
+  line += word("baseline", a.baseline) + word("baselineResult", a.baselineResult) + word("label", a.label) + word("noLabel", a.noLabel) + word("request", a.request);
+  return `${line}${word("held", a.held)}${word("referenceRequest", a.referenceRequest)}}`;
 }
