@@ -20,27 +20,40 @@ export function writeLine(stream: Writable, line: string): void {
   stream.write(`${line}\n`);
 }
 
+/** How much a LineBuffer gathers before it writes. */
+const CHUNK_BYTES = 1 << 16;
+
 /**
- * Lines gathered and written in chunks of about 64 KiB: one write per
- * answer cost a fifth of a 60,000-need plan. Call `flush` at the end.
+ * Lines gathered and written in chunks of 64 KiB: one write per answer cost
+ * a fifth of a 60,000-need plan. Each line is encoded straight into the
+ * chunk, not joined into a string and encoded again. Call `flush` at the end.
  */
 export class LineBuffer {
-  private lines: string[] = [];
-  private size = 0;
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
 
   constructor(private readonly stream: Writable) {}
 
   push(line: string): void {
-    this.lines.push(line);
-    this.size += line.length + 1;
-    if (this.size >= 1 << 16) this.flush();
+    // A UTF-16 unit takes at most 3 bytes in UTF-8.
+    const most = line.length * 3 + 1;
+    if (this.used + most > CHUNK_BYTES) {
+      this.flush();
+      if (most > CHUNK_BYTES) {
+        this.stream.write(`${line}\n`);
+        return;
+      }
+    }
+    this.used += this.chunk.write(line, this.used, "utf8");
+    this.chunk[this.used++] = 10; // \n
   }
 
   flush(): void {
-    if (this.lines.length === 0) return;
-    this.stream.write(`${this.lines.join("\n")}\n`);
-    this.lines = [];
-    this.size = 0;
+    if (this.used === 0) return;
+    // The stream may hold the chunk until it is written: a new one for what follows.
+    this.stream.write(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
   }
 }
 
