@@ -13,7 +13,6 @@ const MAX_NEED_LINE = 1 << 20;
  */
 export function parseNeeds(text: string, source: string, defaultSuite: string): Need[] {
   const trimmed = text.trim();
-  const items: Array<{ where: string; value: unknown }> = [];
   if (trimmed.startsWith("[")) {
     let array: unknown[];
     try {
@@ -22,25 +21,30 @@ export function parseNeeds(text: string, source: string, defaultSuite: string): 
       throw new InputError(`${source}: not valid JSON: ${(error as Error).message}`);
     }
     if (!Array.isArray(array)) throw new InputError(`${source}: expected a JSON array of needs`);
-    array.forEach((value, i) => items.push({ where: `${source} item ${i}`, value }));
-  } else {
-    text.split("\n").forEach((line, i) => {
-      if (line.trim() === "") return;
-      if (line.length > MAX_NEED_LINE) throw new InputError(`${source} line ${i + 1}: longer than ${MAX_NEED_LINE} characters: not a need`);
-      try {
-        items.push({ where: `${source} line ${i + 1}`, value: JSON.parse(line) });
-      } catch (error) {
-        throw new InputError(`${source} line ${i + 1}: not valid JSON: ${(error as Error).message}`);
-      }
-    });
+    return array.map((value, i) => needOf(value, defaultSuite, () => `${source} item ${i}`));
   }
-  return items.map(({ where, value }) => {
-    const quick = quickNeed(value);
-    if (quick !== null) return toNeed(quick, defaultSuite);
-    const parsed = needSchema.safeParse(value);
-    if (!parsed.success) throw new InputError(`${where}: ${firstProblem(parsed.error)}`);
-    return toNeed(parsed.data, defaultSuite);
+  const needs: Need[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    if (line.length > MAX_NEED_LINE) throw new InputError(`${source} line ${i + 1}: longer than ${MAX_NEED_LINE} characters: not a need`);
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new InputError(`${source} line ${i + 1}: not valid JSON: ${(error as Error).message}`);
+    }
+    needs.push(needOf(value, defaultSuite, () => `${source} line ${i + 1}`));
   });
+  return needs;
+}
+
+/** One need checked by hand, or by zod for the message naming `where` (made only then). */
+function needOf(value: unknown, defaultSuite: string, where: () => string): Need {
+  const quick = quickNeed(value);
+  if (quick !== null) return toNeed(quick, defaultSuite);
+  const parsed = needSchema.safeParse(value);
+  if (!parsed.success) throw new InputError(`${where()}: ${firstProblem(parsed.error)}`);
+  return toNeed(parsed.data, defaultSuite);
 }
 
 export function readNeedsFile(path: string): Promise<string> {
