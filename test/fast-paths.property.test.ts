@@ -4,8 +4,9 @@ import { parseIsoTimeFast } from "../src/formats/fast-iso-time.js";
 import { quickResultRecord, resultRecordSchema } from "../src/formats/results-file.js";
 import { needSchema, quickNeed, toNeed } from "../src/formats/needs-input.js";
 import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pending-snapshot.js";
-import { answerLine } from "../src/cli/answer-line.js";
+import { answerLine } from "../src/formats/answer-line.js";
 import { isoTime } from "../src/core/iso-time.js";
+import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
 
 const schema = resultRecordSchema("testing");
 
@@ -110,6 +111,23 @@ describe("the hand-written need check agrees with the needs schema", () => {
         expect(toNeed(quick, "testing")).toEqual(toNeed(parsed.data!, "testing"));
       }),
       { numRuns: 2000 },
+    );
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it("key params the fast check accepts (serve's status and label), zod accepts as the same; many are compared", () => {
+    let compared = 0;
+    fc.assert(
+      // Mostly without what only a need may carry, sometimes with it: both kinds are common.
+      fc.property(fc.tuple(need, fc.boolean()).map(([n, keep]) => (keep ? n : Object.fromEntries(Object.entries(n).filter(([k]) => !["huge", "again", "pin-packages", "pinPackages"].includes(k))))), (value) => {
+        const quick = quickKeyParams(value);
+        if (quick === null) return;
+        compared++;
+        const parsed = keyParamsSchema.safeParse(value);
+        expect(parsed.success, JSON.stringify(value)).toBe(true);
+        expect(quick).toEqual(parsed.data);
+      }),
+      { numRuns: 3000 },
     );
     expect(compared).toBeGreaterThan(100);
   });

@@ -2,7 +2,7 @@ export { IMPORT_AMQP_USAGE } from "./usage.js";
 import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
 import { InputError } from "../store/errors.js";
-import { answerLine } from "./answer-line.js";
+import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";

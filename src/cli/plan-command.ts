@@ -1,6 +1,6 @@
 export { PLAN_USAGE } from "./usage.js";
 import type { AnswerState } from "../core/types.js";
-import { answerLine } from "./answer-line.js";
+import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";

@@ -1,5 +1,5 @@
 export { STATUS_USAGE } from "./usage.js";
-import { answerLine } from "./answer-line.js";
+import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";

@@ -1,15 +1,22 @@
 import { performance } from "node:perf_hooks";
 import type { z } from "zod";
 import { firstProblem } from "../formats/problems.js";
-import { toNeed } from "../formats/needs-input.js";
+import { answerLine } from "../formats/answer-line.js";
+import { quickNeed, toNeed } from "../formats/needs-input.js";
+import type { Answer } from "../core/types.js";
 import type { Session } from "../session/session.js";
-import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, verdictParamsSchema } from "./requests.js";
+import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, quickKeyParams, verdictParamsSchema } from "./requests.js";
 
 /** A protocol error: reported to the client as `{"id", "error": {"message"}}`, and the server keeps serving. */
 class ProtocolError extends Error {}
 
+/** An answer, written as plan writes its lines (answerLine): in the same order, and without an object made only to be stringified. */
+class AnswerResult {
+  constructor(readonly answer: Answer) {}
+}
+
 function respond(id: unknown, result: unknown): string {
-  return `{"id":${JSON.stringify(id)},"result":${JSON.stringify(result)}}`;
+  return `{"id":${JSON.stringify(id)},"result":${result instanceof AnswerResult ? answerLine(result.answer) : JSON.stringify(result)}}`;
 }
 
 function failure(id: unknown, error: unknown): string {
@@ -17,7 +24,10 @@ function failure(id: unknown, error: unknown): string {
   throw error;
 }
 
-function params<T>(schema: z.ZodType<T>, value: unknown, method: string): T {
+/** A method's params: checked by hand by `quick` when given and plainly right, else by the schema, which words the problem. */
+function params<T>(schema: z.ZodType<T>, value: unknown, method: string, quick?: (value: unknown) => T | null): T {
+  const fast = quick?.(value ?? {});
+  if (fast !== undefined && fast !== null) return fast;
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) throw new ProtocolError(`${method}: ${firstProblem(parsed.error, "params")}`);
   return parsed.data;
@@ -39,23 +49,23 @@ export class Dispatcher {
   }
 
   private readonly methods: Record<string, (p: unknown) => unknown | Promise<unknown>> = {
-    status: (p) => this.session.describe(params(keyParamsSchema, p, "status")),
+    status: (p) => new AnswerResult(this.session.describe(params(keyParamsSchema, p, "status", quickKeyParams))),
     label: (p) => {
-      const answer = this.session.describe(params(keyParamsSchema, p, "label"));
+      const answer = this.session.describe(params(keyParamsSchema, p, "label", quickKeyParams));
       return { label: answer.label, state: answer.state, baseline: answer.baseline, ...(answer.noLabel === undefined ? {} : { noLabel: answer.noLabel }) };
     },
     baseline: (p) => {
       const { package: pkg, arch, suite, versions } = params(baselineParamsSchema, p, "baseline");
       return this.session.baseline(arch, pkg, suite, versions);
     },
-    preview: (p) => this.session.preview(toNeed(params(needParamsSchema, p, "preview"), this.session.settings.suite)),
+    preview: (p) => new AnswerResult(this.session.preview(toNeed(params(needParamsSchema, p, "preview", quickNeed), this.session.settings.suite))),
     verdict: (p) => {
       const { trigger, labels } = params(verdictParamsSchema, p, "verdict");
       return this.session.verdict(trigger, labels);
     },
     need: (p) => {
       if (this.committed) throw new ProtocolError("need: this session has already committed");
-      return this.session.need(toNeed(params(needParamsSchema, p, "need"), this.session.settings.suite));
+      return new AnswerResult(this.session.need(toNeed(params(needParamsSchema, p, "need", quickNeed), this.session.settings.suite)));
     },
     commit: async (p) => {
       params(noParamsSchema, p, "commit");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { needSchema, packageFacts, triggerStringSchema } from "../formats/needs-input.js";
+import { needSchema, packageFacts, quickNeed, triggerStringSchema } from "../formats/needs-input.js";
 
 /** A test key as the protocol names it: `trigger` is the full trigger string, as in `need`. */
 export const keyParamsSchema = z.strictObject({
@@ -9,6 +9,24 @@ export const keyParamsSchema = z.strictObject({
   suite: z.string().min(1).optional(),
   ...packageFacts,
 });
+
+export type KeyParams = z.infer<typeof keyParamsSchema>;
+
+/** What a need may carry and a key may not (keyParamsSchema is strict). */
+const REQUEST_ONLY = ["huge", "again", "pin-packages", "pinPackages"];
+
+/**
+ * The key params of a plainly right question, checked by hand (every
+ * `status` question passes here); null sends the caller to
+ * keyParamsSchema, which decides and words the problem. Key params are a
+ * need's without what only a request carries. A property test holds the
+ * two together.
+ */
+export function quickKeyParams(value: unknown): KeyParams | null {
+  const need = quickNeed(value);
+  if (need === null || REQUEST_ONLY.some((key) => Object.hasOwn(need, key))) return null;
+  return need as KeyParams;
+}
 
 export const baselineParamsSchema = z.strictObject({
   package: z.string().min(1),
