@@ -6,6 +6,8 @@ import { needSchema, quickNeed, toNeed } from "../src/formats/needs-input.js";
 import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pending-snapshot.js";
 import { answerLine } from "../src/formats/answer-line.js";
 import { isoTime } from "../src/core/iso-time.js";
+import { ownUploadVersion } from "../src/core/answer.js";
+import { parseTrigger } from "../src/core/trigger.js";
 import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
 
 const schema = resultRecordSchema("testing");
@@ -224,5 +226,20 @@ describe("ISO times written without Date", () => {
     fc.assert(fc.property(ms, (t) => {
         expect(isoTime(t)).toBe(new Date(t).toISOString());
       }), { numRuns: 20_000 });
+  });
+});
+
+describe("a trigger uploading the tested package itself", () => {
+  it("is found without parsing every trigger, exactly as parseTrigger finds it", () => {
+    const name = fc.string({ unit: fc.constantFrom("a", "b", "/", "1", "-", "."), maxLength: 6 });
+    fc.assert(
+      fc.property(name.filter((p) => p.length > 0), name, (pkg, rest) => {
+        for (const trigger of [rest, `${pkg}${rest}`, `${pkg}/${rest}`]) {
+          const upload = parseTrigger(trigger);
+          expect(ownUploadVersion({ suite: "testing", arch: "amd64", package: pkg, trigger })).toBe(upload !== null && upload.source === pkg ? upload.version : null);
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
