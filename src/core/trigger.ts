@@ -10,6 +10,8 @@ export function splitTriggers(trigger: string | null): string[] {
 
 /** The key's trigger of a full trigger string: its first word. */
 export function keyTrigger(triggers: string): string | undefined {
+  // The common case, one trigger and no stray space, needs no split.
+  if (triggers.length > 0 && !triggers.includes(" ")) return triggers;
   return splitTriggers(triggers)[0];
 }
 

@@ -41,16 +41,20 @@ export type NeedInput = z.infer<typeof needSchema>;
 
 /** The full trigger string with single spaces. */
 export function normalTriggers(trigger: string): string {
+  // Already normal, the common case: no split and join.
+  if (!trigger.includes("  ") && !trigger.startsWith(" ") && !trigger.endsWith(" ")) return trigger;
   return trigger.split(" ").filter((t) => t !== "").join(" ");
 }
 
 /** The package facts a need or question carries, without undefined fields. */
-export function packageFactsOf(input: { version?: string | undefined; versions?: string[] | undefined; testInTarget?: boolean | undefined }): { version?: string; versions?: string[]; testInTarget?: boolean } {
-  return {
-    ...(input.version === undefined ? {} : { version: input.version }),
-    ...(input.versions === undefined ? {} : { versions: input.versions }),
-    ...(input.testInTarget === undefined ? {} : { testInTarget: input.testInTarget }),
-  };
+type PackageFacts = { version?: string; versions?: string[]; testInTarget?: boolean };
+
+/** Copies the package facts a question gives onto `target` (assigned, not spread: this is on every question's path). */
+export function addPackageFacts<T extends PackageFacts>(target: T, input: { version?: string | undefined; versions?: string[] | undefined; testInTarget?: boolean | undefined }): T {
+  if (input.version !== undefined) target.version = input.version;
+  if (input.versions !== undefined) target.versions = input.versions;
+  if (input.testInTarget !== undefined) target.testInTarget = input.testInTarget;
+  return target;
 }
 
 const NEED_KEYS = new Set(["arch", "package", "trigger", "suite", "version", "versions", "testInTarget", "pin-packages", "pinPackages", "huge", "again"]);
@@ -77,7 +81,7 @@ export function quickNeed(value: unknown): NeedInput | null {
 }
 
 export function toNeed(input: NeedInput, defaultSuite: string): Need {
-  return {
+  const need: Need = {
     suite: input.suite ?? defaultSuite,
     arch: input.arch,
     package: input.package,
@@ -85,9 +89,10 @@ export function toNeed(input: NeedInput, defaultSuite: string): Need {
     triggers: normalTriggers(input.trigger),
     pinPackages: input["pin-packages"] ?? input.pinPackages ?? [],
     huge: input.huge ?? false,
-    ...packageFactsOf(input),
-    ...(input.again === true ? { again: true } : {}),
   };
+  addPackageFacts(need, input);
+  if (input.again === true) need.again = true;
+  return need;
 }
 
 export { packageFacts };

@@ -1,6 +1,6 @@
 import { NO_HINTS, forceSkiptest, verdictFor, type Hint } from "../core/hints.js";
 import { keyTrigger, parseTrigger } from "../core/trigger.js";
-import { normalTriggers, packageFactsOf } from "../formats/needs-input.js";
+import { addPackageFacts, normalTriggers } from "../formats/needs-input.js";
 import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { answerKey, factsFor } from "../core/answer.js";
@@ -79,7 +79,7 @@ export class Session {
 
   /** A key as asked, with the default suite filled in. */
   private query(key: Omit<KeyQuery, "suite"> & { suite?: string }): KeyQuery {
-    return { ...this.key(key), ...packageFactsOf(key) };
+    return addPackageFacts<KeyQuery>(this.key(key), key);
   }
 
   answer(key: Omit<KeyQuery, "suite"> & { suite?: string }): Answer {
@@ -185,8 +185,7 @@ export class Session {
 
 /** One meaning of `trigger` everywhere: an answer names the full trigger string it was asked with. */
 function withTrigger<A extends Answer>(answer: A, trigger: string): A {
-  // Needs come normalised (toNeed); only a string with stray spaces is rebuilt.
-  answer.trigger = trigger.includes("  ") || trigger.startsWith(" ") || trigger.endsWith(" ") ? normalTriggers(trigger) : trigger;
+  answer.trigger = normalTriggers(trigger);
   return answer;
 }
 
