@@ -19,13 +19,16 @@ export interface DebciWorkload {
   files: number;
   packages: number;
   pending: number;
-  needs: Array<{ package: string; trigger: string; arch: string }>;
+  needs: Array<{ package: string; trigger: string; arch: string; version: string; versions: string[] }>;
 }
 
 const ARCHES = ["amd64", "arm64", "armel", "armhf", "i386", "ppc64el", "riscv64", "s390x"];
 const STATUSES = ["pass", "pass", "pass", "pass", "pass", "pass", "fail", "neutral", "tmpfail"] as const;
 const MESSAGES: Record<string, string> = { pass: "All tests passed", fail: "Tests failed", neutral: "No tests in this package or all skipped", tmpfail: "Could not run tests due to a temporary testbed failure" };
 const T0 = Date.UTC(2026, 8, 1);
+
+/** The version of package number p in testing: what its runs tested, and what britney2 says it tests now. */
+const versionOf = (p: number) => `${1 + (p % 5)}.${p % 11}-${1 + (p % 3)}`;
 
 /** An index drawn with weight 1/(rank+1)^s: a long tail, as real package popularity. */
 function zipf(random: () => number, n: number, s: number): () => number {
@@ -52,6 +55,7 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
   const packageCount = Math.max(200, Math.round(options.results / 30));
   const sourceCount = Math.max(100, Math.round(options.results / 100));
   const packages = Array.from({ length: packageCount }, (_, i) => (i % 5 === 0 ? `lib${i}-perl` : i % 7 === 0 ? `python-pkg${i}` : `pkg${i}`));
+  const packageIndex = new Map(packages.map((name, i) => [name, i]));
   // Popular packages are reverse dependencies of many uploads; busy sources upload often.
   const pickPackage = zipf(random, packageCount, 1.05);
   const pickSource = zipf(random, sourceCount, 0.9);
@@ -103,7 +107,7 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
         const status = STATUSES[Math.floor(random() * STATUSES.length)]!;
         const finished = created + 60_000 + Math.floor(random() * 7_200_000);
         const duration = 30 + Math.floor(random() * 3000);
-        const done = { ...base, updated_at: iso(finished), version: `${1 + (p % 5)}.${p % 11}-${1 + (p % 3)}`, status, worker: `ci-worker-${arch}-${1 + (p % 12)}`, date: iso(finished), duration_seconds: duration, last_pass_date: iso(created - 86_400_000), last_pass_version: "1.0-1", message: MESSAGES[status], previous_status: "pass", duration_human: `${Math.floor(duration / 60)}m ${duration % 60}s` };
+        const done = { ...base, updated_at: iso(finished), version: versionOf(p), status, worker: `ci-worker-${arch}-${1 + (p % 12)}`, date: iso(finished), duration_seconds: duration, last_pass_date: iso(created - 86_400_000), last_pass_version: "1.0-1", message: MESSAGES[status], previous_status: "pass", duration_human: `${Math.floor(duration / 60)}m ${duration % 60}s` };
         if (r < 0.16) records.push(JSON.stringify(queued)); // seen queued first, then finished
         records.push(JSON.stringify(done));
         if (status !== "pass" && random() < 0.3) batch.push({ pkg: p, trigger, arch }); // a retry of a failure: the same key again
@@ -119,9 +123,12 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
   }
   writeFileSync(join(dir, "pending.json"), JSON.stringify({ generated_at: iso(T0 + span), pending }));
   // britney2 asks mostly about keys with history, but a large share (40%) are new: uploads not yet tested.
+  // Each need carries what britney2's policy sends (examples/britney2): the version it tests now, and
+  // the versions in testing and unstable (a fifth of packages have a newer one in unstable).
   const needs = Array.from({ length: options.needs }, () => {
-    if (random() < 0.6 && known.length > 0) return known[Math.floor(random() * known.length)]!;
-    return { package: packages[pickPackage()]!, trigger: nextTrigger(), arch: ARCHES[Math.floor(random() * ARCHES.length)]! };
+    const key = random() < 0.6 && known.length > 0 ? known[Math.floor(random() * known.length)]! : { package: packages[pickPackage()]!, trigger: nextTrigger(), arch: ARCHES[Math.floor(random() * ARCHES.length)]! };
+    const version = versionOf(packageIndex.get(key.package)!);
+    return { ...key, version, versions: random() < 0.2 ? [version, `${version}+b1`] : [version] };
   });
   return { stateDir: dir, results: options.results, files, packages: packageCount, pending: pending.length, needs };
 }

@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { openSession } from "../dist/index.js";
 import { compact } from "../dist/session/maintenance.js";
 import { toNeed, type NeedInput } from "../dist/formats/needs-input.js";
-import { answerLine } from "../dist/cli/answer-line.js";
+import { answerLine } from "../dist/formats/answer-line.js";
 import { readBase } from "../dist/store/base-file.js";
 import { RunStore } from "../dist/core/run-store.js";
 
