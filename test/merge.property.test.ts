@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { answerKey } from "../src/core/answer.js";
+import { baselineFor } from "../src/core/baseline.js";
 import { emptyKnowledge, KnowledgeIndex } from "../src/core/knowledge.js";
 import { mergeObservations } from "../src/core/observations.js";
 import { RunStore, TABLE_NAMES } from "../src/core/run-store.js";
@@ -179,6 +180,27 @@ describe("answer rules over any history", () => {
         const answer = answerKey(index, { suite: "testing", arch: "amd64", package: "baz", trigger: "baz/4.6-1" }, DEFAULT_SETTINGS);
         if (answer.runId !== undefined) expect(answer.version).not.toBe("4.5-1");
       }),
+    );
+  });
+});
+
+describe("a baseline judged against the versions a question gives", () => {
+  it("is the reference key's own answer under those versions, whatever the runs, versions, age limit and time (the cached basis changes nothing)", () => {
+    const versions = fc.option(fc.array(fc.constantFrom("4.5-1", "4.6-1", "4.5-01", "9"), { maxLength: 3 }), { nil: undefined });
+    fc.assert(
+      fc.property(observations, versions, fc.option(fc.integer({ min: 1, max: 8 }), { nil: null }), fc.integer({ min: 0, max: 12 }), (list, current, maxAgeHours, nowHours) => {
+        const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: merged(list) });
+        const settings = { ...DEFAULT_SETTINGS, referenceMaxAgeMs: maxAgeHours === null ? null : maxAgeHours * 3_600_000 };
+        const now = T0 + nowHours * 3_600_000;
+        for (const arch of ["amd64", "arm64"]) {
+          const direct = answerKey(index, { suite: "testing", arch, package: "baz", trigger: REFERENCE_TRIGGER, ...(current === undefined ? {} : { versions: current }) }, settings, now);
+          const baseline = baselineFor(index, "testing", arch, "baz", settings, now, current);
+          expect(baseline.state).toBe(direct.state);
+          expect(baseline.result).toBe(direct.runId === undefined ? "NONE" : direct.result);
+          expect(baseline.runId).toBe(direct.runId);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

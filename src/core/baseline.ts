@@ -1,6 +1,7 @@
 import { answerKey } from "./answer.js";
 import { isoTime } from "./iso-time.js";
-import type { BaselineGrade } from "./grade.js";
+import { compareDebianVersions } from "./debian-version.js";
+import { gradeOf, isOld, type BaselineGrade } from "./grade.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { latestRun } from "./observations.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
@@ -23,27 +24,58 @@ export interface BaselineAnswer {
 const iso = (t: number | null) => (t === null ? null : isoTime(t));
 
 /**
- * The baseline britney2 compares a trigger's result against
- * (result_in_baseline): the reference trigger's result, old when it is
- * older than the reference maximum age or for a version no longer current;
- * or "ever passed": PASS if any run of the package on the arch passed under
- * any trigger britney asked for, else NEUTRAL if one had no tests, else FAIL
- * (nothing at all counts as failed).
+ * A package's baseline before any versions a question says are current: the
+ * part worth caching, once per package. The reference run's version and
+ * outcome are kept to judge it against those versions (withVersions).
  */
-export function baselineFor(index: KnowledgeIndex, suite: string, arch: string, pkg: string, settings: Settings, now: number | null = null, versions?: readonly string[]): BaselineAnswer {
+export interface BaselineBasis {
+  baseline: BaselineAnswer;
+  version?: string | null;
+  outcome?: "pass" | "neutral" | "fail";
+  /** The same baseline judged old for its version, made the first time a question needs it. */
+  old?: BaselineAnswer;
+}
+
+/**
+ * The baseline britney2 compares a trigger's result against
+ * (result_in_baseline), without versions: the reference trigger's result,
+ * old when it is older than the reference maximum age or was never run on
+ * a version; or "ever passed": PASS if any run of the package on the arch
+ * passed under any trigger britney asked for, else NEUTRAL if one had no
+ * tests, else FAIL (nothing at all counts as failed).
+ */
+export function baselineBasis(index: KnowledgeIndex, suite: string, arch: string, pkg: string, settings: Settings, now: number | null = null): BaselineBasis {
   const base = { suite, arch, package: pkg, mode: settings.baseline };
   if (settings.baseline === "reference") {
-    const answer = answerKey(index, { suite, arch, package: pkg, trigger: REFERENCE_TRIGGER, ...(versions === undefined ? {} : { versions: [...versions] }) }, settings, now);
-    if (answer.runId === undefined) return { ...base, state: answer.state, result: "NONE" };
-    return { ...base, state: answer.state, result: answer.result!, runId: answer.runId, trigger: REFERENCE_TRIGGER, updatedAt: answer.updatedAt ?? null };
+    const answer = answerKey(index, { suite, arch, package: pkg, trigger: REFERENCE_TRIGGER }, settings, now);
+    if (answer.runId === undefined) return { baseline: { ...base, state: answer.state, result: "NONE" } };
+    return { baseline: { ...base, state: answer.state, result: answer.result!, runId: answer.runId, trigger: REFERENCE_TRIGGER, updatedAt: answer.updatedAt ?? null }, version: answer.version, outcome: answer.outcome! };
   }
   const runs = index.runsForPackage(suite, arch, pkg).filter((run) => run.trigger !== null);
-  const decided = (run: Observation, result: BaselineGrade, state: AnswerState): BaselineAnswer => ({ ...base, state, result, runId: run.runId, trigger: run.trigger, updatedAt: iso(run.updatedAt) });
+  const decided = (run: Observation, result: BaselineGrade, state: AnswerState): BaselineBasis => ({ baseline: { ...base, state, result, runId: run.runId, trigger: run.trigger, updatedAt: iso(run.updatedAt) } });
   const passed = latestRun(runs.filter((run) => run.status === "pass"));
   if (passed !== null) return decided(passed, "PASS", "pass");
   const neutral = latestRun(runs.filter((run) => run.status === "neutral"));
   if (neutral !== null) return decided(neutral, "NEUTRAL", "pass");
   const failed = latestRun(runs.filter((run) => run.status === "fail"));
   if (failed !== null) return decided(failed, "FAIL", "fail");
-  return { ...base, state: runs.some((run) => run.status === null) ? "pending" : "missing", result: "FAIL" };
+  return { baseline: { ...base, state: runs.some((run) => run.status === null) ? "pending" : "missing", result: "FAIL" } };
+}
+
+/**
+ * The baseline for the versions a question says are current (britney2's
+ * versions in testing and unstable): a reference result for a version in
+ * neither is old, as isOldResult in answer.ts judges any result. "Ever
+ * passed" takes no versions.
+ */
+export function withVersions(basis: BaselineBasis, versions: readonly string[] | undefined): BaselineAnswer {
+  const { baseline, version, outcome } = basis;
+  if (versions === undefined || outcome === undefined || isOld(baseline.result)) return baseline;
+  if (version != null && versions.some((v) => compareDebianVersions(v, version) === 0)) return baseline;
+  return (basis.old ??= { ...baseline, result: gradeOf(outcome, true) });
+}
+
+/** The baseline of a package on an arch, judged against `versions` when given (see baselineBasis and withVersions). */
+export function baselineFor(index: KnowledgeIndex, suite: string, arch: string, pkg: string, settings: Settings, now: number | null = null, versions?: readonly string[]): BaselineAnswer {
+  return withVersions(baselineBasis(index, suite, arch, pkg, settings, now), versions);
 }

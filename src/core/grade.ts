@@ -11,9 +11,10 @@ export type BaselineGrade = Grade | "NONE";
 /** britney2 keeps the best result of a key: PASS before NEUTRAL before FAIL. */
 export const STATUS_RANK = { pass: 1, neutral: 2, fail: 3 } as const;
 
+const GRADES = { pass: ["PASS", "OLD_PASS"], neutral: ["NEUTRAL", "OLD_NEUTRAL"], fail: ["FAIL", "OLD_FAIL"] } as const;
+
 export function gradeOf(status: "pass" | "neutral" | "fail", old: boolean): Grade {
-  const name = status.toUpperCase() as "PASS" | "NEUTRAL" | "FAIL";
-  return old ? (`OLD_${name}` as Grade) : name;
+  return GRADES[status][old ? 1 : 0];
 }
 
 export function isOld(grade: BaselineGrade | null): boolean {

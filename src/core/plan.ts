@@ -1,5 +1,5 @@
 import { factsFor, type KeyFacts } from "./answer.js";
-import { baselineFor, type BaselineAnswer } from "./baseline.js";
+import { baselineBasis, baselineFor, withVersions, type BaselineAnswer, type BaselineBasis } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import type { KeyPlace } from "./key-numbers.js";
@@ -67,16 +67,6 @@ const RETRY_BASELINES = new Set(["PASS", "NEUTRAL", "OLD_PASS", "OLD_NEUTRAL"]);
 
 const noBadtest = () => false;
 
-/** How many versions lists a package's cached baselines are kept for. */
-const VERSIONS_PER_GROUP = 4;
-
-function sameVersions(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Decisions are few and never changed: made once, not per need. */
 const NOT_DUE: Decision = Object.freeze({ request: null });
 const HELD = Object.freeze(Object.fromEntries(HOLD_REASONS.map((held) => [held, Object.freeze({ request: null, held })]))) as Readonly<Record<HoldReason, Decision>>;
@@ -92,11 +82,11 @@ export class Planner {
   private readonly decided = new Set<number>();
   /**
    * Baselines depend only on the loaded state and the package's current
-   * versions; britney2 asks about each package many times, with the same
-   * versions. By group number, the last few versions lists each: compared
-   * element by element, no key string built per question.
+   * versions; britney2 asks about each package many times. Kept by group
+   * number before versions (baselineBasis), judged against each question's
+   * versions (withVersions): one computation per package.
    */
-  private readonly baselines = new Map<number, Array<{ versions: readonly string[] | undefined; baseline: BaselineAnswer }>>();
+  private readonly baselines = new Map<number, BaselineBasis>();
 
   constructor(
     private readonly index: KnowledgeIndex,
@@ -108,17 +98,12 @@ export class Planner {
   baseline(suite: string, arch: string, pkg: string, versions?: readonly string[], group = this.index.numbers.group(suite, arch, pkg)): BaselineAnswer {
     // Cached by the package's group number; a package nothing mentions is cheap to answer afresh.
     if (group < 0) return baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
-    let known = this.baselines.get(group);
-    if (known === undefined) {
-      known = [];
-      this.baselines.set(group, known);
+    let basis = this.baselines.get(group);
+    if (basis === undefined) {
+      basis = baselineBasis(this.index, suite, arch, pkg, this.settings, this.now);
+      this.baselines.set(group, basis);
     }
-    for (const entry of known) if (sameVersions(entry.versions, versions)) return entry.baseline;
-    const baseline = baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
-    // A client asking with ever new versions lists must not grow the cache without bound.
-    if (known.length >= VERSIONS_PER_GROUP) known.shift();
-    known.push({ versions: versions === undefined ? undefined : [...versions], baseline });
-    return baseline;
+    return withVersions(basis, versions);
   }
 
   /** The baseline a query is judged against: its package's, with the versions it says are current. */
