@@ -82,10 +82,10 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
     const trigger = random() < 0.08 ? `${nextTrigger()} ${nextTrigger()}` : nextTrigger();
     const fanout = 1 + Math.floor(300 * random() ** 5);
     const arches = ARCHES.filter(() => random() < 0.7);
-    for (let i = 0; i < fanout; i++) {
-      const pkg = pickPackage();
-      for (const arch of arches.length > 0 ? arches : ["amd64"]) batch.push({ pkg, trigger, arch });
-    }
+    // Each reverse dependency once per upload (britney2 asks once per test), however popular it is.
+    const rdeps = new Set<number>();
+    for (let i = 0; i < fanout; i++) rdeps.add(pickPackage());
+    for (const pkg of rdeps) for (const arch of arches.length > 0 ? arches : ["amd64"]) batch.push({ pkg, trigger, arch });
   };
   for (let f = 0; f < files; f++) {
     const since = T0 + Math.floor((f * span) / files);
