@@ -113,3 +113,39 @@ export class KeyNumbers {
     return { group, trigger, key: group < 0 || trigger < 0 ? -1 : group * KEY_SPAN + trigger };
   }
 }
+
+/** 2^20 bits (128 KiB): small enough to stay in cache, sparse enough for a few hundred thousand keys. */
+const FILTER_BITS = 20;
+
+/**
+ * A map by key number with a one-hash Bloom filter in front: most keys a
+ * run asks about are in no pending snapshot, ledger or request of this
+ * run, and ruling them out by one bit costs less than a Map probe with a
+ * 53-bit number.
+ */
+export class KeyMap<V> {
+  private readonly bits = new Int32Array(1 << (FILTER_BITS - 5));
+  private readonly values = new Map<number, V>();
+
+  private static slot(place: KeyPlace): number {
+    // Group and trigger mixed by two odd multipliers; the top bits index the filter.
+    return (Math.imul(place.group, 0x9e3779b1) ^ Math.imul(place.trigger | 0, 0x85ebca77)) >>> (32 - FILTER_BITS);
+  }
+
+  /** Sets the value of a placed key (place.key >= 0). */
+  set(place: KeyPlace, value: V): void {
+    const slot = KeyMap.slot(place);
+    this.bits[slot >>> 5]! |= 1 << (slot & 31);
+    this.values.set(place.key, value);
+  }
+
+  get(place: KeyPlace): V | undefined {
+    if (place.key < 0) return undefined;
+    const slot = KeyMap.slot(place);
+    return (this.bits[slot >>> 5]! & (1 << (slot & 31))) === 0 ? undefined : this.values.get(place.key);
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+}

@@ -1,5 +1,5 @@
 import { batchRequests } from "./batches.js";
-import { KeyNumbers, isRunTrigger, type KeyPlace } from "./key-numbers.js";
+import { KeyMap, KeyNumbers, isRunTrigger, type KeyPlace } from "./key-numbers.js";
 import { isRejected, type RejectList } from "./reject-list.js";
 import { RunStore } from "./run-store.js";
 import { splitTriggers } from "./trigger.js";
@@ -60,7 +60,7 @@ export class KnowledgeIndex {
   private readonly triggerByGroup: Uint32Array;
   readonly pendingRunIds = new Set<number>();
   /** By key number (KeyNumbers): only keys something besides runs mentions. */
-  private readonly records = new Map<number, KeyRecord>();
+  private readonly records = new KeyMap<KeyRecord>();
   private readonly triggerIndexes = new Map<number, Float64Array>();
   private readonly hasRejectList: boolean;
 
@@ -108,11 +108,11 @@ export class KnowledgeIndex {
 
   /** The record of a key something besides runs mentions, made on first mention. */
   private recordOf(key: TestKey): KeyRecord {
-    const number = this.numbers.place(key, true).key;
-    let record = this.records.get(number);
+    const place = this.numbers.place(key, true);
+    let record = this.records.get(place);
     if (record === undefined) {
       record = { pending: [] };
-      this.records.set(number, record);
+      this.records.set(place, record);
     }
     return record;
   }
@@ -124,7 +124,7 @@ export class KnowledgeIndex {
 
   /** What the snapshot, ledger, outbox and refusals say of the key; undefined when none mentions it. */
   record(place: KeyPlace): KeyRecord | undefined {
-    return place.key < 0 ? undefined : this.records.get(place.key);
+    return this.records.get(place);
   }
 
   /** The span of rowsByGroup holding a package's runs on an arch ([0, 0) when none). */

@@ -2,7 +2,7 @@ import { factsFor, type KeyFacts } from "./answer.js";
 import { baselineBasis, baselineFor, withVersions, type BaselineAnswer, type BaselineBasis } from "./baseline.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
-import type { KeyPlace } from "./key-numbers.js";
+import { KeyMap, type KeyPlace } from "./key-numbers.js";
 import { labelFor, wantsReference, type LabelledAnswer } from "./label.js";
 import { isOld } from "./grade.js";
 import { NO_HINTS, hasForceBadtest, type Hint } from "./hints.js";
@@ -79,7 +79,7 @@ const REQUESTED = Object.freeze(Object.fromEntries(REQUEST_REASONS.map((reason) 
 export class Planner {
   readonly requests: Need[] = [];
   /** Key numbers (KeyNumbers) of the keys this run requests. */
-  private readonly decided = new Set<number>();
+  private readonly decided = new KeyMap<true>();
   /**
    * Baselines depend only on the loaded state and the package's current
    * versions; britney2 asks about each package many times. Kept by group
@@ -125,7 +125,7 @@ export class Planner {
   /** Whether this run requests the key. */
   isRequested(place: KeyPlace): boolean {
     // A key this run requests is numbered when requested: one without a number is not.
-    return place.key >= 0 && this.decided.has(place.key);
+    return this.decided.get(place) === true;
   }
 
   /** Whether the rules would request the need, and if not although due, why; registers nothing. */
@@ -146,7 +146,7 @@ export class Planner {
       this.requests.push(need);
       // A key nothing loaded mentions is numbered now; the question's place learns its number.
       if (place.key < 0) Object.assign(place, this.index.numbers.place(need, true));
-      this.decided.add(place.key);
+      this.decided.set(place, true);
     }
     return decision;
   }
