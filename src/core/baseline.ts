@@ -1,4 +1,4 @@
-import { answerKey } from "./answer.js";
+import { factsFor } from "./answer.js";
 import { isoTime } from "./iso-time.js";
 import { compareDebianVersions } from "./debian-version.js";
 import { gradeOf, isOld, type BaselineGrade } from "./grade.js";
@@ -44,10 +44,12 @@ export interface BaselineBasis {
  * passed under any trigger britney asked for, else NEUTRAL if one had no
  * tests, else FAIL (nothing at all counts as failed).
  */
-export function baselineBasis(index: KnowledgeIndex, suite: string, arch: string, pkg: string, settings: Settings, now: number | null = null): BaselineBasis {
+export function baselineBasis(index: KnowledgeIndex, suite: string, arch: string, pkg: string, settings: Settings, now: number | null = null, group?: number): BaselineBasis {
   const base = { suite, arch, package: pkg, mode: settings.baseline };
   if (settings.baseline === "reference") {
-    const answer = answerKey(index, { suite, arch, package: pkg, trigger: REFERENCE_TRIGGER }, settings, now);
+    const key = { suite, arch, package: pkg, trigger: REFERENCE_TRIGGER };
+    // The caller may know the package's group number: then only the trigger is looked up.
+    const answer = factsFor(index, key, settings, group === undefined ? index.place(key) : index.numbers.placeInGroup(group, REFERENCE_TRIGGER), now).answer;
     if (answer.runId === undefined) return { baseline: { ...base, state: answer.state, result: "NONE" } };
     return { baseline: { ...base, state: answer.state, result: answer.result!, runId: answer.runId, trigger: REFERENCE_TRIGGER, updatedAt: answer.updatedAt ?? null }, version: answer.version, outcome: answer.outcome! };
   }

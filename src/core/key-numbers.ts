@@ -106,11 +106,18 @@ export class KeyNumbers {
     return extra;
   }
 
+  /** A key's numbers when its group is known already (a package's reference key): the trigger alone is looked up. */
+  placeInGroup(group: number, trigger: string): KeyPlace {
+    const number = this.trigger(trigger);
+    return { group, trigger: number, key: group < 0 || number < 0 ? -1 : group * KEY_SPAN + number };
+  }
+
   /** Finds a key's numbers; with `intern`, numbers whatever is new (the key is then always placed). */
   place(key: TestKey, intern = false): KeyPlace {
     const group = this.group(key.suite, key.arch, key.package, intern);
-    const trigger = this.trigger(key.trigger, intern);
-    return { group, trigger, key: group < 0 || trigger < 0 ? -1 : group * KEY_SPAN + trigger };
+    if (!intern) return this.placeInGroup(group, key.trigger);
+    const trigger = this.trigger(key.trigger, true);
+    return { group, trigger, key: group * KEY_SPAN + trigger };
   }
 }
 

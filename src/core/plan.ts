@@ -100,7 +100,7 @@ export class Planner {
     if (group < 0) return baselineFor(this.index, suite, arch, pkg, this.settings, this.now, versions);
     let basis = this.baselines.get(group);
     if (basis === undefined) {
-      basis = baselineBasis(this.index, suite, arch, pkg, this.settings, this.now);
+      basis = baselineBasis(this.index, suite, arch, pkg, this.settings, this.now, group);
       this.baselines.set(group, basis);
     }
     return withVersions(basis, versions);
