@@ -47,14 +47,31 @@ describe("loading many results files on two threads", () => {
     expect(await report({})).toEqual(await report({ DEBCI_BRIDGE_WORKERS: "0" }));
   });
 
+  it("a worker thread that dies part way loses no file: this thread loads what it took (fault injected for real)", async () => {
+    // Files large enough that this thread cannot take them all before the worker starts.
+    const { state, needs, arrive } = generated(100_000, 63);
+    arrive();
+    const args = ["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir()];
+    const crashed = await spawnCli(args, { DEBCI_BRIDGE_CRASH_AT: "results-worker-midway" });
+    const one = await spawnCli(args, { DEBCI_BRIDGE_WORKERS: "0" });
+    expect(crashed.code, crashed.stderr).toBe(0);
+    // The fault really fired, and is said; the answers are those of one thread loading every file.
+    expect(crashed.stderr).toMatch(/warning: results worker thread failed \(results worker exited with code 70\); its files were loaded on the main thread/);
+    expect(crashed.stdout).toEqual(one.stdout);
+    const report = (env: Record<string, string>) => spawnCli(["report", "--state", state], env).then((r) => JSON.parse(r.stdout));
+    expect(await report({ DEBCI_BRIDGE_CRASH_AT: "results-worker-midway" })).toEqual(await report({ DEBCI_BRIDGE_WORKERS: "0" }));
+  });
+
   it("the worker thread really loads its files (no silent fallback)", async () => {
     const { state, arrive } = generated(3000, 62);
     arrive();
     const paths = readdirSync(join(state, "results")).sort().map((n) => join(state, "results", n));
-    const fromWorker = await loadInWorker(paths, "testing", DEFAULT_MAX_FILE_BYTES);
+    // Alone with the shared counter, the worker takes every file, each once.
+    const fromWorker = await loadInWorker(paths, new SharedArrayBuffer(4), "testing", DEFAULT_MAX_FILE_BYTES);
     const here = new RunStore();
     await loadSequentially(paths, here, "testing", DEFAULT_MAX_FILE_BYTES);
-    expect(fromWorker.outcomes.map((o) => o.records)).toEqual(paths.map(() => expect.any(Number)));
+    expect(fromWorker.claimed.map(([index]) => index)).toEqual(paths.map((_, i) => i));
+    expect(fromWorker.claimed.map(([, o]) => o.records)).toEqual(paths.map(() => expect.any(Number)));
     expect(fromWorker.rows.length / 9).toBe(here.size);
     const merged = new RunStore();
     merged.mergeForeign(fromWorker.tables, fromWorker.rows);

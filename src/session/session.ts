@@ -206,7 +206,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (!loaded.ledgerUsable && options.mode === "commit") {
       throw new InputError(`${problems.find((p) => p.startsWith(paths.ledger)) ?? paths.ledger}; a committing run will not overwrite it (fix or move it; scratch runs still work)`);
     }
-    const warnings = [...problems];
+    // A failed worker thread is no input's fault and lost nothing: a warning even under --strict.
+    const warnings = [...problems, ...loaded.loadProblems];
     if (loaded.repairedBatches.length > 0) {
       warnings.push(`ledger did not record ${loaded.repairedBatches.length} batch(es) (an earlier run stopped between batch and ledger); folded in: ${loaded.repairedBatches.join(", ")}`);
     }

@@ -74,13 +74,20 @@ export function foldResultsFile(path: string, read: JsonRead, store: RunStore, d
 /** Below this many files a second thread costs more to start than it saves. */
 const PARALLEL_FROM_FILES = 8;
 
-/** Loads files in a worker thread: its outcomes, and its run store as tables and encoded rows. */
-export function loadInWorker(paths: readonly string[], suite: string, maxFileBytes: number): Promise<{ outcomes: ResultsFileOutcome[]; tables: Record<TableName, string[]>; rows: Float64Array }> {
+/** A file's outcome with its place in the list, so outcomes from two threads go back in order. */
+export type ClaimedOutcome = [index: number, outcome: ResultsFileOutcome];
+
+/**
+ * Loads files in a worker thread, which takes the next unclaimed file from
+ * `counter` (shared with this thread) until none is left: its outcomes, and
+ * its run store as tables and encoded rows.
+ */
+export function loadInWorker(paths: readonly string[], counter: SharedArrayBuffer, suite: string, maxFileBytes: number): Promise<{ claimed: ClaimedOutcome[]; tables: Record<TableName, string[]>; rows: Float64Array }> {
   return new Promise((resolve, reject) => {
     // Built (dist/), the worker is plain JavaScript and starts at once; run from TypeScript
     // sources (tests, development), a small JS entry registers tsx first.
     const entry = import.meta.url.endsWith(".ts") ? "./results-worker-boot.mjs" : "./results-worker.js";
-    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, suite, maxFileBytes } });
+    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, counter, suite, maxFileBytes } });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`results worker exited with code ${code}`)));
@@ -89,33 +96,58 @@ export function loadInWorker(paths: readonly string[], suite: string, maxFileByt
 
 /**
  * Loads results files into the store. With many files, a worker thread
- * takes the second half while this thread takes the first (parsing is most
- * of the cost, and there are two cores); its runs are then merged in.
+ * and this one each take the next file not yet taken (a counter both
+ * share), so both stay busy to the end whatever the files' sizes and
+ * however late the worker starts; the worker's runs are then merged in.
  * Merging is order-independent, so the state is the same either way.
  * DEBCI_BRIDGE_WORKERS=0 keeps it to one thread.
  */
-export async function loadResultsFiles(paths: readonly string[], store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ResultsFileOutcome[]> {
-  if (paths.length < PARALLEL_FROM_FILES || process.env.DEBCI_BRIDGE_WORKERS === "0") return loadSequentially(paths, store, defaultSuite, maxFileBytes);
-  // An even split measured best: the worker's start-up (a thread and a TypeScript loader) is
-  // about what this thread loses to sharing the two cores with it.
-  const half = Math.ceil(paths.length / 2);
-  // If no worker can be had here, this thread loads that half too.
-  const second = loadInWorker(paths.slice(half), defaultSuite, maxFileBytes).catch(() => null);
-  const outcomes = await loadSequentially(paths.slice(0, half), store, defaultSuite, maxFileBytes);
+export async function loadResultsFiles(paths: readonly string[], store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<{ outcomes: ResultsFileOutcome[]; workerProblem: string | null }> {
+  if (paths.length < PARALLEL_FROM_FILES || process.env.DEBCI_BRIDGE_WORKERS === "0") return { outcomes: await loadSequentially(paths, store, defaultSuite, maxFileBytes), workerProblem: null };
+  const counter = new SharedArrayBuffer(4);
+  const taken = new Int32Array(counter);
+  let workerProblem: string | null = null;
+  const second = loadInWorker(paths, counter, defaultSuite, maxFileBytes).catch((error: unknown) => {
+    workerProblem = `results worker thread failed (${(error as Error).message}); its files were loaded on the main thread`;
+    return null;
+  });
+  const mine = await loadClaimed(paths, () => Atomics.add(taken, 0, 1), store, defaultSuite, maxFileBytes);
   const other = await second;
-  if (other === null) return [...outcomes, ...(await loadSequentially(paths.slice(half), store, defaultSuite, maxFileBytes))];
-  store.mergeForeign(other.tables, other.rows);
-  return [...outcomes, ...other.outcomes];
+  let theirs: ClaimedOutcome[];
+  if (other === null) {
+    // No worker could be had, or it failed part way: this thread loads every file it did not load itself.
+    const done = new Set(mine.map(([index]) => index));
+    const rest = paths.map((_, index) => index).filter((index) => !done.has(index));
+    let k = 0;
+    theirs = await loadClaimed(paths, () => rest[k++] ?? paths.length, store, defaultSuite, maxFileBytes);
+  } else {
+    store.mergeForeign(other.tables, other.rows);
+    theirs = other.claimed;
+  }
+  return { outcomes: [...mine, ...theirs].sort((a, b) => a[0] - b[0]).map(([, outcome]) => outcome), workerProblem };
 }
 
-/** Reads results files in order, the next one's bytes arriving while this one is parsed and folded. */
-export async function loadSequentially(paths: readonly string[], store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ResultsFileOutcome[]> {
-  const outcomes: ResultsFileOutcome[] = [];
-  let next = paths.length > 0 ? readJsonFile(paths[0]!, maxFileBytes) : null;
-  for (let i = 0; i < paths.length; i++) {
-    const read = await next!;
-    next = i + 1 < paths.length ? readJsonFile(paths[i + 1]!, maxFileBytes) : null;
-    outcomes.push(foldResultsFile(paths[i]!, read, store, defaultSuite));
+/**
+ * Loads the files `next` hands out (an index each; one past the list when
+ * none is left), the next one's bytes arriving while this one is folded.
+ */
+export async function loadClaimed(paths: readonly string[], next: () => number, store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ClaimedOutcome[]> {
+  const claimed: ClaimedOutcome[] = [];
+  let index = next();
+  let read = index < paths.length ? readJsonFile(paths[index]!, maxFileBytes) : null;
+  while (read !== null) {
+    const bytes = await read;
+    const following = next();
+    const nextRead = following < paths.length ? readJsonFile(paths[following]!, maxFileBytes) : null;
+    claimed.push([index, foldResultsFile(paths[index]!, bytes, store, defaultSuite)]);
+    index = following;
+    read = nextRead;
   }
-  return outcomes;
+  return claimed;
+}
+
+/** Reads results files in order, the next one's bytes arriving while this one is folded. */
+export async function loadSequentially(paths: readonly string[], store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ResultsFileOutcome[]> {
+  let next = 0;
+  return (await loadClaimed(paths, () => next++, store, defaultSuite, maxFileBytes)).map(([, outcome]) => outcome);
 }

@@ -54,6 +54,8 @@ export interface LoadedState {
   repairedBatches: string[];
   /** False when requested.json exists but cannot be read: a committing run must not overwrite it. */
   ledgerUsable: boolean;
+  /** What went wrong loading that is no file's fault (a results worker thread that failed): warned about, nothing lost. */
+  loadProblems: string[];
 }
 
 async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: string, maxFileBytes: number): Promise<void> {
@@ -69,7 +71,9 @@ async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: 
     if (held(name, size) !== undefined) state.foldedOnDisk.push(name);
     else toRead.push(path);
   }
-  for (const outcome of await loadResultsFiles(toRead, state.knowledge.runs, defaultSuite, maxFileBytes)) {
+  const { outcomes, workerProblem } = await loadResultsFiles(toRead, state.knowledge.runs, defaultSuite, maxFileBytes);
+  if (workerProblem !== null) state.loadProblems.push(workerProblem);
+  for (const outcome of outcomes) {
     const { window, until, ...report } = outcome;
     if (window !== undefined) state.coverage.push(window);
     state.files.push(report);
@@ -140,7 +144,7 @@ async function loadRefusals(path: string, name: string, state: LoadedState, maxF
 
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
 export async function loadState(paths: StatePaths, defaultSuite: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<LoadedState> {
-  const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true };
+  const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true, loadProblems: [] };
   state.base = await readStateBase(paths, state.knowledge.runs);
   await loadResults(paths, state, defaultSuite, maxFileBytes);
   const pending = await loadOptional(paths.pending, "pending", pendingSnapshotReader, state, maxFileBytes);

@@ -1,19 +1,34 @@
 /**
- * A worker thread's share of loading results files: read, parse, validate
- * and merge its files into a run store of its own, then hand back the
- * store's tables and rows (typed arrays, transferred without copying) and
- * what became of each file.
+ * A worker thread's share of loading results files: take the next file
+ * not yet taken (a counter shared with the main thread), read, parse,
+ * validate and merge it into a run store of its own, until none is left;
+ * then hand back the store's tables and rows (typed arrays, transferred
+ * without copying) and what became of each file it took.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { RunStore } from "../core/run-store.js";
-import { loadSequentially } from "./load-results.js";
+import { crashPoint } from "./faults.js";
+import { loadClaimed } from "./load-results.js";
 
-const { paths, suite, maxFileBytes } = workerData as { paths: string[]; suite: string; maxFileBytes: number };
+const { paths, counter, suite, maxFileBytes } = workerData as { paths: string[]; counter: SharedArrayBuffer; suite: string; maxFileBytes: number };
+const taken = new Int32Array(counter);
 const store = new RunStore();
-const outcomes = await loadSequentially(paths, store, suite, maxFileBytes);
+let claimedCount = 0;
+const claimed = await loadClaimed(
+  paths,
+  () => {
+    const index = Atomics.add(taken, 0, 1);
+    // A fault test ends this thread right after it takes its first file: that file must not be lost.
+    if (index < paths.length && claimedCount++ === 0) crashPoint("results-worker-midway");
+    return index;
+  },
+  store,
+  suite,
+  maxFileBytes,
+);
 const rows = new Float64Array(store.size * 9);
 for (let row = 0; row < store.size; row++) {
   const r = store.encodedRow(row);
   for (let i = 0; i < 9; i++) rows[row * 9 + i] = r[i] ?? Number.NaN;
 }
-parentPort!.postMessage({ outcomes, tables: store.tables(), rows }, [rows.buffer]);
+parentPort!.postMessage({ claimed, tables: store.tables(), rows }, [rows.buffer]);
