@@ -119,6 +119,13 @@ export class KeyNumbers {
     const trigger = this.trigger(key.trigger, true);
     return { group, trigger, key: group * KEY_SPAN + trigger };
   }
+
+  /** Numbers what a place found for `key` lacks, in place: only the missing names are looked up again. */
+  complete(place: KeyPlace, key: TestKey): void {
+    if (place.group < 0) place.group = this.group(key.suite, key.arch, key.package, true);
+    if (place.trigger < 0) place.trigger = this.trigger(key.trigger, true);
+    place.key = place.group * KEY_SPAN + place.trigger;
+  }
 }
 
 /** 2^20 bits (128 KiB): small enough to stay in cache, sparse enough for a few hundred thousand keys. */

@@ -145,7 +145,7 @@ export class Planner {
     if (decision.request !== null) {
       this.requests.push(need);
       // A key nothing loaded mentions is numbered now; the question's place learns its number.
-      if (place.key < 0) Object.assign(place, this.index.numbers.place(need, true));
+      if (place.key < 0) this.index.numbers.complete(place, need);
       this.decided.set(place, true);
     }
     return decision;
