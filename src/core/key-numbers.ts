@@ -12,15 +12,25 @@ export interface KeyPlace {
 }
 
 /** Triggers no run has are numbered from here up, above every run store trigger id. */
-const EXTRA_TRIGGERS = 2 ** 31;
+const EXTRA_TRIGGERS = 2 ** 27;
 /** Whether a trigger number is a run store trigger id, which runs may carry. */
 export function isRunTrigger(trigger: number): boolean {
   return trigger > 0 && trigger < EXTRA_TRIGGERS;
 }
 
-/** group * KEY_SPAN + trigger stays below 2^53 for up to 2^21 groups: exact in a double. */
-const KEY_SPAN = 2 ** 32;
-const MAX_GROUPS = 2 ** 21;
+/**
+ * group * KEY_SPAN + trigger stays below 2^53, exact in a double, for up to
+ * 2^25 groups. Both limits are far beyond what fits in memory (a 256 MiB
+ * needs file holds at most about six million needs), so neither is reached
+ * by any input before memory runs out.
+ */
+const KEY_SPAN = 2 ** 28;
+const MAX_GROUPS = 2 ** 25;
+
+/** A key's number from its group and trigger numbers; -1 when either is unknown. */
+export function keyNumber(group: number, trigger: number): number {
+  return group < 0 || trigger < 0 ? -1 : group * KEY_SPAN + trigger;
+}
 
 /**
  * Test keys as numbers, so that answering a question probes maps by number
@@ -96,10 +106,14 @@ export class KeyNumbers {
 
   trigger(trigger: string, intern = false): number {
     const id = this.store.triggerId(trigger);
-    if (id > 0) return id;
+    if (id > 0) {
+      if (id >= EXTRA_TRIGGERS) throw new Error(`more than ${EXTRA_TRIGGERS} distinct trigger strings in the runs`);
+      return id;
+    }
     let extra = this.extraTriggers.get(trigger);
     if (extra === undefined) {
       if (!intern) return -1;
+      if (this.extraTriggers.size >= KEY_SPAN - EXTRA_TRIGGERS) throw new Error(`more than ${KEY_SPAN - EXTRA_TRIGGERS} new triggers`);
       extra = EXTRA_TRIGGERS + this.extraTriggers.size;
       this.extraTriggers.set(trigger, extra);
     }
@@ -109,7 +123,7 @@ export class KeyNumbers {
   /** A key's numbers when its group is known already (a package's reference key): the trigger alone is looked up. */
   placeInGroup(group: number, trigger: string): KeyPlace {
     const number = this.trigger(trigger);
-    return { group, trigger: number, key: group < 0 || number < 0 ? -1 : group * KEY_SPAN + number };
+    return { group, trigger: number, key: keyNumber(group, number) };
   }
 
   /** Finds a key's numbers; with `intern`, numbers whatever is new (the key is then always placed). */
@@ -117,14 +131,14 @@ export class KeyNumbers {
     const group = this.group(key.suite, key.arch, key.package, intern);
     if (!intern) return this.placeInGroup(group, key.trigger);
     const trigger = this.trigger(key.trigger, true);
-    return { group, trigger, key: group * KEY_SPAN + trigger };
+    return { group, trigger, key: keyNumber(group, trigger) };
   }
 
   /** Numbers what a place found for `key` lacks, in place: only the missing names are looked up again. */
   complete(place: KeyPlace, key: TestKey): void {
     if (place.group < 0) place.group = this.group(key.suite, key.arch, key.package, true);
     if (place.trigger < 0) place.trigger = this.trigger(key.trigger, true);
-    place.key = place.group * KEY_SPAN + place.trigger;
+    place.key = keyNumber(place.group, place.trigger);
   }
 }
 
