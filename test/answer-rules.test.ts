@@ -121,3 +121,14 @@ describe("asking again", () => {
     expect(plan(unsent, "2026-11-25T12:00:00Z")).toMatchObject({ state: "pending", request: null });
   });
 });
+
+describe("keys are told apart whatever their names hold", () => {
+  it("two needs whose names differ only in where a space falls are two keys, each requested", () => {
+    const index = indexOf({});
+    const a: Need = { ...NEED, arch: "amd64 x", package: "y" };
+    const b: Need = { ...NEED, arch: "amd64", package: "x y" };
+    const planned = planNeeds(index, [a, b, a], S, at("2026-11-25T12:00:00Z"));
+    expect(planned.requests).toEqual([a, b]);
+    expect(planned.answers.map((p) => p.held ?? p.request)).toEqual(["missing", "missing", "duplicate"]);
+  });
+});

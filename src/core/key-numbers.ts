@@ -48,7 +48,7 @@ export class KeyNumbers {
    * by indexing, not by a second probe of a large map.
    */
   private readonly groupsByPackage = new Map<number, Int32Array>();
-  /** Groups with a name the run store lacks, by "suite arch package". */
+  /** Groups with a name the run store lacks, by their names length-prefixed. */
   private readonly groupOfName = new Map<string, number>();
   private readonly extraTriggers = new Map<string, number>();
   private groups = 0;
@@ -94,7 +94,8 @@ export class KeyNumbers {
     const packageId = archId === undefined ? undefined : store.packageId(pkg);
     if (packageId !== undefined) return this.storeGroup(suiteId!, archId!, packageId, intern);
     // A name no run has: rare on the loaded side, one string per new package.
-    const name = `${suite} ${arch} ${pkg}`;
+    // Length-prefixed: names are any non-empty strings, spaces included, and must not run together.
+    const name = `${suite.length}:${suite}${arch.length}:${arch}${pkg}`;
     let group = this.groupOfName.get(name);
     if (group === undefined) {
       if (!intern) return -1;
