@@ -139,3 +139,23 @@ describe("export-britney: the state as britney2's own files", () => {
     expect(JSON.parse(readFileSync(join(blocked, "autopkgtest-results.cache"), "utf8"))["glibc/2.41-7"]["rejected-thing"].amd64.slice(0, 2)).toEqual(["OLD_FAIL", "blocked-on-ci-infra"]);
   });
 });
+
+describe("export-britney with hostile names", () => {
+  it("files a run under the names it has, __proto__ and constructor included, and pollutes nothing", async () => {
+    const state = join(tempDir(), "state");
+    mkdirSync(join(state, "results"), { recursive: true });
+    const record = (run_id: number, trigger: string, pkg: string, arch: string) => ({ run_id, trigger, package: pkg, arch, suite: "testing", version: "1.0", status: "pass", created_at: "2026-11-25T08:00:00Z", updated_at: "2026-11-25T09:00:00Z" });
+    const results = [record(1, "__proto__", "constructor", "amd64"), record(2, "glibc/2.41-7", "__proto__", "toString"), record(3, "glibc/2.41-7", "a", "b c"), record(4, "glibc/2.41-7", "a b", "c")];
+    writeFileSync(join(state, "results", "hostile.json"), JSON.stringify({ results }));
+    const out = tempDir();
+    const run = await runCli(["export-britney", "--state", state, "--out", out, "--now", NOW]);
+    expect(run.code, run.stderr).toBe(0);
+    const text = readFileSync(join(out, "autopkgtest-results.cache"), "utf8");
+    const entries: string[] = [];
+    // Walked as the JSON text has it (own keys only), not through objects that might have lost them.
+    for (const [trigger, byPkg] of Object.entries(JSON.parse(text) as Record<string, Record<string, Record<string, unknown[]>>>))
+      for (const pkg of Object.keys(byPkg)) for (const arch of Object.keys(byPkg[pkg]!)) entries.push(`${trigger}|${pkg}|${arch}|${byPkg[pkg]![arch]![2]}`);
+    expect(entries.sort()).toEqual(["__proto__|constructor|amd64|1", "glibc/2.41-7|__proto__|toString|2", "glibc/2.41-7|a b|c|4", "glibc/2.41-7|a|b c|3"]);
+    expect(({} as Record<string, unknown>).constructor).toBe(Object);
+  });
+});

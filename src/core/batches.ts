@@ -23,7 +23,7 @@ export function parseBatchName(name: string): { requestedAt: number; huge: boole
 export function batchBody(requests: readonly Need[]): BatchBody {
   const groups = new Map<string, BatchGroup>();
   for (const need of requests) {
-    const id = `${need.suite} ${need.arch}`;
+    const id = JSON.stringify([need.suite, need.arch]); // names may hold spaces
     let group = groups.get(id);
     if (group === undefined) {
       group = { suite: need.suite, arch: [need.arch], tests: [] };

@@ -1,6 +1,7 @@
 import { factsFor } from "./answer.js";
 import { batchRequests } from "./batches.js";
 import type { KnowledgeIndex } from "./knowledge.js";
+import { keyId } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
 import type { Settings, TestKey } from "./types.js";
 
@@ -15,15 +16,20 @@ export type BritneyResultsCache = Record<string, Record<string, Record<string, [
 /** britney2's autopkgtest-pending.json: trigger → package → arch → when it was asked for (UNIX time). */
 export type BritneyPending = Record<string, Record<string, Record<string, number>>>;
 
+/** An object with no prototype: a name like __proto__ or toString is a key like any other, never the prototype's. */
+function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function put<T>(tree: Record<string, Record<string, Record<string, T>>>, trigger: string, pkg: string, arch: string, value: T): void {
-  ((tree[trigger] ??= {})[pkg] ??= {})[arch] = value;
+  ((tree[trigger] ??= dict())[pkg] ??= dict())[arch] = value;
 }
 
 /** Every test key the state knows anything about, once each. */
 function knownKeys(index: KnowledgeIndex): TestKey[] {
   const keys = new Map<string, TestKey>();
   const add = (suite: string, arch: string, pkg: string, triggers: string | null) => {
-    for (const trigger of splitTriggers(triggers)) keys.set(`${suite} ${arch} ${pkg} ${trigger}`, { suite, arch, package: pkg, trigger });
+    for (const trigger of splitTriggers(triggers)) keys.set(keyId({ suite, arch, package: pkg, trigger }), { suite, arch, package: pkg, trigger });
   };
   const { knowledge } = index;
   for (const run of knowledge.runs.values()) add(run.suite, run.arch, run.package, run.trigger);
@@ -42,8 +48,8 @@ function knownKeys(index: KnowledgeIndex): TestKey[] {
  * the given suite: britney2 keeps one pair of files per target suite.
  */
 export function exportForBritney(index: KnowledgeIndex, settings: Settings, now: number): { results: BritneyResultsCache; pending: BritneyPending } {
-  const results: BritneyResultsCache = {};
-  const pending: BritneyPending = {};
+  const results: BritneyResultsCache = dict();
+  const pending: BritneyPending = dict();
   for (const key of knownKeys(index)) {
     if (key.suite !== settings.suite) continue;
     const { answer, decidingRun } = factsFor(index, key, settings, index.place(key), now);
