@@ -7,6 +7,7 @@ import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pend
 import { answerLine } from "../src/formats/answer-line.js";
 import { isoTime } from "../src/core/iso-time.js";
 import { KeyMap, keyNumber } from "../src/core/key-numbers.js";
+import { ledgerFileChunks, ledgerToFile } from "../src/formats/ledger-file.js";
 import { ownUploadVersion } from "../src/core/answer.js";
 import { parseTrigger } from "../src/core/trigger.js";
 import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
@@ -261,6 +262,29 @@ describe("KeyMap, a map by key number behind a filter", () => {
         for (const p of [...stored, ...asked]) expect(map.get(p)).toBe(p.key < 0 ? undefined : plain.get(p.key));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("the ledger file written in pieces", () => {
+  it("is exactly JSON.stringify of the whole ledger file, for ledgers small and large", () => {
+    const entry = fc.record({
+      suite: fc.constantFrom("testing", "unstable"),
+      arch: fc.constantFrom("amd64", "arm64"),
+      package: fc.string({ minLength: 1, maxLength: 12 }),
+      trigger: fc.string({ minLength: 1, maxLength: 20 }),
+      triggers: fc.string({ minLength: 1, maxLength: 40 }),
+      pinPackages: fc.array(fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 })), { maxLength: 2 }),
+      huge: fc.boolean(),
+      requestedAt: fc.integer({ min: 0, max: 253_402_300_799_999 }),
+      batch: fc.string(),
+    });
+    const ledger = fc.record({ batches: fc.array(fc.string(), { maxLength: 5 }), entries: fc.oneof(fc.array(entry, { maxLength: 20 }), fc.array(entry, { minLength: 600, maxLength: 1500 })) });
+    fc.assert(
+      fc.property(ledger, (l) => {
+        expect([...ledgerFileChunks(l as never)].join("")).toBe(JSON.stringify(ledgerToFile(l as never)));
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -12,7 +12,8 @@ function upsert(byKey: Map<string, LedgerEntry>, entry: LedgerEntry): boolean {
 }
 
 function toLedger(byKey: Map<string, LedgerEntry>, batches: string[]): Ledger {
-  const entries = [...byKey.values()].sort((a, b) => (keyId(a) < keyId(b) ? -1 : keyId(a) > keyId(b) ? 1 : 0));
+  // Sorted by the key strings the map already holds: none is made again per comparison.
+  const entries = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
   return { entries, batches };
 }
 

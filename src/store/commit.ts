@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { JsonStreamStringify } from "json-stream-stringify";
+import { Readable } from "node:stream";
 import type { PlannedBatch } from "../core/batches.js";
 import { recordBatches } from "../core/ledger.js";
 import type { Ledger } from "../core/types.js";
-import { ledgerToFile } from "../formats/ledger-file.js";
+import { ledgerFileChunks } from "../formats/ledger-file.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { crashPoint } from "./faults.js";
 
@@ -39,7 +39,7 @@ export async function commitToState(outboxDir: string, ledgerPath: string, ledge
   if (written.length > 0) crashPoint("after-batch");
   if (written.length > 0 || ledgerNeedsWrite) {
     const next = recordBatches(ledger, batches, now);
-    await writeFileAtomic(ledgerPath, new JsonStreamStringify(ledgerToFile(next)), "after-ledger-temp");
+    await writeFileAtomic(ledgerPath, Readable.from(ledgerFileChunks(next)), "after-ledger-temp");
     crashPoint("after-ledger");
   }
   return written;
