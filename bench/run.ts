@@ -4,8 +4,9 @@
  * start-up included, each the median of several runs, against the floor
  * (a process that only reads and JSON.parses the same results files)
  * measured in the same run; in-process phases for what a whole process
- * hides (base load alone, answering per need). Prints one JSON line on
- * stdout, and the targets with their figures on stderr.
+ * hides (base load alone, answering per need), and a committing plan
+ * (britney2's own kind of run, no target). Prints one JSON line on stdout,
+ * and the targets with their figures on stderr.
  *
  * Flags: --results N (1000000), --needs N (200000), --runs N (3),
  * --scaling (also at twice the results: the doubling ratio),
