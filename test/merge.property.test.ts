@@ -204,3 +204,17 @@ describe("a baseline judged against the versions a question gives", () => {
     );
   });
 });
+
+describe("groups stay apart in a state with any number of arches", () => {
+  it("a package on (unstable, the first arch) and on (testing, the 65,537th arch) are two groups", () => {
+    const base = { version: "1.0", createdAt: T0, updatedAt: T0 + 60_000 };
+    const list: Observation[] = [{ ...base, runId: 1, suite: "testing", arch: "x0", package: "q", status: "pass", trigger: "t/1" }];
+    // A hostile results file may name tens of thousands of arches.
+    for (let i = 1; i <= 65_536; i++) list.push({ ...base, runId: 1 + i, suite: "testing", arch: `x${i}`, package: "q", status: "pass", trigger: "t/1" });
+    list.push({ ...base, runId: 100_000, suite: "unstable", arch: "x0", package: "p", status: "fail", trigger: "t/1" });
+    list.push({ ...base, runId: 100_001, suite: "testing", arch: "x65536", package: "p", status: "pass", trigger: "t/1" });
+    const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: merged(list) });
+    expect(answerKey(index, { suite: "unstable", arch: "x0", package: "p", trigger: "t/1" }, DEFAULT_SETTINGS)).toMatchObject({ state: "fail", runId: 100_000 });
+    expect(answerKey(index, { suite: "testing", arch: "x65536", package: "p", trigger: "t/1" }, DEFAULT_SETTINGS)).toMatchObject({ state: "pass", runId: 100_001 });
+  });
+});

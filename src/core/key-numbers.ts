@@ -43,21 +43,18 @@ export function keyNumber(group: number, trigger: number): number {
  */
 export class KeyNumbers {
   /**
-   * For each (suite, arch) pair of run store ids, group + 1 by package id
-   * (0: no group yet): a name found in the store's tables reaches its group
-   * by indexing, not by a second probe of a large map.
+   * By suite id, then arch id, of the run store: group + 1 by package id
+   * (0: no group yet). A name found in the store's tables reaches its group
+   * by indexing, not by a second probe of a large map. Two small maps, not
+   * one id made of both: a hostile state may hold any number of arches.
    */
-  private readonly groupsByPackage = new Map<number, Int32Array>();
+  private readonly groupsByPackage = new Map<number, Map<number, Int32Array>>();
   /** Groups with a name the run store lacks, by their names length-prefixed. */
   private readonly groupOfName = new Map<string, number>();
   private readonly extraTriggers = new Map<string, number>();
   private groups = 0;
 
   constructor(private readonly store: RunStore) {}
-
-  get groupCount(): number {
-    return this.groups;
-  }
 
   private next(): number {
     if (this.groups >= MAX_GROUPS) throw new Error(`more than ${MAX_GROUPS} (suite, arch, package) groups`);
@@ -66,14 +63,18 @@ export class KeyNumbers {
 
   /** The group of store ids; -1 when it has none and `intern` is off. */
   private storeGroup(suiteId: number, archId: number, packageId: number, intern: boolean): number {
-    const pair = suiteId * 65_536 + archId;
-    let table = this.groupsByPackage.get(pair);
+    let bySuite = this.groupsByPackage.get(suiteId);
+    let table = bySuite?.get(archId);
     if (table === undefined || packageId >= table.length) {
       if (!intern) return -1;
       const grown = new Int32Array(Math.max(packageId + 1, this.store.packageCount + 1, (table?.length ?? 0) * 2));
       if (table !== undefined) grown.set(table);
       table = grown;
-      this.groupsByPackage.set(pair, table);
+      if (bySuite === undefined) {
+        bySuite = new Map();
+        this.groupsByPackage.set(suiteId, bySuite);
+      }
+      bySuite.set(archId, table);
     }
     const group = table[packageId]! - 1;
     if (group >= 0 || !intern) return group;
@@ -174,7 +175,4 @@ export class KeyMap<V> {
     return (this.bits[slot >>> 5]! & (1 << (slot & 31))) === 0 ? undefined : this.values.get(place.key);
   }
 
-  get size(): number {
-    return this.values.size;
-  }
 }
