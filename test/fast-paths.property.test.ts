@@ -7,7 +7,7 @@ import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pend
 import { answerLine } from "../src/formats/answer-line.js";
 import { isoTime } from "../src/core/iso-time.js";
 import { KeyMap, keyNumber } from "../src/core/key-numbers.js";
-import { ledgerFileChunks, ledgerToFile } from "../src/formats/ledger-file.js";
+import { ledgerFileChunks, ledgerFileSchema, ledgerToFile, quickLedgerFile } from "../src/formats/ledger-file.js";
 import { ownUploadVersion } from "../src/core/answer.js";
 import { parseTrigger } from "../src/core/trigger.js";
 import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
@@ -286,5 +286,45 @@ describe("the ledger file written in pieces", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("the hand-written ledger check agrees with the ledger schema", () => {
+  const field = <T>(right: fc.Arbitrary<T>) => fc.oneof({ arbitrary: right, weight: 40 }, { arbitrary: anyValue, weight: 1 });
+  const request = fc.record(
+    {
+      suite: field(fc.constantFrom("testing")),
+      arch: field(fc.constantFrom("amd64", "arm64")),
+      package: field(fc.constantFrom("baz", "qux")),
+      trigger: field(fc.constantFrom("glibc/2.41-7")),
+      triggers: field(fc.constantFrom("glibc/2.41-7", "glibc/2.41-7 gcc/1")),
+      pinPackages: field(fc.constantFrom([], [["src:glibc", "unstable"]], [["x"]], [["", "y"]])),
+      huge: field(fc.boolean()),
+      requestedAt: field(fc.constantFrom("2026-11-25T08:10:00.000Z", "2026-11-25T08:10:00Z", "2026-11-31T08:10:00Z", "1969-12-31T23:59:59Z", "2026-11-25T08:10:00.5Z")),
+      batch: field(fc.constantFrom("20261125T081000Z-1.json", "")),
+      extra: fc.constantFrom(undefined, 1),
+    },
+    { requiredKeys: ["suite", "arch", "package", "trigger", "triggers", "pinPackages", "huge", "requestedAt", "batch"] },
+  );
+  const file = fc.record({
+    format: field(fc.constant("debci-bridge-ledger/1")),
+    batches: field(fc.array(fc.constantFrom("20261125T081000Z-1.json", "x"), { maxLength: 3 })),
+    requests: fc.array(request, { maxLength: 6 }),
+  });
+
+  it("a ledger the fast check accepts, zod accepts as the same ledger; many are compared", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(file, (value) => {
+        const quick = quickLedgerFile(value);
+        if (quick === null) return;
+        compared++;
+        const parsed = ledgerFileSchema.safeParse(value);
+        expect(parsed.success, JSON.stringify(value)).toBe(true);
+        expect(quick).toEqual(parsed.data);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(compared).toBeGreaterThan(100);
   });
 });

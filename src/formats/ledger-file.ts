@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Ledger } from "../core/types.js";
 import { isoTime } from "../core/iso-time.js";
+import { parseIsoTimeFast } from "./fast-iso-time.js";
 import { pinPackagesSchema } from "./pin-packages.js";
+import { isPins, isRecord, nonEmpty } from "./quick-checks.js";
 
 export const LEDGER_FORMAT = "debci-bridge-ledger/1";
 
@@ -30,6 +32,36 @@ export const ledgerFileSchema = z
       entries: f.requests.map((r) => ({ ...r, requestedAt: Date.parse(r.requestedAt) })),
     }),
   );
+
+/**
+ * requested.json checked by hand: a committing run reads a ledger of tens of
+ * thousands of requests every time. Returns null for anything it is not
+ * sure of; the caller then asks ledgerFileSchema, which decides and words
+ * the problem. A property test holds the two together.
+ */
+export function quickLedgerFile(value: unknown): Ledger | null {
+  if (!isRecord(value) || value.format !== LEDGER_FORMAT || !Array.isArray(value.batches) || !Array.isArray(value.requests)) return null;
+  const batches = value.batches as unknown[];
+  if (!batches.every((b) => typeof b === "string")) return null;
+  const entries: Ledger["entries"] = [];
+  for (const item of value.requests as unknown[]) {
+    if (!isRecord(item)) return null;
+    const { suite, arch, package: pkg, trigger, triggers, pinPackages, huge, requestedAt, batch } = item;
+    if (!nonEmpty(suite) || !nonEmpty(arch) || !nonEmpty(pkg) || !nonEmpty(trigger) || !nonEmpty(triggers) || !isPins(pinPackages) || typeof huge !== "boolean" || typeof batch !== "string") return null;
+    const at = typeof requestedAt === "string" ? parseIsoTimeFast(requestedAt) : Number.NaN;
+    if (Number.isNaN(at)) return null;
+    entries.push({ suite, arch, package: pkg, trigger, triggers, pinPackages, huge, requestedAt: at, batch });
+  }
+  return { batches: batches as string[], entries };
+}
+
+/** The ledger, by the fast path when it is sure, else by zod (which also words the problem). */
+export const ledgerFileReader = {
+  safeParse(value: unknown) {
+    const quick = quickLedgerFile(value);
+    return quick !== null ? { success: true as const, data: quick } : ledgerFileSchema.safeParse(value);
+  },
+};
 
 export function ledgerToFile(ledger: Ledger): unknown {
   return {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Need } from "../core/types.js";
 import { keyTrigger } from "../core/trigger.js";
 import { pinPackagesSchema } from "./pin-packages.js";
-import { isRecord, nonEmpty } from "./quick-checks.js";
+import { isPins, isRecord, nonEmpty } from "./quick-checks.js";
 
 /** A full trigger string: one or more `source/version`, space-separated; the first is the key's trigger. */
 export const triggerStringSchema = z.string().refine((t) => keyTrigger(t) !== undefined, { message: "must hold at least one trigger" });
@@ -58,7 +58,6 @@ export function addPackageFacts<T extends PackageFacts>(target: T, input: { vers
 }
 
 const NEED_KEYS = new Set(["arch", "package", "trigger", "suite", "version", "versions", "testInTarget", "pin-packages", "pinPackages", "huge", "again"]);
-const isPins = (v: unknown) => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && nonEmpty(p[0]) && nonEmpty(p[1]));
 
 /**
  * The common need checked by hand: 200,000 needs a run, and zod costs more

@@ -2,12 +2,17 @@ import { parseIsoTimeFast } from "./fast-iso-time.js";
 
 /**
  * The pieces the hand-written fast paths (result records, needs, the
- * pending snapshot) share. Each answers only when sure; the caller falls
+ * pending snapshot, the ledger) share. Each answers only when sure; the caller falls
  * back to its zod schema otherwise.
  */
 
 export function nonEmpty(value: unknown): value is string {
   return typeof value === "string" && value.length > 0;
+}
+
+/** debci's pin-packages as pinPackagesSchema takes them: pairs of non-empty strings. */
+export function isPins(value: unknown): value is Array<[string, string]> {
+  return Array.isArray(value) && value.every((p) => Array.isArray(p) && p.length === 2 && nonEmpty(p[0]) && nonEmpty(p[1]));
 }
 
 /** A plain object (not null, not an array), as JSON gives one. */

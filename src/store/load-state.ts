@@ -7,7 +7,7 @@ import { repairLedger } from "../core/ledger.js";
 import { foldedLookup } from "../core/retention.js";
 import type { OutboxBatch } from "../core/types.js";
 import { batchBodySchema } from "../formats/batch-file.js";
-import { ledgerFileSchema } from "../formats/ledger-file.js";
+import { ledgerFileReader } from "../formats/ledger-file.js";
 import { pendingSnapshotReader } from "../formats/pending-snapshot.js";
 import { firstProblem } from "../formats/problems.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
@@ -149,7 +149,7 @@ export async function loadState(paths: StatePaths, defaultSuite: string, maxFile
   await loadResults(paths, state, defaultSuite, maxFileBytes);
   const pending = await loadOptional(paths.pending, "pending", pendingSnapshotReader, state, maxFileBytes);
   state.knowledge.pending = pending ?? null;
-  const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileSchema, state, maxFileBytes);
+  const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileReader, state, maxFileBytes);
   if (ledger === null) state.ledgerUsable = false;
   if (ledger) state.knowledge.ledger = ledger;
   const rejectList = await loadOptional(paths.rejectList, "reject-list", rejectListSchema, state, maxFileBytes);
