@@ -14,6 +14,27 @@ import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
 
 const schema = resultRecordSchema("testing");
 
+/**
+ * Whatever the fast check accepts, its schema accepts as the same value
+ * (`same` compares them); at least 100 are compared, so the property is not
+ * held by a check that accepts nothing.
+ */
+function holdsToSchema<T, S>(values: fc.Arbitrary<unknown>, quick: (value: unknown) => T | null, schema: { safeParse(value: unknown): { success: boolean; data?: S } }, numRuns: number, same: (quick: T, parsed: S) => void = (q, p) => expect(q).toEqual(p)): void {
+  let compared = 0;
+  fc.assert(
+    fc.property(values, (value) => {
+      const fast = quick(value);
+      if (fast === null) return;
+      compared++;
+      const parsed = schema.safeParse(value);
+      expect(parsed.success, JSON.stringify(value)).toBe(true);
+      same(fast, parsed.data as S);
+    }),
+    { numRuns },
+  );
+  expect(compared).toBeGreaterThan(100);
+}
+
 /** Values a field might hold: right ones, wrong types, edge cases. */
 const anyValue = fc.oneof(
   fc.constant(undefined),
@@ -104,36 +125,13 @@ describe("the hand-written need check agrees with the needs schema", () => {
   ).map((n) => Object.fromEntries(Object.entries(n).filter(([k, v]) => !(k === "extra" && v === undefined))));
 
   it("a need the fast check accepts, zod accepts as the same need; many are compared", () => {
-    let compared = 0;
-    fc.assert(
-      fc.property(need, (value) => {
-        const quick = quickNeed(value);
-        const parsed = needSchema.safeParse(value);
-        if (quick === null) return;
-        compared++;
-        expect(parsed.success, JSON.stringify(value)).toBe(true);
-        expect(toNeed(quick, "testing")).toEqual(toNeed(parsed.data!, "testing"));
-      }),
-      { numRuns: 2000 },
-    );
-    expect(compared).toBeGreaterThan(100);
+    holdsToSchema(need, quickNeed, needSchema, 2000, (q, p) => expect(toNeed(q, "testing")).toEqual(toNeed(p as never, "testing")));
   });
 
   it("key params the fast check accepts (serve's status and label), zod accepts as the same; many are compared", () => {
-    let compared = 0;
-    fc.assert(
-      // Mostly without what only a need may carry, sometimes with it: both kinds are common.
-      fc.property(fc.tuple(need, fc.boolean()).map(([n, keep]) => (keep ? n : Object.fromEntries(Object.entries(n).filter(([k]) => !["huge", "again", "pin-packages", "pinPackages"].includes(k))))), (value) => {
-        const quick = quickKeyParams(value);
-        if (quick === null) return;
-        compared++;
-        const parsed = keyParamsSchema.safeParse(value);
-        expect(parsed.success, JSON.stringify(value)).toBe(true);
-        expect(quick).toEqual(parsed.data);
-      }),
-      { numRuns: 3000 },
-    );
-    expect(compared).toBeGreaterThan(100);
+    // Mostly without what only a need may carry, sometimes with it: both kinds are common.
+    const keyParams = fc.tuple(need, fc.boolean()).map(([n, keep]) => (keep ? n : Object.fromEntries(Object.entries(n).filter(([k]) => !["huge", "again", "pin-packages", "pinPackages"].includes(k)))));
+    holdsToSchema(keyParams, quickKeyParams, keyParamsSchema, 3000);
   });
 });
 
@@ -153,19 +151,7 @@ describe("the hand-written pending snapshot check agrees with its schema", () =>
   const snapshot = fc.record({ generated_at: field(fc.constantFrom("2026-11-25T09:00:00Z", "2026-11-31T09:00:00Z")), pending: fc.array(entry, { maxLength: 4 }) });
 
   it("a snapshot the fast check accepts, zod accepts as the same snapshot; many are compared", () => {
-    let compared = 0;
-    fc.assert(
-      fc.property(snapshot, (value) => {
-        const quick = quickPendingSnapshot(value);
-        if (quick === null) return;
-        compared++;
-        const parsed = pendingSnapshotSchema.safeParse(value);
-        expect(parsed.success, JSON.stringify(value)).toBe(true);
-        expect(quick).toEqual(parsed.data);
-      }),
-      { numRuns: 2000 },
-    );
-    expect(compared).toBeGreaterThan(100);
+    holdsToSchema(snapshot, quickPendingSnapshot, pendingSnapshotSchema, 2000);
   });
 });
 
@@ -313,18 +299,6 @@ describe("the hand-written ledger check agrees with the ledger schema", () => {
   });
 
   it("a ledger the fast check accepts, zod accepts as the same ledger; many are compared", () => {
-    let compared = 0;
-    fc.assert(
-      fc.property(file, (value) => {
-        const quick = quickLedgerFile(value);
-        if (quick === null) return;
-        compared++;
-        const parsed = ledgerFileSchema.safeParse(value);
-        expect(parsed.success, JSON.stringify(value)).toBe(true);
-        expect(quick).toEqual(parsed.data);
-      }),
-      { numRuns: 3000 },
-    );
-    expect(compared).toBeGreaterThan(100);
+    holdsToSchema(file, quickLedgerFile, ledgerFileSchema, 3000);
   });
 });
