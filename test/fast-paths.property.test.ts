@@ -8,8 +8,7 @@ import { answerLine } from "../src/formats/answer-line.js";
 import { isoTime } from "../src/core/iso-time.js";
 import { KeyMap, keyNumber } from "../src/core/key-numbers.js";
 import { ledgerFileChunks, ledgerFileSchema, ledgerToFile, quickLedgerFile } from "../src/formats/ledger-file.js";
-import { ownUploadVersion } from "../src/core/answer.js";
-import { parseTrigger } from "../src/core/trigger.js";
+import { parseTrigger, versionUploadedBy } from "../src/core/trigger.js";
 import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
 
 const schema = resultRecordSchema("testing");
@@ -224,7 +223,7 @@ describe("a trigger uploading the tested package itself", () => {
       fc.property(name.filter((p) => p.length > 0), name, (pkg, rest) => {
         for (const trigger of [rest, `${pkg}${rest}`, `${pkg}/${rest}`]) {
           const upload = parseTrigger(trigger);
-          expect(ownUploadVersion({ suite: "testing", arch: "amd64", package: pkg, trigger })).toBe(upload !== null && upload.source === pkg ? upload.version : null);
+          expect(versionUploadedBy(trigger, pkg)).toBe(upload !== null && upload.source === pkg ? upload.version : null);
         }
       }),
       { numRuns: 5000 },

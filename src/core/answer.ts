@@ -5,9 +5,9 @@ import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import type { KeyPlace } from "./key-numbers.js";
 import type { PlannedAnswer } from "./plan.js";
-import { REFERENCE_TRIGGER } from "./trigger.js";
+import { REFERENCE_TRIGGER, versionUploadedBy } from "./trigger.js";
 import { STATUS_RANK, gradeOf } from "./grade.js";
-import type { Answer, AnswerState, KeyQuery, LedgerEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
+import type { Answer, AnswerState, KeyQuery, LedgerEntry, PendingEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
 export interface InFlightEvidence {
@@ -32,13 +32,12 @@ export interface KeyFacts {
  * Rule 1: a result for an older version of the triggering package itself
  * does not count (britney2's add_trigger_to_results ignores it).
  */
-export function ownUploadVersion(key: KeyQuery): string | null {
-  // parseTrigger's answer, without making it for every other trigger: the source is what precedes the first "/".
-  const { trigger, package: pkg } = key;
-  const n = pkg.length;
-  if (trigger.length <= n + 1 || trigger.charCodeAt(n) !== 47 /* / */ || !trigger.startsWith(pkg) || pkg.includes("/")) return null;
-  return trigger.slice(n + 1);
+function ownUploadVersion(key: KeyQuery): string | null {
+  return versionUploadedBy(key.trigger, key.package);
 }
+
+/** Most keys have no snapshot entry: one shared empty list rather than one per question. */
+const NO_ENTRIES: readonly PendingEntry[] = Object.freeze([]);
 
 function countsFor(minimum: string, run: RunBrief): boolean {
   return run.version === null || compareDebianVersions(run.version, minimum) >= 0;
@@ -150,7 +149,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   const evidence: InFlightEvidence[] = [];
   let lost = false;
 
-  for (const entry of record?.pending ?? []) {
+  for (const entry of record?.pending ?? NO_ENTRIES) {
     // A run that finished after the snapshot was taken is no longer in flight.
     const finished = (index.knowledge.runs.statusOf(entry.runId) ?? null) !== null;
     if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });

@@ -41,10 +41,12 @@ export interface KeyRecord {
   refusal?: RefusedRequest;
 }
 
-const NO_PENDING: readonly PendingEntry[] = Object.freeze([]);
-
 /** Lookups by test key over a Knowledge, built once per run. */
 export class KnowledgeIndex {
+  /** Group, trigger and key numbers (KeyNumbers), found once per question. */
+  readonly numbers: KeyNumbers;
+  /** Groups numbered below this have runs; the rest are known only from requests and the snapshot. */
+  private readonly runGroups: number;
   /**
    * Runs grouped by (suite, arch, package), as compressed rows: group g's
    * run-store rows are rowsByGroup[groupStart[g] .. groupStart[g+1]), with
@@ -52,9 +54,6 @@ export class KnowledgeIndex {
    * package's few entries for the trigger, sequentially in memory: far
    * cheaper to build and hold than an index per test key.
    */
-  readonly numbers: KeyNumbers;
-  /** Groups numbered below this have runs; the rest are known only from requests and the snapshot. */
-  private readonly runGroups: number;
   private readonly groupStart: Uint32Array;
   private readonly rowsByGroup: Uint32Array;
   private readonly triggerByGroup: Uint32Array;
@@ -214,10 +213,6 @@ export class KnowledgeIndex {
       keys += triggers.size;
     }
     return keys;
-  }
-
-  pendingFor(place: KeyPlace): readonly PendingEntry[] {
-    return this.record(place)?.pending ?? NO_PENDING;
   }
 
   /** Whether a batch still in the outbox carries the key. */

@@ -15,6 +15,18 @@ export function keyTrigger(triggers: string): string | undefined {
   return splitTriggers(triggers)[0];
 }
 
+/**
+ * The version a trigger uploads of `source`, or null when it uploads
+ * another source: parseTrigger's answer for one source, without making an
+ * object for every other trigger (asked for every question).
+ */
+export function versionUploadedBy(trigger: string, source: string): string | null {
+  const n = source.length;
+  // The source is what precedes the first "/", so a name holding one never matches.
+  if (trigger.length <= n + 1 || trigger.charCodeAt(n) !== 47 /* / */ || !trigger.startsWith(source) || source.includes("/")) return null;
+  return trigger.slice(n + 1);
+}
+
 export function parseTrigger(trigger: string): { source: string; version: string } | null {
   const slash = trigger.indexOf("/");
   if (slash <= 0 || slash === trigger.length - 1) return null;
