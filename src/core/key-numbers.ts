@@ -130,10 +130,10 @@ export class KeyNumbers {
 
   /** Finds a key's numbers; with `intern`, numbers whatever is new (the key is then always placed). */
   place(key: TestKey, intern = false): KeyPlace {
-    const group = this.group(key.suite, key.arch, key.package, intern);
-    if (!intern) return this.placeInGroup(group, key.trigger);
-    const trigger = this.trigger(key.trigger, true);
-    return { group, trigger, key: keyNumber(group, trigger) };
+    if (!intern) return this.placeInGroup(this.group(key.suite, key.arch, key.package), key.trigger);
+    const place = { group: -1, trigger: -1, key: -1 };
+    this.complete(place, key);
+    return place;
   }
 
   /** Numbers what a place found for `key` lacks, in place: only the missing names are looked up again. */

@@ -108,19 +108,8 @@ export class Planner {
 
   /** The baseline a query is judged against: its package's, with the versions it says are current. */
   private baselineOf(query: KeyQuery, place: KeyPlace): BaselineAnswer {
-    // One need asks for its baseline up to three times (decide, label, reference): the last one is kept, in place.
-    const last = this.last;
-    if (last.baseline !== null && last.query === query && last.group === place.group && place.group >= 0 && last.versions === query.versions && last.version === query.version) return last.baseline;
-    const baseline = this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]), place.group);
-    last.query = query;
-    last.group = place.group;
-    last.versions = query.versions;
-    last.version = query.version;
-    last.baseline = baseline;
-    return baseline;
+    return this.baseline(query.suite, query.arch, query.package, query.versions ?? (query.version === undefined ? undefined : [query.version]), place.group);
   }
-
-  private readonly last: { query: KeyQuery | null; group: number; versions: string[] | undefined; version: string | undefined; baseline: BaselineAnswer | null } = { query: null, group: -1, versions: undefined, version: undefined, baseline: null };
 
   /** Whether this run requests the key. */
   isRequested(place: KeyPlace): boolean {
