@@ -91,7 +91,7 @@ describe("submit isolates what debci refuses", () => {
   };
 
   it("delivers every acceptable entry, keeps only the refused one with debci's message, and does not ask it again", async () => {
-    // debci runs amd64, arm64 and i386 here: a riscv64 entry makes it refuse the whole POST (test_handler.rb).
+    // debci runs amd64, arm64 and i386 here: api.rb refuses the riscv64 POST before it looks at its tests.
     const needs = needsWith({ package: "newpkg", trigger: "newpkg/1.0-1", arch: "riscv64" }, { package: "libfoo", trigger: "newpkg/1.0-1", arch: "amd64" });
     await w.plan(0, needs);
     const run = await w.submit(1);
@@ -100,16 +100,16 @@ describe("submit isolates what debci refuses", () => {
     const [rejected] = batchFiles(join(w.state, "outbox", "rejected"));
     expect(requestsIn(join(w.state, "outbox", "rejected"))).toEqual(["newpkg newpkg/1.0-1 riscv64"]);
     const reason = JSON.parse(readFileSync(join(w.state, "outbox", "rejected", rejected!.replace(/\.json$/, ".reason.json")), "utf8"));
-    expect(reason.entries).toEqual([{ suite: "testing", arch: "riscv64", package: "newpkg", trigger: "newpkg/1.0-1", message: expect.stringContaining("Wrong archs (riscv64) at request index 0, available archs: amd64, arm64, i386") }]);
+    expect(reason.entries).toEqual([{ suite: "testing", arch: "riscv64", package: "newpkg", trigger: "newpkg/1.0-1", message: "HTTP 400: Invalid architecture: riscv64" }]);
     expect(requestsIn(join(w.state, "outbox", "sent"))).toEqual(["libfoo newpkg/1.0-1 amd64", "newpkg newpkg/1.0-1 amd64", "newpkg newpkg/1.0-1 arm64", "texlive-base newpkg/1.0-1 amd64 huge"]);
     expect(batchFiles(join(w.state, "outbox"))).toEqual([]);
 
     // The next runs answer it as refused, with the reason, and do not ask again.
     const next = await w.plan(10, needs);
-    expect(next[3]).toMatchObject({ arch: "riscv64", state: "missing", lost: false, request: null, held: "refused", label: null, refused: expect.stringContaining("Wrong archs (riscv64)") });
+    expect(next[3]).toMatchObject({ arch: "riscv64", state: "missing", lost: false, request: null, held: "refused", label: null, refused: expect.stringContaining("Invalid architecture: riscv64") });
     expect(batchFiles(join(w.state, "outbox"))).toEqual([]);
     const report = JSON.parse((await w.cli(["report", "--state", w.state, "--now", at(11)])).stdout);
-    expect(report.requests.refused).toEqual([{ key: "newpkg newpkg/1.0-1 on testing/riscv64", message: expect.stringContaining("Wrong archs"), refusedAt: at(1), batch: rejected }]);
+    expect(report.requests.refused).toEqual([{ key: "newpkg newpkg/1.0-1 on testing/riscv64", message: expect.stringContaining("Invalid architecture"), refusedAt: at(1), batch: rejected }]);
     expect(report.requests.lost).toEqual([]);
 
     // After the refusal's retry age (7 days) it is asked once more, and refused once more.
@@ -125,20 +125,21 @@ describe("submit isolates what debci refuses", () => {
     await w.plan(0, needs);
     const run = await w.submit(1);
     expect(run.code).toBe(4);
-    expect(w.fake.batches.every((b) => b.status === 201)).toBe(true); // nothing refused reached the service
+    expect(w.fake.posts.every((p) => p.status === 201)).toBe(true); // nothing refused reached the service
     const messages = readdirSync(join(w.state, "outbox", "rejected"))
       .filter((n) => n.endsWith(".reason.json"))
       .flatMap((n) => JSON.parse(readFileSync(join(w.state, "outbox", "rejected", n), "utf8")).entries.map((e: { message: string }) => e.message));
     expect(messages.sort()).toEqual([expect.stringContaining("arch \"s390x\" is not one the service runs"), expect.stringContaining("invalid package name \"Bad_Name\"")]);
   });
 
-  it("a whole batch of a suite debci does not run is refused after a handful of POSTs, not one per entry", async () => {
+  it("a whole batch of a suite debci does not run is refused by one POST, not one per entry", async () => {
     const needs = join(tempDir(), "needs.jsonl");
     writeFileSync(needs, Array.from({ length: 40 }, (_, i) => JSON.stringify({ package: `pkg${i}`, trigger: "glibc/2.41-7", arch: "amd64", suite: "oldstable" })).join("\n"));
     await w.plan(0, needs);
     expect((await w.submit(1)).code).toBe(4);
     expect(requestsIn(join(w.state, "outbox", "rejected"))).toHaveLength(40);
-    expect(w.fake.batches.length).toBeLessThanOrEqual(8); // halves down to the first single, then the suite is known
+    // api.rb's per-suite route refuses the suite before it looks at a test: one POST says it for all 40.
+    expect(w.fake.posts.map((p) => [p.suite, p.status])).toEqual([["oldstable", 400]]);
   });
 });
 
@@ -198,7 +199,7 @@ describe("key hygiene", () => {
       expect(run.stderr).toContain("another origin: not followed");
       expect(elsewhere.log).toEqual([]);
       await w.plan(1);
-      w.fake.inject("redirect-away", "/api/v1/test/batch");
+      w.fake.inject("redirect-away", "/api/v1/test/testing/");
       expect((await w.submit(2)).code).toBe(6);
       expect(elsewhere.log).toEqual([]);
       expect(batchFiles(join(w.state, "outbox"))).toHaveLength(2);
@@ -211,7 +212,7 @@ describe("key hygiene", () => {
     w.fake.inject("redirect-same", "/api/v1/test");
     expect((await w.fetchAt(0)).code).toBe(0);
     await w.plan(1);
-    w.fake.inject("redirect-same", "/api/v1/test/batch");
+    w.fake.inject("redirect-same", "/api/v1/test/testing/");
     expect((await w.submit(2)).code).toBe(0);
     expect(w.fake.jobs).toHaveLength(3);
   });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { batchFiles } from "./support/outbox.js";
-import { T0, states, syncWorld } from "./support/sync-harness.js";
+import { T0, at, jobsPerKey, states, syncWorld } from "./support/sync-harness.js";
 import { snapshotTree } from "./support/temp-state.js";
 
 const w = syncWorld();
@@ -13,7 +13,8 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect(states(await w.plan(0))).toEqual(["newpkg/amd64: missing (asked: missing)", "newpkg/arm64: missing (asked: missing)", "texlive-base/amd64: missing (asked: missing)"]);
     const sent = await w.submit(1);
     expect(sent.code, sent.stderr).toBe(0);
-    expect(w.fake.batches.map((b) => b.priority).sort()).toEqual(["1", "5"]); // the huge batch goes with the lower priority
+    // One POST per suite and arch on debci's per-suite route; the huge batch goes with the lower priority.
+    expect(w.fake.posts.map((p) => `${p.route} ${p.suite}/${p.arch} ${p.priority} ${p.status}`).sort()).toEqual(["suite testing/amd64 1 201", "suite testing/amd64 5 201", "suite testing/arm64 5 201"]);
     expect(w.fake.jobs).toHaveLength(3);
     expect(w.fake.jobs.every((j) => j.version === null && j.status === null)).toBe(true); // job.rb: no version until it runs
     expect(batchFiles(join(w.state, "outbox"))).toEqual([]);
@@ -145,17 +146,21 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect(slow.stderr).toMatch(/no answer within 500 ms/);
   });
 
-  it("a submit killed between the POST and the move sends that batch again: at least once, never lost", async () => {
+  it("a submit killed between the service's 201 and the move does not send that batch again: exactly once", async () => {
     await w.plan(0);
-    const crashed = await w.spawn(["submit", "--state", w.state, ...w.http()], { DEBCI_BRIDGE_CRASH_AT: "submit-after-post" });
+    const crashed = await w.spawn(["submit", "--state", w.state, "--now", at(1), ...w.http()], { DEBCI_BRIDGE_CRASH_AT: "submit-after-post" });
     expect(crashed.signal).toBe("SIGKILL");
-    expect(w.fake.batches).toHaveLength(1);
-    expect(batchFiles(join(w.state, "outbox"))).toHaveLength(2); // the POSTed one is still there
-    const again = await w.spawn(["submit", "--state", w.state, ...w.http()]);
+    const createdBefore = w.fake.jobs.length;
+    expect(createdBefore).toBeGreaterThan(0);
+    expect(batchFiles(join(w.state, "outbox"))).toHaveLength(2); // the POSTed one is still there, marked as being sent
+    expect(readdirSync(join(w.state, "outbox", "sending"))).toHaveLength(1);
+    const again = await w.spawn(["submit", "--state", w.state, "--now", at(2), ...w.http()]);
     expect(again.code, again.stderr).toBe(0);
-    expect(w.fake.batches).toHaveLength(3); // the first batch twice
+    expect(again.stderr).toMatch(/already created by an earlier attempt/);
+    expect(JSON.parse(again.stdout)).toMatchObject({ alreadyCreated: createdBefore });
+    expect(jobsPerKey(w.fake.jobs)).toEqual({ "testing/amd64 newpkg newpkg/1.0-1": 1, "testing/arm64 newpkg newpkg/1.0-1": 1, "testing/amd64 texlive-base newpkg/1.0-1": 1 });
     expect(batchFiles(join(w.state, "outbox"))).toEqual([]);
-    // The doubled request costs one extra run; the answers are unharmed.
+    expect(readdirSync(join(w.state, "outbox", "sending"))).toEqual([]);
     w.fake.now = T0 + 30 * 60_000;
     w.fake.finish(() => true, "pass");
     await w.fetchAt(35);
@@ -171,7 +176,8 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect(existsSync(join(w.state, "outbox", "rejected", first!))).toBe(true);
     const reason = JSON.parse(readFileSync(join(w.state, "outbox", "rejected", first!.replace(/\.json$/, ".reason.json")), "utf8"));
     expect(reason.problem).toMatch(/^not a valid batch file: not JSON/);
-    expect(w.fake.batches).toHaveLength(1); // only the good one
+    expect(w.fake.posts.length).toBeGreaterThan(0);
+    expect(w.fake.posts.every((p) => p.status === 201)).toBe(true); // only the good one
     expect(batchFiles(join(w.state, "outbox", "sent"))).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@
 import { DAY_MS, DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { EXIT_OK, writeLine, type CliIO } from "../cli/io.js";
 import { flagNumber, parseCommand, parseNow, parseZonedTime, required, stateOptions } from "../cli/options.js";
+import { InputError } from "../store/errors.js";
 import { loadSettingsFile } from "../store/load-settings.js";
 import { statePaths } from "../store/state-paths.js";
 import { loadApiKey, redactor, serviceUrl } from "./credentials.js";
@@ -111,18 +112,21 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 export async function submitCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...httpFlags, priority: { type: "string" }, "huge-priority": { type: "string" } });
+  const values = parseCommand(argv, { ...httpFlags, priority: { type: "string" }, "huge-priority": { type: "string" }, endpoint: { type: "string" }, "max-bytes": { type: "string" } });
   const stateDir = required("submit", values, "state");
   const url = serviceUrl(required("submit", values, "url"));
   const file = await loadSettingsFile(statePaths(stateDir).settings);
   // debci takes priorities 1 to 10 (lib/debci/api.rb, validate_priority); anything else would be refused for every batch.
   const normal = flagNumber("priority", text(values, "priority") ?? "5");
   const huge = flagNumber("huge-priority", text(values, "huge-priority") ?? "1");
+  const endpoint = text(values, "endpoint") ?? "suite";
+  if (endpoint !== "suite" && endpoint !== "batch") throw new InputError(`--endpoint takes suite (POST /api/v1/test/SUITE/ARCH, the default) or batch (POST /api/v1/test/batch), not ${JSON.stringify(endpoint)}`);
+  const maxBytes = flagNumber("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES));
   const http = await httpOptions(values, io, "submit");
   return reportingFailures(http, async () => {
-    const result = await submitOutbox({ stateDir, url, now: parseNow(values.now), priority: normal, hugePriority: huge, suites: file.serviceSuites ?? null, arches: file.serviceArches ?? null, http });
+    const result = await submitOutbox({ stateDir, url, endpoint, now: parseNow(values.now), priority: normal, hugePriority: huge, suites: file.serviceSuites ?? null, arches: file.serviceArches ?? null, maxBytes, http });
     writeLine(io.stdout, JSON.stringify(result));
-    http.log(`${result.sent.length} sent, ${result.rejected.length} with refused entries (${result.refusedEntries} refused), ${result.kept.length} kept`);
+    http.log(`${result.sent.length} sent, ${result.rejected.length} with refused entries (${result.refusedEntries} refused), ${result.alreadyCreated} found already created, ${result.kept.length} kept`);
     if (result.kept.length > 0) return EXIT_UNAVAILABLE;
     return result.rejected.length > 0 ? EXIT_REFUSED : EXIT_OK;
   });

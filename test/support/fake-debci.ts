@@ -4,9 +4,10 @@ import type { Socket } from "node:net";
 /**
  * A fake CI service for the sync tools' tests, on 127.0.0.1 at a random
  * port, behaving as debci does. Each behaviour names the debci source it
- * mirrors (repository terceiro/debci, v3.1, 2021; the ci.debian.net API
- * page is newer and agrees): `lib/debci/api.rb` (the endpoints, auth,
- * `until`), `lib/debci/test_handler.rb` (batch validation, job creation),
+ * mirrors (Debian 12's debci 3.6 package, /usr/lib/ruby/vendor_ruby/debci/,
+ * which agrees with terceiro/debci v3.1 on every route used here; the
+ * ci.debian.net API page is newer and agrees): `lib/debci/api.rb` (the
+ * endpoints, auth, `until`), `lib/debci/test_handler.rb` (validation, job creation),
  * `lib/debci/job.rb` (job columns, finishing a job), and
  * `lib/debci/reject_list.rb` (the reject list). Where the source is
  * ambiguous the harsher reading is taken, and says so. Faults that are not
@@ -42,7 +43,31 @@ export interface Job {
   lostByWorker?: boolean;
 }
 
-export type Fault = "500" | "hang" | "truncate" | "html" | "endless" | "bogus-until" | "redirect-away" | "redirect-same" | "echo-key";
+/**
+ * Faults on command. Not debci's, but of what stands between: "500", "hang",
+ * "truncate", "html", "endless", "bogus-until", "redirect-*", "echo-key";
+ * "handle-then-reset" and "handle-then-500" (the POST is handled, its jobs
+ * created, and then the connection is reset or a proxy answers 500).
+ * debci's own: "broker-down" (`lib/debci/test_handler.rb` request_tests
+ * creates every job row, then enqueues; with the AMQP broker down the first
+ * enqueue raises, so the rows stay, status null, never run, and the answer
+ * is a 500).
+ */
+export type Fault = "500" | "hang" | "truncate" | "html" | "endless" | "bogus-until" | "redirect-away" | "redirect-same" | "echo-key" | "handle-then-reset" | "handle-then-500" | "broker-down";
+
+/** One POST that reached the service's test routes, as it answered it. */
+export interface Post {
+  route: "suite" | "batch";
+  /** The per-suite route's URL segments. */
+  suite: string | null;
+  arch: string | null;
+  priority: string | null;
+  tests: unknown;
+  status: number;
+  message: string;
+  /** Jobs it created (a POST whose answer was lost may still have created them). */
+  created: number;
+}
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -53,6 +78,12 @@ const MESSAGES: Record<Exclude<Job["status"], null>, string> = {
   neutral: "No tests in this package or all skipped",
   tmpfail: "Could not run tests due to a temporary testbed failure",
 };
+
+/** Ruby's String#to_i, as api.rb reads `priority`: leading digits (after an optional sign), else 0. */
+function rubyToI(text: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(text);
+  return m === null ? 0 : Number.parseInt(m[1]!, 10);
+}
 
 /** test_handler.rb, valid_package_name?. */
 const VALID_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -110,7 +141,18 @@ export class FakeDebci {
   readonly archive = new Map<string, string>();
   now = Date.parse("2026-11-25T12:00:00Z");
   readonly jobs: Job[] = [];
-  readonly batches: Array<{ priority: string | null; tests: unknown; status: number; message: string }> = [];
+  /** Every POST to a test route, answered or not. */
+  readonly posts: Post[] = [];
+  /**
+   * Whether POST /api/v1/test/batch works. In debci 3.1 to 3.6 it does not:
+   * `lib/debci/api.rb` has no filter that authenticates it (`before
+   * '/test/:suite/:arch*'` needs two more segments), so the job has no
+   * requestor and Job.create! fails validation ("Requestor can't be
+   * blank"), a 500, for every non-empty batch; its `priority` is never read
+   * either. True: as a service where the route authenticates and reads
+   * `priority` like the per-suite route does.
+   */
+  batchRouteWorks = false;
   /** Every request: method, path and query, and the Auth-Key header it carried (to prove where the key went). */
   readonly log: Array<{ line: string; authKey: string | undefined }> = [];
   /** reject_list.rb `data`: package → suite → arch → version → reason, as GET /api/v1/reject_list renders it. */
@@ -226,6 +268,7 @@ export class FakeDebci {
     const fault = this.takeFault(url.pathname);
     // Not debci's: a front proxy or the network failing.
     if (fault === "hang") return;
+    if (fault === "handle-then-reset" || fault === "handle-then-500" || fault === "broker-down") return this.handleThen(req, res, url, body, fault);
     if (fault === "500") return this.send(res, 500, "<html><body>502 Bad Gateway</body></html>", "text/html");
     if (fault === "html") return this.send(res, 200, "<html><body>Service temporarily in maintenance</body></html>", "text/html");
     if (fault === "redirect-away" || fault === "redirect-same") {
@@ -233,12 +276,35 @@ export class FakeDebci {
       res.writeHead(req.method === "POST" ? 307 : 302, { location: `${to}${url.pathname}${url.search}` });
       return void res.end();
     }
+    this.route(req, res, url, body, fault);
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse, url: URL, body: string, fault: Fault | null): void {
+    // api.rb: POST /test/batch is matched by no authenticating filter (see batchRouteWorks).
+    if (req.method === "POST" && url.pathname === "/api/v1/test/batch" && !this.batchRouteWorks) return this.batch(res, new URLSearchParams(body), null);
     const user = this.user(req);
-    if (user === null) return this.send(res, 403, fault === "echo-key" ? `Invalid key ${String(authKey)}\n` : "Invalid key\n", "text/html");
+    if (user === null) return this.send(res, 403, fault === "echo-key" ? `Invalid key ${String(req.headers["auth-key"])}\n` : "Invalid key\n", "text/html");
     if (req.method === "GET" && url.pathname === "/api/v1/test") return this.results(res, url.searchParams.get("since"), user, fault);
     if (req.method === "GET" && url.pathname === "/api/v1/reject_list") return this.send(res, 200, JSON.stringify(this.rejectList));
     if (req.method === "POST" && url.pathname === "/api/v1/test/batch") return this.batch(res, new URLSearchParams(body), user);
+    const perSuite = /^\/api\/v1\/test\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "POST" && perSuite !== null) return this.perSuite(res, decodeURIComponent(perSuite[1]!), decodeURIComponent(perSuite[2]!), new URLSearchParams(body), user);
     this.send(res, 404, "<h1>Not Found</h1>", "text/html");
+  }
+
+  /**
+   * The POST is handled as usual, then its answer is lost: the connection
+   * reset, or a 500 from a proxy in front. "broker-down" is debci's own:
+   * the rows are written, never enqueued (the workers never see them), and
+   * the answer is a 500.
+   */
+  private handleThen(req: IncomingMessage, res: ServerResponse, url: URL, body: string, fault: Fault): void {
+    const before = this.jobs.length;
+    const sink = { writeHead: () => sink, end: () => sink, setHeader: () => sink } as unknown as ServerResponse;
+    this.route(req, sink, url, body, null);
+    if (fault === "broker-down") for (const job of this.jobs.slice(before)) if (job.status === null) job.lostByWorker = true;
+    if (fault === "handle-then-reset") return void req.socket.destroy();
+    this.send(res, 500, fault === "broker-down" ? "<h1>Internal Server Error</h1>" : "<html><body>502 Bad Gateway</body></html>", "text/html");
   }
 
   /** A job as the API renders it: every column (job.rb as_json), plus `package` by name and `duration_human`. */
@@ -286,28 +352,25 @@ export class FakeDebci {
   }
 
   /**
-   * api.rb POST /test/batch with test_handler.rb: `priority` 1-10 (else
-   * 400; in v3.1 the batch route skips the filter that checks it and the
-   * key, the harsher reading checks both, as the API page says every
-   * request must), `tests` parsed as JSON (400 "Invalid JSON: ..."), then
+   * api.rb POST /test/batch with test_handler.rb: `tests` parsed as JSON
+   * (400 "Invalid JSON: ..."; none: 400 "Error: No tests"), then
    * validate_batch_test: one bad suite, arch or package name anywhere
-   * refuses the whole POST (400 "Error: ..."). Accepted: one job per test
-   * and arch (request_tests), 201 with an empty body. A reject-listed
-   * package or an invalid name gets a job that is `fail` at once, version
-   * null, never run.
+   * refuses the whole POST (400 "Error: ..."). Then request_batch_tests: one
+   * job per test and arch. With no authenticated user (debci 3.1-3.6, see
+   * batchRouteWorks) the first job fails validation: a 500, nothing
+   * created; a batch with no tests at all is a 201. Where the route works,
+   * `priority` is checked as the per-suite route checks it.
    */
-  private batch(res: ServerResponse, form: URLSearchParams, user: number): void {
-    const priority = Number.parseInt(form.get("priority") ?? "1", 10);
-    if (!(priority >= 1 && priority <= 10)) return this.refuse(res, form, `Invalid priority: ${Number.isNaN(priority) ? 0 : priority}\n`);
-    const raw = form.get("tests");
-    if (raw === null) return this.refuse(res, form, "Error: No tests");
-    let requests: unknown;
-    try {
-      requests = JSON.parse(raw);
-    } catch (error) {
-      return this.refuse(res, form, `Invalid JSON: ${(error as Error).message}`);
+  private batch(res: ServerResponse, form: URLSearchParams, user: number | null): void {
+    const post: Post = { route: "batch", suite: null, arch: null, priority: form.get("priority"), tests: form.get("tests"), status: 0, message: "", created: 0 };
+    this.posts.push(post);
+    if (user !== null) {
+      const priority = rubyToI(form.get("priority") ?? "5");
+      if (!(priority >= 1 && priority <= 10)) return this.answer(res, post, 400, `Invalid priority: ${priority}\n`);
     }
-    if (!Array.isArray(requests)) return this.refuse(res, form, "Error: Not an array");
+    const requests = this.loadJson(res, post, form.get("tests"));
+    if (requests === undefined) return;
+    if (!Array.isArray(requests)) return this.answer(res, post, 400, "Error: Not an array");
     const errors: string[] = [];
     for (const [index, request] of (requests as Array<Record<string, unknown>>).entries()) {
       const suite = request.suite;
@@ -317,20 +380,67 @@ export class FakeDebci {
       if (arches.length === 0) errors.push(`No archs are specified at request index ${index}`);
       else if (arches.some((a) => !this.arches.includes(a as string))) errors.push(`Wrong archs (${arches.join(", ")}) at request index ${index}, available archs: ${this.arches.join(", ")}`);
       // test_handler.rb walks request['tests'] unchecked: a missing list raises, which Sinatra answers with a 500.
-      if (!Array.isArray(request.tests)) return this.send(res, 500, "<h1>Internal Server Error</h1>", "text/html");
+      if (!Array.isArray(request.tests)) return this.answer(res, post, 500, "<h1>Internal Server Error</h1>");
       for (const [i, test] of (request.tests as Array<Record<string, unknown>>).entries()) {
         if (typeof test?.package !== "string" || !VALID_PACKAGE.test(test.package)) errors.push(`Invalid package name at request index ${index} and test index ${i}`);
       }
     }
-    if (errors.length > 0) return this.refuse(res, form, `Error: ${errors.join("\n")}`);
-    for (const request of requests as Array<{ suite: string; arch: string[]; tests: Array<Record<string, unknown>> }>) {
+    if (errors.length > 0) return this.answer(res, post, 400, `Error: ${errors.join("\n")}`);
+    const all = requests as Array<{ suite: string; arch: string[]; tests: Array<Record<string, unknown>> }>;
+    if (user === null && all.some((r) => r.arch.length > 0 && r.tests.length > 0)) return this.answer(res, post, 500, "<h1>Internal Server Error</h1>"); // job.rb: validates :requestor, presence: true
+    for (const request of all) {
       for (const arch of request.arch) {
-        for (const test of request.tests) this.createJob(request.suite, arch, test, user);
+        for (const test of request.tests) this.createJob(request.suite, arch, test, user!), post.created++;
       }
     }
-    this.batches.push({ priority: form.get("priority"), tests: requests, status: 201, message: "" });
-    res.writeHead(201, { "content-type": "text/html;charset=utf-8" });
-    res.end();
+    this.answer(res, post, 201, "");
+  }
+
+  /**
+   * api.rb `before '/test/:suite/:arch*'` then `post '/test/:suite/:arch'`:
+   * the key (403 "Invalid key"), the arch ("Invalid architecture: X"), the
+   * suite ("Invalid suite: X"), `priority` (Ruby's to_i of the field,
+   * default 5; outside 1-10: "Invalid priority: N"), each a 400 with a
+   * newline; `tests` as JSON (load_json, as for the batch route), then
+   * test_handler.rb validate_tests: an invalid package name anywhere
+   * refuses the whole POST, 400 "Invalid request: Invalid package name: X".
+   * Accepted: request_tests, one job per test, 201 with an empty body.
+   */
+  private perSuite(res: ServerResponse, suite: string, arch: string, form: URLSearchParams, user: number): void {
+    const priority = rubyToI(form.get("priority") ?? "5");
+    const post: Post = { route: "suite", suite, arch, priority: form.get("priority"), tests: form.get("tests"), status: 0, message: "", created: 0 };
+    this.posts.push(post);
+    if (!this.arches.includes(arch)) return this.answer(res, post, 400, `Invalid architecture: ${arch}\n`);
+    if (!this.suites.includes(suite)) return this.answer(res, post, 400, `Invalid suite: ${suite}\n`);
+    if (!(priority >= 1 && priority <= 10)) return this.answer(res, post, 400, `Invalid priority: ${priority}\n`);
+    const tests = this.loadJson(res, post, form.get("tests"));
+    if (tests === undefined) return;
+    // validate_tests calls tests.each and test['package']: anything but an array of objects raises, a 500.
+    if (!Array.isArray(tests) || tests.some((t) => t === null || typeof t !== "object" || Array.isArray(t))) return this.answer(res, post, 500, "<h1>Internal Server Error</h1>");
+    const errors = (tests as Array<Record<string, unknown>>).filter((t) => typeof t.package !== "string" || !VALID_PACKAGE.test(t.package)).map((t) => `Invalid package name: ${String(t.package ?? "")}`);
+    if (errors.length > 0) return this.answer(res, post, 400, `Invalid request: ${errors.join("\n")}`);
+    for (const test of tests as Array<Record<string, unknown>>) this.createJob(suite, arch, test, user), post.created++;
+    this.answer(res, post, 201, "");
+  }
+
+  /** api.rb load_json: no field is 400 "Error: No tests", bad JSON 400 "Invalid JSON: ...". Undefined when it answered. */
+  private loadJson(res: ServerResponse, post: Post, raw: string | null): unknown {
+    if (raw === null) return void this.answer(res, post, 400, "Error: No tests");
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch (error) {
+      return void this.answer(res, post, 400, `Invalid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  private answer(res: ServerResponse, post: Post, status: number, message: string): void {
+    post.status = status;
+    post.message = message;
+    if (status === 201) {
+      res.writeHead(201, { "content-type": "text/html;charset=utf-8" });
+      return void res.end();
+    }
+    this.send(res, status, message, "text/html;charset=utf-8");
   }
 
   /** test_handler.rb request_tests: the job row; reject-listed or badly named ones are failed at once, never queued. */
@@ -376,11 +486,6 @@ export class FakeDebci {
       const byVersion = byArch === undefined ? undefined : Object.hasOwn(byArch, arch) ? byArch[arch]! : byArch["*"];
       return byVersion !== undefined && Object.keys(byVersion)[0] === "*";
     });
-  }
-
-  private refuse(res: ServerResponse, form: URLSearchParams, message: string): void {
-    this.batches.push({ priority: form.get("priority"), tests: form.get("tests"), status: 400, message });
-    this.send(res, 400, message, "text/html;charset=utf-8");
   }
 
   private send(res: ServerResponse, status: number, body: string, type = "application/json"): void {

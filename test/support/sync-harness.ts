@@ -98,3 +98,13 @@ export function syncWorld(): SyncWorld {
 }
 
 export const states = (answers: Array<Record<string, unknown>>) => answers.map((a) => `${a.package}/${a.arch}: ${a.state}${a.request ? ` (asked: ${a.request})` : ""}${a.held ? ` (held: ${a.held})` : ""}`);
+
+/** How many jobs the service holds per test key: exactly-once delivery means 1 for each. */
+export function jobsPerKey(jobs: ReadonlyArray<{ suite: string; arch: string; package: string; trigger: string | null }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const j of jobs) {
+    const key = `${j.suite}/${j.arch} ${j.package} ${j.trigger}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
