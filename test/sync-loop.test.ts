@@ -65,7 +65,8 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect(w.fake.jobs.filter((j) => j.trigger === "migration-reference/0")).toHaveLength(3);
   });
 
-  it("a job the CI side lost stays queued there for ever: pending while the snapshot lists it, asked again once it falls out of the window", async () => {
+  it("a job the CI side lost stays queued there for ever: pending while the snapshot lists it, still in flight once it is older than the window, asked again when pending too long", async () => {
+    const DAY = 24 * 60;
     await w.plan(0);
     await w.submit(1);
     w.fake.loseJobs((j) => j.package === "texlive-base");
@@ -74,16 +75,35 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect((await w.fetchAt(60)).code).toBe(0);
     expect(states(await w.plan(61))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
     // Three days later it is still listed (debci never deletes a job): still pending, never asked twice.
-    expect((await w.fetchAt(3 * 24 * 60)).code).toBe(0);
-    expect(states(await w.plan(3 * 24 * 60 + 1))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
-    // Past the pending window (the maximum pending age plus a day) it drops out of the snapshot: lost, asked again once.
-    expect((await w.fetchAt(4 * 24 * 60 + 60)).code).toBe(0);
-    const next = await w.plan(4 * 24 * 60 + 61);
-    expect(states(next)).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: missing (asked: lost)"]);
-    expect(next[2]).toMatchObject({ lost: true });
-    expect(states(await w.plan(4 * 24 * 60 + 62))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
-    await w.submit(4 * 24 * 60 + 63);
+    expect((await w.fetchAt(3 * DAY)).code).toBe(0);
+    expect(states(await w.plan(3 * DAY + 1))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
+    // Past the pending window (the maximum pending age plus a day) the snapshot no longer looks back to it, and says so
+    // (`since`): not lost, still in flight, judged by the pending-too-long rule from when it left the window.
+    expect((await w.fetchAt(5 * DAY)).code).toBe(0);
+    const snapshot = JSON.parse(readFileSync(join(w.state, "pending.json"), "utf8"));
+    expect(snapshot.since).toBe(new Date(T0 + (5 - 4) * DAY * 60_000).toISOString());
+    expect(snapshot.pending).toEqual([]);
+    const fifthDay = await w.plan(5 * DAY + 1);
+    expect(states(fifthDay)).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
+    expect(fifthDay[2]).toMatchObject({ lost: false, inFlight: true, pendingSince: new Date(T0 + 60_000).toISOString() });
+    // Left the window at 4 days; three days of pending age after that, it is asked again, once.
+    expect((await w.fetchAt(7 * DAY + 120)).code).toBe(0);
+    const next = await w.plan(7 * DAY + 121);
+    expect(states(next)).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending (asked: pending-too-long)"]);
+    expect(states(await w.plan(7 * DAY + 122))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
+    await w.submit(7 * DAY + 123);
     expect(w.fake.jobs.filter((j) => j.package === "texlive-base")).toHaveLength(2);
+  });
+
+  it("fetch widens the pending window to the oldest open request in the ledger, no further than --pending-window-max", async () => {
+    const DAY = 24 * 60;
+    await w.plan(0); // three requests at T0, never sent: open
+    expect((await w.fetchAt(6 * DAY)).code).toBe(0);
+    const widened = Math.floor((T0 - 15 * 60_000) / 1000);
+    expect(JSON.parse(readFileSync(join(w.state, "pending.json"), "utf8")).since).toBe(new Date(widened * 1000).toISOString());
+    expect((await w.fetchAt(6 * DAY + 10, ["--pending-window-max", "5"])).code).toBe(0);
+    const capped = Math.floor((T0 + 10 * 60_000 + DAY * 60_000) / 1000);
+    expect(JSON.parse(readFileSync(join(w.state, "pending.json"), "utf8")).since).toBe(new Date(capped * 1000).toISOString());
   });
 
   it("a result fetched twice (the watermark's overlap) is counted once", async () => {

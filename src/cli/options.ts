@@ -84,6 +84,7 @@ export const NUMERIC_FLAGS = {
   retries: { min: 0, max: 20, unit: "", integer: true },
   backoff: { min: 0, max: 600_000, unit: "ms" },
   "pending-window": { min: 0, max: 365, unit: "days" },
+  "pending-window-max": { min: 0, max: 365, unit: "days" },
   backfill: { min: 0, max: 3650, unit: "days" },
   "max-bytes": { min: 1024, max: 2 ** 40, unit: "bytes", integer: true },
   "slice-bytes": { min: 1024, max: 2 ** 30, unit: "bytes", integer: true },

@@ -7,7 +7,7 @@ import type { KeyPlace } from "./key-numbers.js";
 import type { PlannedAnswer } from "./plan.js";
 import { REFERENCE_TRIGGER, versionUploadedBy } from "./trigger.js";
 import { STATUS_RANK, gradeOf } from "./grade.js";
-import type { Answer, AnswerState, KeyQuery, LedgerEntry, PendingEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
+import type { Answer, AnswerState, KeyQuery, LedgerEntry, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
 
 /** Why a key counts as in flight, and whether the CI service itself confirmed it. */
 export interface InFlightEvidence {
@@ -15,6 +15,11 @@ export interface InFlightEvidence {
   since: number | null;
   /** True when the latest pending snapshot lists it; only unconfirmed evidence can grow too old. */
   confirmed: boolean;
+  /**
+   * When the CI service is last known to have had it, where that is later
+   * than `since`: the pending-too-long rule counts from here.
+   */
+  lastSeen?: number;
 }
 
 export interface KeyFacts {
@@ -93,6 +98,26 @@ function startedAt(run: RunBrief): number | null {
   return run.createdAt ?? run.updatedAt;
 }
 
+/**
+ * Whether something created at `created` lies before the snapshot's window
+ * (pending.json `since`), of which the snapshot says nothing. Unknown
+ * times and snapshots without `since` are covered, as they always were.
+ */
+function beforeWindow(snapshot: PendingSnapshot, created: number | null): boolean {
+  return snapshot.since !== null && created !== null && created < snapshot.since;
+}
+
+/**
+ * A run last seen unfinished and created before the snapshot's window: not
+ * lost (the snapshot did not look that far back), still in flight, and
+ * judged by the pending-too-long rule. Every snapshot since it was made
+ * looked back at least as far as this one does, so the service listed it
+ * until it left that window: that is when it was last seen.
+ */
+function outOfWindow(snapshot: PendingSnapshot, created: number): InFlightEvidence {
+  return { kind: "queued-run", since: created, confirmed: false, lastSeen: created + (snapshot.generatedAt - snapshot.since!) };
+}
+
 /** A refusal stands until a later request for the key (a later batch in the ledger) replaces it. */
 function standingRefusal(refusal: RefusedRequest | undefined, request: LedgerEntry | undefined): RefusedRequest | null {
   if (refusal === undefined) return null;
@@ -158,7 +183,9 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     if (run.status !== null) continue;
     const snapshotIsNewer = snapshot !== null && snapshot.generatedAt > (run.updatedAt ?? Number.NEGATIVE_INFINITY);
     if (!snapshotIsNewer) evidence.push({ kind: "queued-run", since: startedAt(run), confirmed: false });
-    else if (!index.pendingRunIds.has(run.runId)) lost = true; // vanished without a result
+    else if (index.pendingRunIds.has(run.runId)) continue;
+    else if (beforeWindow(snapshot!, startedAt(run))) evidence.push(outOfWindow(snapshot!, startedAt(run)!));
+    else lost = true; // vanished without a result
   }
   let ledgerRequest: KeyFacts["ledgerRequest"] = null;
   const unsent = record?.unsentSince;
@@ -174,7 +201,8 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   } else if (request !== undefined && unsent === undefined) {
     // A run created after the request (allowing for clock skew) is its answer.
     const answered = runs.some((run) => (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - settings.graceMs);
-    const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs;
+    // The snapshot can speak of the request's job only if it was taken after the job was made and its window reaches back to it.
+    const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs && !beforeWindow(snapshot, request.requestedAt - settings.graceMs);
     if (answered) ledgerRequest = "answered";
     else if (!serviceShouldKnow) {
       ledgerRequest = "in-flight";

@@ -50,7 +50,7 @@ function requestReason(baseline: BaselineAnswer, facts: KeyFacts, settings: Sett
   if (answer.state === "pending") {
     // A run the CI service lists is never asked for again, however long it queues.
     if (evidence.some((e) => e.confirmed)) return null;
-    const newest = maxOf(evidence.map((e) => e.since ?? Number.NEGATIVE_INFINITY)) ?? Number.NEGATIVE_INFINITY;
+    const newest = maxOf(evidence.map((e) => e.lastSeen ?? e.since ?? Number.NEGATIVE_INFINITY)) ?? Number.NEGATIVE_INFINITY;
     return now - newest > settings.pendingMaxAgeMs ? "pending-too-long" : null;
   }
   if (answer.inFlight) return null;

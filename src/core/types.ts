@@ -54,6 +54,12 @@ export interface PendingEntry {
 
 export interface PendingSnapshot {
   generatedAt: number;
+  /**
+   * The snapshot lists every unfinished run created at or after this time;
+   * of runs created before it, it says nothing. Null (a snapshot from before
+   * this field): it covers every run.
+   */
+  since: number | null;
   entries: PendingEntry[];
 }
 

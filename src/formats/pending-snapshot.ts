@@ -20,11 +20,13 @@ const pendingEntrySchema = z.object({
 export const pendingSnapshotSchema = z
   .object({
     generated_at: isoTime,
+    since: isoTime.optional(),
     pending: z.array(pendingEntrySchema),
   })
   .transform(
     (s): PendingSnapshot => ({
       generatedAt: s.generated_at,
+      since: s.since ?? null,
       entries: s.pending.map((e) => ({
         runId: e.run_id,
         suite: e.suite,
@@ -47,6 +49,8 @@ export function quickPendingSnapshot(value: unknown): PendingSnapshot | null {
   const s = value;
   const generatedAt = quickTime(s.generated_at);
   if (generatedAt === undefined || generatedAt === null || !Array.isArray(s.pending)) return null;
+  const since = s.since === undefined ? null : quickTime(s.since);
+  if (since === undefined || (since === null && s.since !== undefined)) return null;
   const entries: PendingSnapshot["entries"] = [];
   for (const item of s.pending as unknown[]) {
     if (!isRecord(item)) return null;
@@ -59,7 +63,7 @@ export function quickPendingSnapshot(value: unknown): PendingSnapshot | null {
     if (createdAt === undefined) return null;
     entries.push({ runId, suite: e.suite, arch: e.arch, package: e.package, trigger: e.trigger as string | null, createdAt });
   }
-  return { generatedAt, entries };
+  return { generatedAt, since, entries };
 }
 
 /** The snapshot, by the fast path when it is sure, else by zod (which also words the problem). */

@@ -145,14 +145,11 @@ export class Session {
         const dir = resolve(this.options.scratchDir!);
         return { requests: this.planner.requests.length, batches: await commitToScratch(dir, batches), outbox: dir };
       }
-      const written = await commitToState(
-        this.paths.outbox,
-        this.paths.ledger,
-        this.prunedLedger(),
-        batches,
-        this.options.now,
-        this.loaded.repairedBatches.length > 0,
-      );
+      const ledger = this.prunedLedger();
+      const before = this.loaded.knowledge.ledger;
+      // A ledger that let requests go is written even with no new batch: fetch reads it as the list of requests still open.
+      const shrunk = ledger.entries.length !== before.entries.length || ledger.batches.length !== before.batches.length;
+      const written = await commitToState(this.paths.outbox, this.paths.ledger, ledger, batches, this.options.now, this.loaded.repairedBatches.length > 0 || shrunk);
       return { requests: this.planner.requests.length, batches: written, outbox: this.paths.outbox };
     } finally {
       await this.close();

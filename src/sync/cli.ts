@@ -26,6 +26,8 @@ export const EXIT_UNSAFE = 6;
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 const DEFAULT_SLICE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_BACKFILL_DAYS = 30;
+/** How far back the pending window may reach for the oldest open request: two weeks of queueing is past any real backlog. */
+const DEFAULT_PENDING_WINDOW_MAX_DAYS = 14;
 
 const httpFlags = {
   state: stateOptions.state,
@@ -82,7 +84,7 @@ async function reportingFailures(http: HttpOptions, work: () => Promise<number>)
 }
 
 export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...httpFlags, "pending-window": { type: "string" }, overlap: { type: "string" }, since: { type: "string" }, backfill: { type: "string" }, "max-bytes": { type: "string" }, "slice-bytes": { type: "string" } });
+  const values = parseCommand(argv, { ...httpFlags, "pending-window": { type: "string" }, "pending-window-max": { type: "string" }, overlap: { type: "string" }, since: { type: "string" }, backfill: { type: "string" }, "max-bytes": { type: "string" }, "slice-bytes": { type: "string" } });
   const stateDir = required("fetch", values, "state");
   const url = serviceUrl(required("fetch", values, "url"));
   const settings = applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir).settings));
@@ -99,6 +101,7 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
       now: parseNow(values.now),
       suite: settings.suite,
       pendingWindowMs: Math.max(windowDays * DAY_MS, settings.pendingMaxAgeMs),
+      maxPendingWindowMs: flagNumber("pending-window-max", text(values, "pending-window-max") ?? String(DEFAULT_PENDING_WINDOW_MAX_DAYS)) * DAY_MS,
       overlapMinutes: values.overlap === undefined ? 60 : flagNumber("overlap", values.overlap),
       since,
       backfillMs: backfillDays * DAY_MS,

@@ -49,3 +49,18 @@ export function startSince(explicit: number | null, watermark: number | null, no
   if (watermark !== null) return { since: Math.max(0, watermark), from: "watermark" };
   return { since: Math.max(0, Math.floor((now - backfillMs) / 1000)), from: "backfill" };
 }
+
+/**
+ * Where the pending window starts, in UNIX seconds: `windowMs` back from
+ * now, and further back to cover the oldest request the ledger still holds
+ * open (less clock skew: its job was made after it, by the service's
+ * clock), so a job that queues longer than the window is still listed
+ * while this side waits for it. Never further back than `maxWindowMs`: a
+ * wider window is one larger answer every fetch.
+ */
+export function pendingWindowSince(now: number, windowMs: number, maxWindowMs: number, oldestOpenRequest: number | null): number {
+  let from = now - windowMs;
+  if (oldestOpenRequest !== null) from = Math.min(from, oldestOpenRequest - MAX_CLOCK_SKEW_MS);
+  from = Math.max(from, now - Math.max(maxWindowMs, windowMs));
+  return Math.max(0, Math.floor(from / 1000));
+}

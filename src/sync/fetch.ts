@@ -4,12 +4,15 @@ import { RunStore } from "../core/run-store.js";
 import type { Observation } from "../core/types.js";
 import { quickResultRecord, resultRecordSchema } from "../formats/results-file.js";
 import { rejectListSchema } from "../formats/reject-list-file.js";
+import { minOf } from "../core/numbers.js";
+import { ledgerFileReader } from "../formats/ledger-file.js";
 import { writeFileAtomic } from "../store/atomic-write.js";
+import { readJsonFile } from "../store/read-json.js";
 import { acquireLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
 import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { watermark } from "../session/maintenance.js";
-import { coveredUntil, NewestTime, startSince } from "./fetch-window.js";
+import { coveredUntil, NewestTime, pendingWindowSince, startSince } from "./fetch-window.js";
 import { BadBody, request, type HttpOptions, type Received } from "./http.js";
 import { ResultsBodySplitter } from "./results-body.js";
 import { ResultsSlices } from "./results-slices.js";
@@ -22,6 +25,8 @@ export interface FetchOptions {
   suite: string;
   /** How far back the pending snapshot looks for unfinished runs: at least the maximum pending age. */
   pendingWindowMs: number;
+  /** How far back it may reach to cover the oldest open request in the ledger. */
+  maxPendingWindowMs: number;
   overlapMinutes: number;
   /** `--since`: where to start, overriding the watermark (epoch ms); null to resume. */
   since: number | null;
@@ -44,6 +49,8 @@ export interface FetchResult {
   /** Whether the service's own `until` was believed (see fetch-window.ts). */
   untilTrusted: boolean;
   pending: number;
+  /** Where the pending snapshot's window started (UNIX seconds), as its `since` says. */
+  pendingSince: number;
   rejectList: boolean;
 }
 
@@ -116,6 +123,25 @@ export async function receiveResults(answer: Received, options: Pick<FetchOption
   return out;
 }
 
+/**
+ * The oldest request the ledger holds (each commit keeps only requests
+ * still open: in flight, lately lost or refused), or null. A ledger that
+ * cannot be read widens nothing; the module reports it on its next run.
+ */
+async function oldestOpenRequest(ledgerPath: string, log: (line: string) => void): Promise<number | null> {
+  const read = await readJsonFile(ledgerPath);
+  if (!read.ok) {
+    if (!read.missing) log(`${ledgerPath}: ${read.problem}; the pending window is not widened for its requests`);
+    return null;
+  }
+  const parsed = ledgerFileReader.safeParse(read.value);
+  if (!parsed.success) {
+    log(`${ledgerPath}: not a ledger; the pending window is not widened for its requests`);
+    return null;
+  }
+  return minOf(parsed.data.entries.map((e) => e.requestedAt));
+}
+
 /** The runs whose latest observation is still unfinished: the pending snapshot's entries. */
 function unfinished(store: RunStore) {
   return [...store.values()]
@@ -142,7 +168,8 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
     const mark = await watermark({ stateDir: options.stateDir, now: options.now, suite: options.suite, overlapMinutes: options.overlapMinutes });
     if (mark.ignoredUntils > 0) log(`${mark.ignoredUntils} results file(s) claim an until after now; not believed`);
     const start = startSince(options.since, mark.since, options.now, options.backfillMs);
-    const windowSince = Math.max(0, Math.floor((options.now - options.pendingWindowMs) / 1000));
+    const oldestOpen = await oldestOpenRequest(paths.ledger, log);
+    const windowSince = pendingWindowSince(options.now, options.pendingWindowMs, options.maxPendingWindowMs, oldestOpen);
     // When the results reach back past the pending window, they hold everything the window would: one request, not two.
     const covered = start.since <= windowSince;
     const base = options.url.href.replace(/\/+$/, "");
@@ -168,8 +195,9 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
       });
     }
     const pending = unfinished(pendingRuns);
-    await writeFileAtomic(paths.pending, `${JSON.stringify({ generated_at: generatedAt, pending }, null, 1)}\n`);
-    log(`pending snapshot: ${pending.length} unfinished run(s) since ${windowSince}`);
+    const snapshotSince = new Date(windowSince * 1000).toISOString();
+    await writeFileAtomic(paths.pending, `${JSON.stringify({ generated_at: generatedAt, since: snapshotSince, pending }, null, 1)}\n`);
+    log(`pending snapshot: ${pending.length} unfinished run(s) created since ${snapshotSince}`);
 
     let rejectList = false;
     try {
@@ -192,7 +220,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
     } catch (error) {
       log(`reject list: ${(error as Error).message}; kept the old one`);
     }
-    return { files, results: got.received, since: start.since, sinceFrom: start.from, until: window.until, untilTrusted: window.trusted, pending: pending.length, rejectList };
+    return { files, results: got.received, since: start.since, sinceFrom: start.from, until: window.until, untilTrusted: window.trusted, pending: pending.length, pendingSince: windowSince, rejectList };
   } finally {
     await lock.release();
   }

@@ -19,10 +19,10 @@ export function queued(runId: number, created: string, extra: Partial<PendingEnt
 }
 
 /** An index over hand-made knowledge: no files involved. */
-export function indexOf(parts: { runs?: Observation[]; snapshotAt?: string; pending?: PendingEntry[]; requests?: LedgerEntry[] } & Partial<Pick<Knowledge, "rejectList" | "outbox">>): KnowledgeIndex {
+export function indexOf(parts: { runs?: Observation[]; snapshotAt?: string; snapshotSince?: string; pending?: PendingEntry[]; requests?: LedgerEntry[] } & Partial<Pick<Knowledge, "rejectList" | "outbox">>): KnowledgeIndex {
   const knowledge = emptyKnowledge();
   mergeObservations(knowledge.runs, parts.runs ?? []);
-  if (parts.snapshotAt !== undefined) knowledge.pending = { generatedAt: at(parts.snapshotAt), entries: parts.pending ?? [] };
+  if (parts.snapshotAt !== undefined) knowledge.pending = { generatedAt: at(parts.snapshotAt), since: parts.snapshotSince === undefined ? null : at(parts.snapshotSince), entries: parts.pending ?? [] };
   knowledge.ledger = { entries: parts.requests ?? [], batches: [] };
   if (parts.rejectList) knowledge.rejectList = parts.rejectList;
   if (parts.outbox) knowledge.outbox = parts.outbox;
