@@ -12,5 +12,5 @@ export const COMPACT_USAGE = "debci-bridge compact --state DIR [--base FILE] [--
 export const PRUNE_USAGE = "debci-bridge prune --state DIR --older-than DAYS [--base FILE] [--now ISO] [--wait SECONDS]";
 export const WATERMARK_USAGE = "debci-bridge watermark --state DIR [--overlap MINUTES] [--base FILE] [--now ISO]";
 export const DUMP_BASE_USAGE = "debci-bridge dump-base --state DIR [--base FILE]";
-export const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--since ISO | --backfill DAYS] [--pending-window DAYS] [--overlap MINUTES] [--max-bytes N] [--slice-bytes N] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
-export const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--now ISO] [--priority 1-10] [--huge-priority 1-10] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
+export const FETCH_USAGE = "debci-bridge fetch --state DIR --url BASE [--key-file F] [--now ISO] [--since ISO | --backfill DAYS] [--pending-window DAYS] [--pending-window-max DAYS] [--overlap MINUTES] [--max-bytes N] [--slice-bytes N] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
+export const SUBMIT_USAGE = "debci-bridge submit --state DIR --url BASE [--key-file F] [--now ISO] [--endpoint suite|batch] [--priority 1-10] [--huge-priority 1-10] [--max-bytes N] [--timeout SECONDS] [--deadline SECONDS] [--retries N] [--backoff MS]";
