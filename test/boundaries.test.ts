@@ -35,3 +35,26 @@ describe("start-up loads only what a command needs", () => {
     for (const file of files) expect(readFileSync(file, "utf8"), file).not.toMatch(/from "zod"|from "fast-glob"/);
   });
 });
+
+describe("imports flow one way", () => {
+  /** The files a file imports (types included: a type import is a dependency of the design too). */
+  const importsOf = (file: string) => [...readFileSync(file, "utf8").matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/gms)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, ".ts")));
+
+  it("no file of src/ reaches itself again through its imports", () => {
+    const files = [...reachable(join(SRC, "index.ts")), ...reachable(join(SRC, "cli/main.ts")), ...reachable(join(SRC, "sync/cli.ts"))];
+    const state = new Map<string, "open" | "done">();
+    const cycles: string[] = [];
+    const path: string[] = [];
+    const visit = (file: string) => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "open") return void cycles.push([...path.slice(path.indexOf(file)), file].map((f) => f.slice(SRC.length)).join(" -> "));
+      state.set(file, "open");
+      path.push(file);
+      for (const next of importsOf(file)) visit(next);
+      path.pop();
+      state.set(file, "done");
+    };
+    for (const file of new Set(files)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import type { KnowledgeIndex } from "./knowledge.js";
 import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import type { KeyPlace } from "./key-numbers.js";
-import type { PlannedAnswer } from "./plan.js";
+import type { PlannedAnswer } from "./answer-shapes.js";
 import { REFERENCE_TRIGGER, versionUploadedBy } from "./trigger.js";
 import { STATUS_RANK, gradeOf } from "./grade.js";
 import type { Answer, AnswerState, KeyQuery, LedgerEntry, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";

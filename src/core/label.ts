@@ -1,19 +1,9 @@
 import type { BaselineAnswer } from "./baseline.js";
+import type { BritneyLabel } from "./answer-shapes.js";
 import { isFailure, isOld, type BaselineGrade } from "./grade.js";
 import type { Answer, Settings } from "./types.js";
 
-/** What britney2 shows on excuses for one test: its own words (EXCUSES_LABELS in its autopkgtest policy). */
-export type BritneyLabel =
-  | "PASS"
-  | "NEUTRAL"
-  | "OLD_PASS"
-  | "OLD_NEUTRAL"
-  | "REGRESSION"
-  | "ALWAYSFAIL"
-  | "IGNORE-FAIL"
-  | "RUNNING"
-  | "RUNNING-ALWAYSFAIL"
-  | "RUNNING-REFERENCE";
+export type { BritneyLabel, LabelledAnswer } from "./answer-shapes.js";
 
 /** Kernel uploads: results differ per flavour, so "ever passed" says nothing (britney2's linux-meta special case). */
 function isKernelTrigger(trigger: string): boolean {
@@ -62,14 +52,3 @@ export function wantsReference(answer: Answer, baseline: BaselineAnswer, testInT
   return isFailure(answer.result ?? null) && (baseline.result === "NONE" || isOld(baseline.result)) && testInTarget && baseline.mode === "reference";
 }
 
-/** An answer with its baseline and britney2's label, as `status` gives it. */
-export interface LabelledAnswer extends Answer {
-  /** The baseline's answer (see baselineFor). */
-  baseline: Answer["state"];
-  /** britney2's Result for the baseline. */
-  baselineResult: BaselineGrade;
-  /** What britney2 shows for the key; null when no test will run (see `noLabel`). */
-  label: BritneyLabel | null;
-  /** Why there is no label: reject-listed, refused by the CI service, or simply not asked for. */
-  noLabel?: "reject-listed" | "refused" | "not-requested";
-}

@@ -4,32 +4,18 @@ import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import { KeyMap, type KeyPlace } from "./key-numbers.js";
 import { labelFor, wantsReference, type LabelledAnswer } from "./label.js";
+import { HOLD_REASONS, REQUEST_REASONS, type HoldReason, type PlannedAnswer, type RequestReason } from "./answer-shapes.js";
 import { isOld } from "./grade.js";
 import { NO_HINTS, hasForceBadtest, type Hint } from "./hints.js";
 import { REFERENCE_TRIGGER } from "./trigger.js";
 import type { KeyQuery, Need, Settings } from "./types.js";
 
-/** Why a need goes into the outbox. */
-const REQUEST_REASONS = ["missing", "lost", "pending-too-long", "old", "retry", "again", "imported"] as const;
-export type RequestReason = (typeof REQUEST_REASONS)[number];
-
-/** Why a need that might have been asked for is not. */
-const HOLD_REASONS = ["rejected", "refused", "unsent", "duplicate", "in-flight"] as const;
-export type HoldReason = (typeof HOLD_REASONS)[number];
+export type { HoldReason, PlannedAnswer, RequestReason } from "./answer-shapes.js";
 
 /** Whether a need is requested, and if not although due, why. */
 interface Decision {
   request: RequestReason | null;
   held?: HoldReason;
-}
-
-export interface PlannedAnswer extends LabelledAnswer {
-  /** Set when this run requests the key; the reason says why. */
-  request: RequestReason | null;
-  /** Set when a request would otherwise be due but must not be sent. */
-  held?: HoldReason;
-  /** Set when the key failed and the reference baseline is missing or old: its reference run is requested too. */
-  referenceRequest?: RequestReason;
 }
 
 export interface Plan {

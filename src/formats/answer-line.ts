@@ -1,4 +1,4 @@
-import type { PlannedAnswer } from "../core/plan.js";
+import type { PlannedAnswer } from "../core/answer-shapes.js";
 import type { LabelledAnswer } from "../core/label.js";
 import type { Answer } from "../core/types.js";
 

@@ -1,0 +1,54 @@
+import type { BaselineGrade } from "./grade.js";
+import type { Answer } from "./types.js";
+
+/**
+ * The shapes an answer grows into: an answer, its baseline and britney2's
+ * label, and what the planner decided of it. Its own file, below the
+ * answering (answer.ts builds every answer in the planned shape from the
+ * start), the labelling and the planning (which fill it in), so none of
+ * them imports another's types.
+ */
+
+/** What britney2 shows on excuses for one test: its own words (EXCUSES_LABELS in its autopkgtest policy). */
+export type BritneyLabel =
+  | "PASS"
+  | "NEUTRAL"
+  | "OLD_PASS"
+  | "OLD_NEUTRAL"
+  | "REGRESSION"
+  | "ALWAYSFAIL"
+  | "IGNORE-FAIL"
+  | "RUNNING"
+  | "RUNNING-ALWAYSFAIL"
+  | "RUNNING-REFERENCE";
+
+/** An answer with its baseline and britney2's label, as `status` gives it. */
+export interface LabelledAnswer extends Answer {
+  /** The baseline's answer (see baselineFor). */
+  baseline: Answer["state"];
+  /** britney2's Result for the baseline. */
+  baselineResult: BaselineGrade;
+  /** What britney2 shows for the key; null when no test will run (see `noLabel`). */
+  label: BritneyLabel | null;
+  /** Why there is no label: reject-listed, refused by the CI service, or simply not asked for. */
+  noLabel?: "reject-listed" | "refused" | "not-requested";
+}
+
+
+/** Why a need goes into the outbox. */
+export const REQUEST_REASONS = ["missing", "lost", "pending-too-long", "old", "retry", "again", "imported"] as const;
+export type RequestReason = (typeof REQUEST_REASONS)[number];
+
+/** Why a need that might have been asked for is not. */
+export const HOLD_REASONS = ["rejected", "refused", "unsent", "duplicate", "in-flight"] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+export interface PlannedAnswer extends LabelledAnswer {
+  /** Set when this run requests the key; the reason says why. */
+  request: RequestReason | null;
+  /** Set when a request would otherwise be due but must not be sent. */
+  held?: HoldReason;
+  /** Set when the key failed and the reference baseline is missing or old: its reference run is requested too. */
+  referenceRequest?: RequestReason;
+}
+
