@@ -306,6 +306,6 @@ describe("bounded fetching", () => {
 
 /** A finished job row of the fake, as debci would hold it. */
 function jobLike(i: number) {
-  return { run_id: 1000 + i, created_at: T0, updated_at: T0, suite: "testing", arch: "amd64", package: `pkg${i % 97}`, version: "1.0-1", trigger: `glibc/2.41-${i % 13}`, status: "pass" as const, requestor_id: 1, pin_packages: [], worker: "ci-worker-amd64-07", date: T0, duration_seconds: 120, last_pass_date: null, last_pass_version: null, message: "All tests passed", previous_status: "pass", is_private: false, package_id: i % 97 };
+  return { run_id: 1000 + i, created_at: T0, updated_at: T0, suite: "testing", arch: "amd64", package: `pkg${i % 97}`, version: "1.0-1", trigger: `glibc/2.41-${i % 13}`, status: "pass" as const, requestor_id: 1, pin_packages: [], worker_id: 7, extra_apt_sources: [], log_size: 2113, artifacts_size: 260, date: T0, duration_seconds: 120, last_pass_date: null, last_pass_version: null, message: "All tests passed", previous_status: "pass", is_private: false, package_id: i % 97 };
 }
 

@@ -16,7 +16,13 @@ import type { Socket } from "node:net";
  * marked as such. Its clock is the test's (`now`).
  */
 
-/** A job row, every column debci's `jobs` table has (lib/debci/db/migrations/*), times in ms. */
+/**
+ * A job row, every column debci 3.6's `jobs` table has (lib/debci/db/migrations/*:
+ * `worker` became `worker_id` in 20211227000000_create_workers.rb, and
+ * 20221023000000_add_file_sizes_to_jobs.rb added `log_size` and
+ * `artifacts_size`; both null until the collector has the result), times in ms.
+ * docs/debci-3.6-measured.md shows one as the real API renders it.
+ */
 export interface Job {
   run_id: number;
   created_at: number;
@@ -30,7 +36,10 @@ export interface Job {
   status: "pass" | "fail" | "neutral" | "tmpfail" | null;
   requestor_id: number;
   pin_packages: unknown[];
-  worker: string | null;
+  worker_id: number | null;
+  extra_apt_sources: unknown[];
+  log_size: number | null;
+  artifacts_size: number | null;
   date: number | null;
   duration_seconds: number | null;
   last_pass_date: number | null;
@@ -221,7 +230,9 @@ export class FakeDebci {
       job.version = version ?? this.archive.get(job.package) ?? "1.0-1";
       job.duration_seconds = 321;
       job.date = this.now;
-      job.worker = "ci-worker-amd64-07";
+      job.worker_id = 7;
+      job.log_size = 2113;
+      job.artifacts_size = 260;
       job.previous_status = previous?.status ?? null;
       job.last_pass_date = lastPass?.date ?? null;
       job.last_pass_version = lastPass?.version ?? null;
@@ -316,7 +327,7 @@ export class FakeDebci {
       updated_at: iso(job.updated_at),
       date: iso(job.date),
       last_pass_date: iso(job.last_pass_date),
-      duration_human: job.duration_seconds === null ? "0s" : `${Math.floor(job.duration_seconds / 60)}m ${job.duration_seconds % 60}s`,
+      duration_human: job.duration_seconds === null ? "(n/a)" : `${Math.floor(job.duration_seconds / 60)}m ${job.duration_seconds % 60}s`,
     };
   }
 
@@ -340,7 +351,7 @@ export class FakeDebci {
   /** Not debci's: a body that never ends (chunked), well-formed records for ever, until the client hangs up. */
   private endless(res: ServerResponse): void {
     res.writeHead(200, { "content-type": "application/json" });
-    const record = JSON.stringify(this.render({ run_id: 1, created_at: this.now, updated_at: this.now, suite: "testing", arch: "amd64", package: "flood", version: "1", trigger: "flood/1", status: "pass", requestor_id: 1, pin_packages: [], worker: "w", date: this.now, duration_seconds: 1, last_pass_date: null, last_pass_version: null, message: "x".repeat(200), previous_status: null, is_private: false, package_id: 1 }));
+    const record = JSON.stringify(this.render({ run_id: 1, created_at: this.now, updated_at: this.now, suite: "testing", arch: "amd64", package: "flood", version: "1", trigger: "flood/1", status: "pass", requestor_id: 1, pin_packages: [], worker_id: 1, extra_apt_sources: [], log_size: 1, artifacts_size: 1, date: this.now, duration_seconds: 1, last_pass_date: null, last_pass_version: null, message: "x".repeat(200), previous_status: null, is_private: false, package_id: 1 }));
     const block = Buffer.from(`${record},`.repeat(2000));
     res.write('{"until":0,"results":[');
     const pump = () => {
@@ -460,7 +471,10 @@ export class FakeDebci {
       status: refused ? "fail" : null,
       requestor_id: user,
       pin_packages: Array.isArray(test["pin-packages"]) ? (test["pin-packages"] as unknown[]) : [],
-      worker: null,
+      worker_id: null,
+      extra_apt_sources: [],
+      log_size: null,
+      artifacts_size: null,
       date: refused ? this.now : null,
       duration_seconds: null,
       last_pass_date: null,
