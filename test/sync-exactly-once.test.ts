@@ -24,21 +24,17 @@ describe("submit delivers exactly once through a POST that is not idempotent", (
     expect(sending()).toEqual([]);
   });
 
-  it("a 500 after the rows were written (a proxy in front): exactly one job per key", async () => {
+  it.each([
+    ["a proxy's 500 after debci wrote the rows", "handle-then-500" as const, false],
+    ["no answer at all after debci wrote the rows (the attempt times out)", "handle-then-hang" as const, false],
+    ["debci's own 500 with its broker down (rows written, never queued: they never run, and pending-too-long heals them)", "broker-down" as const, true],
+  ])("%s: found, not doubled", async (_what, fault, neverRun) => {
     await w.plan(0);
-    w.fake.inject("handle-then-500", "/api/v1/test/testing/", 2);
+    w.fake.inject(fault, "/api/v1/test/testing/", 3);
     const run = await w.submit(1);
     expect(run.code, run.stderr).toBe(0);
     expect(jobsPerKey(w.fake.jobs)).toEqual(ONCE_EACH);
-  });
-
-  it("debci's own 500 with its broker down: the rows it wrote are found, not doubled; they never run, and are healed later", async () => {
-    await w.plan(0);
-    w.fake.inject("broker-down", "/api/v1/test/testing/", 3);
-    const run = await w.submit(1);
-    expect(run.code, run.stderr).toBe(0);
-    expect(jobsPerKey(w.fake.jobs)).toEqual(ONCE_EACH);
-    expect(w.fake.jobs.every((j) => j.lostByWorker === true)).toBe(true);
+    expect(w.fake.jobs.every((j) => j.lostByWorker === true)).toBe(neverRun);
   });
 
   it("a POST answered for one suite and arch, then lost for the next: only the unanswered part is checked and sent", async () => {

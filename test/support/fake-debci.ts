@@ -55,14 +55,15 @@ export interface Job {
 /**
  * Faults on command. Not debci's, but of what stands between: "500", "hang",
  * "truncate", "html", "endless", "bogus-until", "redirect-*", "echo-key";
- * "handle-then-reset" and "handle-then-500" (the POST is handled, its jobs
- * created, and then the connection is reset or a proxy answers 500).
+ * "handle-then-reset", "handle-then-500" and "handle-then-hang" (the POST is
+ * handled, its jobs created, and then the connection is reset, a proxy
+ * answers 500, or no answer comes at all).
  * debci's own: "broker-down" (`lib/debci/test_handler.rb` request_tests
  * creates every job row, then enqueues; with the AMQP broker down the first
  * enqueue raises, so the rows stay, status null, never run, and the answer
  * is a 500).
  */
-export type Fault = "500" | "hang" | "truncate" | "html" | "endless" | "bogus-until" | "redirect-away" | "redirect-same" | "echo-key" | "handle-then-reset" | "handle-then-500" | "broker-down";
+export type Fault = "500" | "hang" | "truncate" | "html" | "endless" | "bogus-until" | "redirect-away" | "redirect-same" | "echo-key" | "handle-then-reset" | "handle-then-500" | "handle-then-hang" | "broker-down";
 
 /** One POST that reached the service's test routes, as it answered it. */
 export interface Post {
@@ -279,7 +280,7 @@ export class FakeDebci {
     const fault = this.takeFault(url.pathname);
     // Not debci's: a front proxy or the network failing.
     if (fault === "hang") return;
-    if (fault === "handle-then-reset" || fault === "handle-then-500" || fault === "broker-down") return this.handleThen(req, res, url, body, fault);
+    if (fault === "handle-then-reset" || fault === "handle-then-500" || fault === "handle-then-hang" || fault === "broker-down") return this.handleThen(req, res, url, body, fault);
     if (fault === "500") return this.send(res, 500, "<html><body>502 Bad Gateway</body></html>", "text/html");
     if (fault === "html") return this.send(res, 200, "<html><body>Service temporarily in maintenance</body></html>", "text/html");
     if (fault === "redirect-away" || fault === "redirect-same") {
@@ -315,6 +316,7 @@ export class FakeDebci {
     this.route(req, sink, url, body, null);
     if (fault === "broker-down") for (const job of this.jobs.slice(before)) if (job.status === null) job.lostByWorker = true;
     if (fault === "handle-then-reset") return void req.socket.destroy();
+    if (fault === "handle-then-hang") return;
     this.send(res, 500, fault === "broker-down" ? "<h1>Internal Server Error</h1>" : "<html><body>502 Bad Gateway</body></html>", "text/html");
   }
 
