@@ -9,7 +9,8 @@ import { TESTDATA, copyScenarioState, snapshotTree, tempDir } from "./support/te
 
 const NOW = "2026-11-25T12:00:00Z";
 const INPUT = join(TESTDATA, "britney2-files", "debci.input");
-const GOOD_LINES = readFileSync(INPUT, "utf8").split("\n").slice(0, 8);
+/** Lines 1-9 of the fixture are requests as britney2 writes them (see testdata/britney2-files/README.md). */
+const GOOD_LINES = readFileSync(INPUT, "utf8").split("\n").slice(0, 9);
 
 /** The needs the batch files in a directory carry, as britney2's AMQP lines. */
 function asAmqpLines(dir: string): string[] {
@@ -27,16 +28,39 @@ function asAmqpLines(dir: string): string[] {
 }
 
 describe("import-amqp: britney2's request file into the outbox", () => {
-  it("parses queues, triggers and pin-packages, and amqpLine gives the line back", () => {
+  it("reads britney2's lines: the key's trigger is the first word, the request's trigger all of them; amqpLine writes the line back", () => {
     for (const line of GOOD_LINES) {
       const need = parseAmqpLine(line) as Need;
       expect(need).not.toHaveProperty("problem");
-      expect(JSON.parse(amqpLine(need).split(" ").slice(1).join(" "))).toEqual(JSON.parse(line.split(" ").slice(1).join(" ")));
+      expect(parseAmqpLine(amqpLine(need))).toEqual(need);
       expect(amqpLine(need).split(" ")[0]).toBe(line.split(" ")[0]);
+      const written = JSON.parse(line.slice(line.indexOf(" ") + 1)) as { triggers: string[] };
+      expect(JSON.parse(amqpLine(need).slice(amqpLine(need).indexOf(" ") + 1)).triggers).toEqual(written.triggers); // one string, as britney2 writes it
     }
+    expect(parseAmqpLine(GOOD_LINES[2]!)).toMatchObject({ package: "lightgreen", trigger: "lightgreen/2", triggers: "lightgreen/2 green/2", huge: false });
+    expect(parseAmqpLine(GOOD_LINES[4]!)).toMatchObject({ package: "darkgreen", trigger: "green/2", triggers: "green/2 lightgreen/2 libgreen1/2" });
+    expect(parseAmqpLine(GOOD_LINES[5]!)).toMatchObject({ trigger: "migration-reference/0", huge: false });
+    // The word-list form of a real AMQP message (one trigger per element) reads the same.
+    expect(parseAmqpLine('debci-testing-amd64:lightgreen {"triggers": ["lightgreen/2", "green/2"]}')).toEqual(parseAmqpLine(GOOD_LINES[2]!));
+    expect(parseAmqpLine('debci-testing-amd64:qux {"triggers": ["glibc/2.41-7"], "pin-packages": [["src:glibc", "unstable"]]}')).toMatchObject({ pinPackages: [["src:glibc", "unstable"]] });
+    expect(parseAmqpLine('debci-testing-amd64:qux {"triggers": ["  "]}')).toEqual({ problem: "triggers: no trigger in it" });
     expect(parseAmqpLine("debci-testing-hurd-i386:baz {\"triggers\": [\"a/1\"]}")).toMatchObject({ suite: "testing", arch: "hurd-i386" });
     expect(parseAmqpLine("debci-testing-proposed-updates-amd64:zed {\"triggers\": [\"zed/1.0-2\"]}")).toMatchObject({ suite: "testing-proposed-updates", arch: "amd64" });
     expect(parseAmqpLine("debci-huge-testing-amd64:t {\"triggers\": [\"a/1\"]}")).toMatchObject({ huge: true, arch: "amd64" });
+  });
+
+  it("a multi-trigger request imported and sent is in flight for the next plan under its first trigger: never sent twice", async () => {
+    const state = copyScenarioState("new-package");
+    expect((await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW])).code).toBe(0);
+    const ledger = JSON.parse(readFileSync(join(state, "requested.json"), "utf8")) as { requests: Array<{ package: string; arch: string; trigger: string; triggers: string }> };
+    expect(ledger.requests.filter((r) => r.package === "lightgreen").map((r) => [r.trigger, r.triggers])).toEqual([["lightgreen/2", "lightgreen/2 green/2"], ["migration-reference/0", "migration-reference/0"]]);
+    const needs = join(tempDir(), "needs.jsonl");
+    writeFileSync(needs, `${JSON.stringify({ package: "lightgreen", arch: "amd64", trigger: "lightgreen/2 green/2" })}\n${JSON.stringify({ package: "darkgreen", arch: "amd64", trigger: "green/2 lightgreen/2 libgreen1/2" })}\n`);
+    const next = jsonLines((await runCli(["plan", "--state", state, "--needs", needs, "--now", "2026-11-25T12:10:00Z"])).stdout);
+    expect(next.map((a) => [a.trigger, a.state, a.request, a.label])).toEqual([
+      ["lightgreen/2 green/2", "pending", null, "RUNNING"],
+      ["green/2 lightgreen/2 libgreen1/2", "pending", null, "RUNNING"],
+    ]);
   });
 
   it("round-trips: the batches it writes say again exactly what britney2 asked, once each", async () => {
@@ -45,12 +69,12 @@ describe("import-amqp: britney2's request file into the outbox", () => {
     expect(run.code, run.stderr).toBe(0);
     const unique = [...new Set(GOOD_LINES.map((l) => amqpLine(parseAmqpLine(l) as Need)))].sort();
     expect(asAmqpLines(join(state, "outbox"))).toEqual(unique);
-    expect(jsonLines(run.stdout).map((a) => a.request ?? a.held)).toEqual(["imported", "imported", "imported", "imported", "imported", "imported", "imported", "duplicate"]);
-    expect(run.stderr).toContain(`${INPUT} line 9: expected QUEUE:PACKAGE {JSON}`);
-    expect(run.stderr).toContain(`${INPUT} line 10: triggers: Too small`);
-    expect(run.stderr).toContain("8 request(s) read, 2 line(s) skipped");
+    expect(jsonLines(run.stdout).map((a) => a.request ?? a.held)).toEqual(["imported", "imported", "imported", "imported", "imported", "imported", "imported", "imported", "duplicate"]);
+    expect(run.stderr).toContain(`${INPUT} line 10: expected QUEUE:PACKAGE {JSON}`);
+    expect(run.stderr).toContain(`${INPUT} line 11: triggers: Too small`);
+    expect(run.stderr).toContain("9 request(s) read, 2 line(s) skipped");
     const ledger = JSON.parse(readFileSync(join(state, "requested.json"), "utf8")) as { requests: unknown[] };
-    expect(ledger.requests).toHaveLength(7);
+    expect(ledger.requests).toHaveLength(8);
   });
 
   it("does not ask again for what the ledger shows in flight", async () => {
@@ -67,10 +91,10 @@ describe("import-amqp: britney2's request file into the outbox", () => {
     const before = snapshotTree(state);
     const scratch = tempDir();
     expect((await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--scratch", scratch])).code).toBe(0);
-    expect(requestsIn(scratch)).toHaveLength(7);
+    expect(requestsIn(scratch)).toHaveLength(8);
     const strict = await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--strict"]);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("line 9: expected QUEUE:PACKAGE {JSON}");
+    expect(strict.stderr).toContain("line 10: expected QUEUE:PACKAGE {JSON}");
     expect(snapshotTree(state)).toEqual(before);
     expect((await runCli(["import-amqp", "--state", state, "--now", NOW])).stderr).toContain("expected 1 file argument(s), got 0");
   });

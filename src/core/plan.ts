@@ -195,8 +195,9 @@ export class Planner {
     const place = this.index.place(need);
     const planned = this.plan(need, place, (facts) => this.consider(need, place, facts));
     if (wantsReference(planned, this.baselineOf(need, place), need.testInTarget !== false)) {
-      // britney2: a failure cannot be judged without a current reference run, so ask for it.
-      const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: need.huge };
+      // britney2: a failure cannot be judged without a current reference run, so ask for it; in the normal
+      // queue whatever the need's, as its request_test_if_not_queued(src, arch, REF_TRIG) leaves huge False.
+      const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: false };
       if (need.versions !== undefined) reference.versions = need.versions;
       else if (need.version !== undefined) reference.version = need.version;
       const referencePlace = this.index.place(reference);

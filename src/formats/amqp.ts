@@ -22,7 +22,18 @@ function parseQueue(queue: string): { suite: string; arch: string; huge: boolean
   return { suite, arch, huge: m[1] !== undefined };
 }
 
-/** One line of britney2's AMQP file (`debci.input`): `debci-testing-amd64:baz {"triggers": ["glibc/2.41-7"]}`. */
+/**
+ * One line of britney2's AMQP file (`debci.input`), as its autopkgtest
+ * policy writes it in file mode (`send_test_request` in
+ * britney2/policies/autopkgtest.py, Debian's britney2 as of 15d6868: "for
+ * file-based submission, triggers are space separated", so all triggers of
+ * a request are ONE string, then `'%s:%s %s\n' % (qname, src, params)`):
+ * `debci-testing-amd64:baz {"triggers": ["glibc/2.41-7 gcc-14/14.2.0-5"], "submit-time": "2026-11-25 12:00:00+0000"}`.
+ * The list form that real AMQP messages carry (one trigger per element) is
+ * read too. The key's trigger is the first word of the first element (the
+ * upload that asked for the test); the request's full trigger string is
+ * every word, in order.
+ */
 export function parseAmqpLine(line: string): Need | { problem: string } {
   const space = line.indexOf(" ");
   const head = space === -1 ? line : line.slice(0, space);
@@ -40,13 +51,14 @@ export function parseAmqpLine(line: string): Need | { problem: string } {
   }
   const params = paramsSchema.safeParse(json);
   if (!params.success) return { problem: firstProblem(params.error) };
-  const triggers = params.data.triggers.join(" ");
-  return { suite: queue.suite, arch: queue.arch, package: pkg, trigger: params.data.triggers[0]!, triggers, pinPackages: params.data["pin-packages"] ?? [], huge: queue.huge };
+  const words = params.data.triggers.flatMap((t) => t.split(/\s+/)).filter((w) => w !== "");
+  if (words.length === 0) return { problem: "triggers: no trigger in it" };
+  return { suite: queue.suite, arch: queue.arch, package: pkg, trigger: words[0]!, triggers: words.join(" "), pinPackages: params.data["pin-packages"] ?? [], huge: queue.huge };
 }
 
-/** The AMQP lines britney2 would have written for a need: the inverse of parseAmqpLine. */
+/** The AMQP line britney2 would have written for a need, in file mode (all triggers one string): the inverse of parseAmqpLine. */
 export function amqpLine(need: Need): string {
-  const params: Record<string, unknown> = { triggers: need.triggers.split(" ") };
+  const params: Record<string, unknown> = { triggers: [need.triggers] };
   if (need.pinPackages.length > 0) params["pin-packages"] = need.pinPackages;
   return `debci-${need.huge ? "huge-" : ""}${need.suite}-${need.arch}:${need.package} ${JSON.stringify(params)}`;
 }
