@@ -132,3 +132,28 @@ describe("keys are told apart whatever their names hold", () => {
     expect(planned.answers.map((p) => p.held ?? p.request)).toEqual(["missing", "missing", "duplicate"]);
   });
 });
+
+describe("ever passed (--baseline any), as britney2's result_in_baseline sees the results", () => {
+  // From the issue-16 world run with an unmodified britney2 (threatcode/britney2 at 53b88ee): newgreen/2 on amd64,
+  // whose only earlier pass was newgreen 1 tested for its own upload newgreen/2. add_trigger_to_results drops a run
+  // of the trigger's own source at an older version, so britney2 never counts that pass: ALWAYSFAIL, not REGRESSION.
+  const ANY = { ...S, baseline: "any" as const };
+  const NEWGREEN = { suite: "testing", arch: "amd64", package: "newgreen", trigger: "newgreen/2" };
+  const need: Need = { ...NEWGREEN, triggers: "newgreen/2", pinPackages: [], huge: false };
+  const newgreen = (runId: number, status: "pass" | "fail", version: string, trigger: string, updated: string) => run(runId, status, updated, { package: "newgreen", version, trigger });
+
+  it("a pass of the trigger's own source at an older version is no baseline pass", () => {
+    const index = indexOf({ runs: [newgreen(1, "pass", "1", "newgreen/2", "2026-11-24T10:00:00Z"), newgreen(2, "fail", "2", "newgreen/2", "2026-11-25T10:00:00Z")] });
+    expect(planNeeds(index, [need], ANY, at("2026-11-25T12:00:00Z")).answers[0]).toMatchObject({ state: "fail", baselineResult: "FAIL", label: "ALWAYSFAIL" });
+  });
+
+  it("the same old version's pass under another trigger still counts: REGRESSION", () => {
+    const index = indexOf({ runs: [newgreen(1, "pass", "1", "green/2", "2026-11-24T10:00:00Z"), newgreen(2, "fail", "2", "newgreen/2", "2026-11-25T10:00:00Z")] });
+    expect(planNeeds(index, [need], ANY, at("2026-11-25T12:00:00Z")).answers[0]).toMatchObject({ state: "fail", baselineResult: "PASS", label: "REGRESSION" });
+  });
+
+  it("a run for several triggers counts when one of them is not its own newer upload", () => {
+    const index = indexOf({ runs: [newgreen(1, "pass", "1", "newgreen/2 green/2", "2026-11-24T10:00:00Z"), newgreen(2, "fail", "2", "newgreen/2", "2026-11-25T10:00:00Z")] });
+    expect(planNeeds(index, [need], ANY, at("2026-11-25T12:00:00Z")).answers[0]).toMatchObject({ baselineResult: "PASS", label: "REGRESSION" });
+  });
+});

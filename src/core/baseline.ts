@@ -4,7 +4,7 @@ import { compareDebianVersions } from "./debian-version.js";
 import { gradeOf, isOld, type BaselineGrade } from "./grade.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { latestRun } from "./observations.js";
-import { REFERENCE_TRIGGER } from "./trigger.js";
+import { REFERENCE_TRIGGER, splitTriggers, versionUploadedBy } from "./trigger.js";
 import type { AnswerState, Observation, Settings } from "./types.js";
 
 export interface BaselineAnswer {
@@ -41,8 +41,9 @@ export interface BaselineBasis {
  * (result_in_baseline), without versions: the reference trigger's result,
  * old when it is older than the reference maximum age or was never run on
  * a version; or "ever passed": PASS if any run of the package on the arch
- * passed under any trigger britney asked for, else NEUTRAL if one had no
- * tests, else FAIL (nothing at all counts as failed).
+ * passed under any trigger britney asked for (not counting a run of a
+ * trigger's own source older than that trigger, see countsUnderSomeTrigger),
+ * else NEUTRAL if one had no tests, else FAIL (nothing at all counts as failed).
  */
 export function baselineBasis(index: KnowledgeIndex, suite: string, arch: string, pkg: string, settings: Settings, now: number | null = null, group?: number): BaselineBasis {
   const base = { suite, arch, package: pkg, mode: settings.baseline };
@@ -53,7 +54,7 @@ export function baselineBasis(index: KnowledgeIndex, suite: string, arch: string
     if (answer.runId === undefined) return { baseline: { ...base, state: answer.state, result: "NONE" } };
     return { baseline: { ...base, state: answer.state, result: answer.result!, runId: answer.runId, trigger: REFERENCE_TRIGGER, updatedAt: answer.updatedAt ?? null }, version: answer.version, outcome: answer.outcome! };
   }
-  const runs = index.runsForPackage(suite, arch, pkg).filter((run) => run.trigger !== null);
+  const runs = index.runsForPackage(suite, arch, pkg).filter((run) => run.trigger !== null && countsUnderSomeTrigger(run, pkg));
   const decided = (run: Observation, result: BaselineGrade, state: AnswerState): BaselineBasis => ({ baseline: { ...base, state, result, runId: run.runId, trigger: run.trigger, updatedAt: iso(run.updatedAt) } });
   const passed = latestRun(runs.filter((run) => run.status === "pass"));
   if (passed !== null) return decided(passed, "PASS", "pass");
@@ -62,6 +63,23 @@ export function baselineBasis(index: KnowledgeIndex, suite: string, arch: string
   const failed = latestRun(runs.filter((run) => run.status === "fail"));
   if (failed !== null) return decided(failed, "FAIL", "fail");
   return { baseline: { ...base, state: runs.some((run) => run.status === null) ? "pending" : "missing", result: "FAIL" } };
+}
+
+/**
+ * Whether a run enters britney2's results under at least one of its
+ * triggers: add_trigger_to_results (britney2/policies/autopkgtest.py)
+ * drops a run of the trigger's own source at a version older than the
+ * trigger, so such a run is in no trigger's results, and result_in_baseline
+ * ("ever passed") never sees it. A run with a null version (debci refused
+ * to run it) is filed as "blocked-on-ci-infra", which is never older.
+ */
+function countsUnderSomeTrigger(run: Observation, pkg: string): boolean {
+  if (run.version === null) return true;
+  for (const trigger of splitTriggers(run.trigger)) {
+    const uploaded = versionUploadedBy(trigger, pkg);
+    if (uploaded === null || compareDebianVersions(run.version, uploaded) >= 0) return true;
+  }
+  return false;
 }
 
 /**
