@@ -15,6 +15,8 @@ export interface InFlightEvidence {
   since: number | null;
   /** True when the latest pending snapshot lists it; only unconfirmed evidence can grow too old. */
   confirmed: boolean;
+  /** The run that is in flight, where one is known (a snapshot entry, a queued run). */
+  runId?: number;
   /**
    * When the CI service is last known to have had it, where that is later
    * than `since`: the pending-too-long rule counts from here.
@@ -114,8 +116,8 @@ function beforeWindow(snapshot: PendingSnapshot, created: number | null): boolea
  * looked back at least as far as this one does, so the service listed it
  * until it left that window: that is when it was last seen.
  */
-function outOfWindow(snapshot: PendingSnapshot, created: number): InFlightEvidence {
-  return { kind: "queued-run", since: created, confirmed: false, lastSeen: created + (snapshot.generatedAt - snapshot.since!) };
+function outOfWindow(snapshot: PendingSnapshot, created: number, runId: number): InFlightEvidence {
+  return { kind: "queued-run", since: created, confirmed: false, lastSeen: created + (snapshot.generatedAt - snapshot.since!), runId };
 }
 
 /** A refusal stands until a later request for the key (a later batch in the ledger) replaces it. */
@@ -177,14 +179,14 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   for (const entry of record?.pending ?? NO_ENTRIES) {
     // A run that finished after the snapshot was taken is no longer in flight.
     const finished = (index.knowledge.runs.statusOf(entry.runId) ?? null) !== null;
-    if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true });
+    if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true, runId: entry.runId });
   }
   for (const run of runs) {
     if (run.status !== null) continue;
     const snapshotIsNewer = snapshot !== null && snapshot.generatedAt > (run.updatedAt ?? Number.NEGATIVE_INFINITY);
-    if (!snapshotIsNewer) evidence.push({ kind: "queued-run", since: startedAt(run), confirmed: false });
+    if (!snapshotIsNewer) evidence.push({ kind: "queued-run", since: startedAt(run), confirmed: false, runId: run.runId });
     else if (index.pendingRunIds.has(run.runId)) continue;
-    else if (beforeWindow(snapshot!, startedAt(run))) evidence.push(outOfWindow(snapshot!, startedAt(run)!));
+    else if (beforeWindow(snapshot!, startedAt(run))) evidence.push(outOfWindow(snapshot!, startedAt(run)!, run.runId));
     else lost = true; // vanished without a result
   }
   let ledgerRequest: KeyFacts["ledgerRequest"] = null;

@@ -124,9 +124,9 @@ export class Session {
     return this.planner.requests;
   }
 
-  /** The state in britney2's own files (autopkgtest-results.cache, autopkgtest-pending.json). */
-  exportForBritney() {
-    return exportForBritney(this.index, this.settings, this.options.now);
+  /** The state in britney2's own files (autopkgtest-results.cache, autopkgtest-pending.json, debci.json); `versionsOf` judges old results as britney2 does. */
+  exportForBritney(versionsOf?: (pkg: string) => string[] | undefined) {
+    return exportForBritney(this.index, this.settings, this.options.now, versionsOf);
   }
 
   report(): Report {
