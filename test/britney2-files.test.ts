@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { amqpLine, parseAmqpLine } from "../src/formats/amqp.js";
@@ -60,6 +60,14 @@ describe("import-amqp: britney2's request file into the outbox", () => {
     expect(next.map((a) => [a.trigger, a.state, a.request, a.label])).toEqual([
       ["lightgreen/2 green/2", "pending", null, "RUNNING"],
       ["green/2 lightgreen/2 libgreen1/2", "pending", null, "RUNNING"],
+    ]);
+    // Sent (as submit moves a delivered batch): the ledger still holds them in flight.
+    mkdirSync(join(state, "outbox", "sent"), { recursive: true });
+    for (const name of batchFiles(join(state, "outbox"))) renameSync(join(state, "outbox", name), join(state, "outbox", "sent", name));
+    const afterSend = jsonLines((await runCli(["plan", "--state", state, "--needs", needs, "--now", "2026-11-25T12:20:00Z"])).stdout);
+    expect(afterSend.map((a) => [a.state, a.request, a.label])).toEqual([
+      ["pending", null, "RUNNING"],
+      ["pending", null, "RUNNING"],
     ]);
   });
 
