@@ -13,6 +13,8 @@ export const DEFAULT_SETTINGS: Settings = {
   referenceMaxAgeMs: null,
   maxFileBytes: 256 * 1024 * 1024,
   waitMs: 0,
+  // fetch runs every few minutes and britney2 hourly: six hours without new data is an outage, not a slow hour.
+  staleAfterMs: 6 * 60 * MINUTE_MS,
 };
 
 /** Settings given in days and minutes, as people and config files say them. */
@@ -27,6 +29,7 @@ export interface SettingsOverrides {
   maxFileBytes?: number;
   /** Seconds a committing run waits for the lock before giving up. */
   wait?: number;
+  staleAfterHours?: number;
   /** For submit only: the suites and arches the CI service runs, checked before sending. */
   serviceSuites?: string[] | null;
   serviceArches?: string[] | null;
@@ -45,5 +48,6 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   if (overrides.referenceMaxAgeDays !== undefined) next.referenceMaxAgeMs = overrides.referenceMaxAgeDays === null ? null : overrides.referenceMaxAgeDays * DAY_MS;
   if (overrides.maxFileBytes !== undefined) next.maxFileBytes = overrides.maxFileBytes;
   if (overrides.wait !== undefined) next.waitMs = overrides.wait * 1000;
+  if (overrides.staleAfterHours !== undefined) next.staleAfterMs = overrides.staleAfterHours * 60 * MINUTE_MS;
   return next;
 }

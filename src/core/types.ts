@@ -167,4 +167,6 @@ export interface Settings {
   maxFileBytes: number;
   /** How long a committing run waits for the state's lock before exit 2. */
   waitMs: number;
+  /** Data older than this (the snapshot, or the newest results) makes every command warn (see staleness.ts). */
+  staleAfterMs: number;
 }

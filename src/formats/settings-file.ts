@@ -11,6 +11,7 @@ export const settingsFileSchema = z.strictObject({
   referenceMaxAgeDays: z.number().positive().nullable().optional(),
   maxFileBytes: z.number().int().min(1024).max(4 * 1024 ** 3).optional(),
   wait: z.number().min(0).max(86_400).optional(),
+  staleAfterHours: z.number().positive().max(24 * 365).optional(),
   serviceSuites: z.array(z.string().min(1)).min(1).nullable().optional(),
   serviceArches: z.array(z.string().min(1)).min(1).nullable().optional(),
 });

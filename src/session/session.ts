@@ -11,6 +11,8 @@ import { Planner, type PlannedAnswer } from "../core/plan.js";
 import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
 import { pruneLedger } from "../core/ledger.js";
+import { maxOf } from "../core/numbers.js";
+import { dataAges, stalenessWarning, type DataAges } from "../core/staleness.js";
 import { exportForBritney } from "../core/britney-export.js";
 import type { LabelledAnswer } from "../core/label.js";
 import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
@@ -129,6 +131,11 @@ export class Session {
     return exportForBritney(this.index, this.settings, this.options.now, versionsOf);
   }
 
+  /** How old the newest data is (the snapshot, the results), and whether that is stale. */
+  get ages(): DataAges {
+    return agesOf(this.loaded, this.settings, this.options.now);
+  }
+
   report(): Report {
     const { base, foldedOnDisk } = this.loaded;
     const baseSummary = base === null ? null : { path: this.paths.base, compactedAt: base.compactedAt, runs: base.runs, folded: base.folded.length, foldedOnDisk: foldedOnDisk.length };
@@ -186,6 +193,10 @@ function withTrigger<A extends Answer>(answer: A, trigger: string): A {
   return answer;
 }
 
+function agesOf(loaded: LoadedState, settings: Settings, now: number): DataAges {
+  return dataAges(loaded.knowledge.pending?.generatedAt ?? null, maxOf(loaded.coverage.map((w) => w.until)), now, settings.staleAfterMs);
+}
+
 /** Opens a state directory for one run: lock (when committing), load, validate, index. */
 export async function openSession(options: SessionOptions): Promise<Session> {
   if (options.mode === "scratch" && options.scratchDir === undefined) throw new InputError("scratch mode needs a scratch directory");
@@ -205,6 +216,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     }
     // A failed worker thread is no input's fault and lost nothing: a warning even under --strict.
     const warnings = [...problems, ...loaded.loadProblems];
+    const stale = stalenessWarning(agesOf(loaded, settings, options.now));
+    if (stale !== null) warnings.push(stale);
     if (loaded.repairedBatches.length > 0) {
       warnings.push(`ledger did not record ${loaded.repairedBatches.length} batch(es) (an earlier run stopped between batch and ledger); folded in: ${loaded.repairedBatches.join(", ")}`);
     }
