@@ -93,8 +93,13 @@ describe("asking again", () => {
     it("are asked again when the baseline passed", () => {
       expect(plan(indexOf({ runs: [old, refPass] }), "2026-11-25T12:00:00Z", retry).request).toBe("retry");
     });
-    it("are not when the retry age is off (the default)", () => {
-      expect(plan(indexOf({ runs: [old, refPass] }), "2026-11-25T12:00:00Z").request).toBeNull();
+    it("are not when the retry age is off", () => {
+      expect(plan(indexOf({ runs: [old, refPass] }), "2026-11-25T12:00:00Z", { ...S, retryOlderThanMs: null }).request).toBeNull();
+    });
+    it("are, by default, after a day, as Debian's ADT_RETRY_OLDER_THAN = 1", () => {
+      expect(S.retryOlderThanMs).toBe(DAY_MS);
+      expect(S.referenceMaxAgeMs).toBe(7 * DAY_MS);
+      expect(plan(indexOf({ runs: [old, refPass] }), "2026-11-25T12:00:00Z").request).toBe("retry");
     });
     it("are not when the failure is younger than the retry age", () => {
       expect(plan(indexOf({ runs: [old, refPass] }), "2026-11-16T12:00:00Z", retry).request).toBeNull();

@@ -7,10 +7,11 @@ export const DEFAULT_SETTINGS: Settings = {
   suite: "testing",
   graceMs: 30 * MINUTE_MS,
   pendingMaxAgeMs: 3 * DAY_MS,
-  retryOlderThanMs: null,
+  // Debian's britney.conf: ADT_RETRY_OLDER_THAN = 1, ADT_BASELINE = reference, ADT_REFERENCE_MAX_AGE = 7.
+  retryOlderThanMs: DAY_MS,
   baseline: "reference",
   refusedRetryMs: 7 * DAY_MS,
-  referenceMaxAgeMs: null,
+  referenceMaxAgeMs: 7 * DAY_MS,
   maxFileBytes: 256 * 1024 * 1024,
   waitMs: 0,
   // fetch runs every few minutes and britney2 hourly: six hours without new data is an outage, not a slow hour.

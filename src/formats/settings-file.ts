@@ -5,10 +5,11 @@ export const settingsFileSchema = z.strictObject({
   suite: z.string().min(1).optional(),
   graceMinutes: z.number().nonnegative().optional(),
   pendingMaxAgeDays: z.number().positive().optional(),
-  retryOlderThanDays: z.number().positive().nullable().optional(),
+  // null or "off": never (britney2's setting left unset).
+  retryOlderThanDays: z.union([z.number().positive(), z.literal("off").transform(() => null)]).nullable().optional(),
   baseline: z.enum(["reference", "any"]).optional(),
   refusedRetryDays: z.number().positive().optional(),
-  referenceMaxAgeDays: z.number().positive().nullable().optional(),
+  referenceMaxAgeDays: z.union([z.number().positive(), z.literal("off").transform(() => null)]).nullable().optional(),
   maxFileBytes: z.number().int().min(1024).max(4 * 1024 ** 3).optional(),
   wait: z.number().min(0).max(86_400).optional(),
   staleAfterHours: z.number().positive().max(24 * 365).optional(),
