@@ -133,7 +133,7 @@ describe("a crash during commit (the process is killed for real)", () => {
     const state = copyScenarioState("new-package");
     await spawnCli(["plan", "--state", state, "--needs", NEEDS, "--now", NOW], { DEBCI_BRIDGE_CRASH_AT: "after-ledger-temp" });
     const visible = readdirSync(state).filter((n) => !n.startsWith("."));
-    expect(visible.sort()).toEqual(["debci-bridge.lock", "outbox", "pending.json"]);
+    expect(visible.sort()).toEqual(["debci-bridge.json", "debci-bridge.lock", "outbox", "pending.json"]); // the scenario's settings, and no ledger
     for (const name of batchFiles(join(state, "outbox"))) expect(() => JSON.parse(readFileSync(join(state, "outbox", name), "utf8"))).not.toThrow();
   });
 });
