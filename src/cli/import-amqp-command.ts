@@ -5,7 +5,7 @@ import { InputError } from "../store/errors.js";
 import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
-import { commitOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
+import { commitOptions, planOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
 
 
 /** Reads britney2's AMQP file: needs, and the problems of lines that are not requests. */
@@ -29,7 +29,7 @@ async function readAmqpFile(path: string): Promise<{ needs: Need[]; problems: st
  * in the outbox, reject-listed or repeated.
  */
 export async function importAmqpCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseWithPositionals(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, scratch: { type: "string" } }, 1);
+  const { values, positionals } = parseWithPositionals(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, ...planOptions, scratch: { type: "string" } }, 1);
   required("import-amqp", values, "state");
   const { needs, problems } = await readAmqpFile(positionals[0]!);
   if (values.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}`);

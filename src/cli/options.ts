@@ -30,6 +30,12 @@ export const ruleOptions = {
   baseline: { type: "string" },
   "reference-max-age": { type: "string" },
   hints: { type: "string", multiple: true },
+  "ci-url": { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** Options of the runs that plan requests (plan, serve, import-amqp). */
+export const planOptions = {
+  "allow-incomplete": { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
 /** The parsed values of a set of options, named here so the built .d.ts can say it (Node's own type is not exported). */
@@ -45,7 +51,34 @@ export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["opti
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: count > 0, strict: true });
   } catch (error) {
-    throw new InputError((error as Error).message);
+    const message = (error as Error).message;
+    // An unknown flag names the nearest flag of this command: one it begins (--need: --needs), a typo of one
+    // (--tested_version, --pedning), or one it extends (--strictly: --strict). Names are matched without their dashes.
+    const typed = (error as { code?: unknown }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /^Unknown option '--([^'=]+)'/.exec(message)?.[1] : undefined;
+    if (typed !== undefined) {
+      const names = Object.keys(options);
+      /** Edit distance counting a swap of two neighbours as one edit. */
+      const distance = (a: string, b: string): number => {
+        const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+        for (let i = 1; i <= a.length; i++) {
+          for (let j = 1; j <= b.length; j++) {
+            d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+          }
+        }
+        return d[a.length]![b.length]!;
+      };
+      const begun = typed.length >= 2 ? names.filter((n) => n.startsWith(typed)).sort((a, b) => a.length - b.length)[0] : undefined;
+      const limit = typed.length <= 4 ? 1 : typed.length <= 8 ? 2 : 3;
+      const near = names
+        .map((n) => ({ n, d: distance(typed.toLowerCase(), n) }))
+        .filter((c) => c.d <= limit)
+        .sort((a, b) => a.d - b.d)[0]?.n;
+      const extended = names.filter((n) => n.length >= 3 && typed.startsWith(n)).sort((a, b) => b.length - a.length)[0];
+      const suggestion = begun ?? near ?? extended;
+      if (suggestion !== undefined) throw new InputError(`Unknown option '--${typed}': did you mean --${suggestion}?`);
+    }
+    throw new InputError(message);
   }
   if (parsed.positionals.length !== count) throw new InputError(`expected ${count} file argument(s), got ${parsed.positionals.length}`);
   return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
@@ -114,12 +147,28 @@ export function settingsFromFlags(values: Record<string, string | boolean | stri
   if (get("wait") !== undefined) out.wait = flagNumber("wait", get("wait")!);
   const maxAge = get("reference-max-age");
   if (maxAge !== undefined) out.referenceMaxAgeDays = maxAge === "off" ? null : flagNumber("reference-max-age", maxAge);
+  if (values["allow-incomplete"] === true) out.allowIncomplete = true;
+  const ciUrl = get("ci-url");
+  if (ciUrl !== undefined) out.ciUrl = checkedCiUrl(ciUrl);
   const baseline = get("baseline");
   if (baseline !== undefined) {
     if (baseline !== "reference" && baseline !== "any") throw new InputError(`--baseline: expected "reference" or "any", got ${JSON.stringify(baseline)}`);
     out.baseline = baseline;
   }
   return out;
+}
+
+/** --ci-url: an http(s) address without credentials, since it goes into links people open. */
+function checkedCiUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`--ci-url: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new InputError(`--ci-url: expected an http(s) address, got ${JSON.stringify(url.protocol)}`);
+  if (url.username !== "" || url.password !== "") throw new InputError("--ci-url: must not hold credentials");
+  return url.href;
 }
 
 export function pathsFromFlags(values: Record<string, string | boolean | string[] | undefined>): Partial<Omit<StatePaths, "stateDir">> {

@@ -3,13 +3,13 @@ import type { AnswerState } from "../core/types.js";
 import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
-import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
+import { commitOptions, planOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { parseNeeds, readNeedsFile } from "./read-needs.js";
 
 
 /** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
 export async function planCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, needs: { type: "string" }, scratch: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, ...planOptions, needs: { type: "string" }, scratch: { type: "string" } });
   required("plan", values, "state");
   const needsPath = required("plan", values, "needs");
   // Read needs before taking the lock: stdin may be slow, and bad needs should fail without touching anything.

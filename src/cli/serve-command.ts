@@ -3,7 +3,7 @@ import { Dispatcher } from "../serve/dispatch.js";
 import { serveLines } from "../serve/line-server.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
-import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
+import { commitOptions, planOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 
 
 /**
@@ -12,7 +12,7 @@ import { commitOptions, parseCommand, required, ruleOptions, stateOptions } from
  * input ends; input ending without `commit` writes nothing.
  */
 export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, scratch: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, ...commitOptions, ...planOptions, scratch: { type: "string" } });
   required("serve", values, "state");
   const scratch = values.scratch;
   const session = await openFromFlags("serve", values, scratch === undefined ? "commit" : "scratch", scratch);

@@ -40,7 +40,7 @@ export const REQUEST_REASONS = ["missing", "lost", "pending-too-long", "old", "r
 export type RequestReason = (typeof REQUEST_REASONS)[number];
 
 /** Why a need that might have been asked for is not. */
-export const HOLD_REASONS = ["rejected", "refused", "unsent", "duplicate", "in-flight"] as const;
+export const HOLD_REASONS = ["rejected", "refused", "unsent", "duplicate", "in-flight", "incomplete"] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export interface PlannedAnswer extends LabelledAnswer {

@@ -51,6 +51,14 @@ function requestReason(baseline: BaselineAnswer, facts: KeyFacts, settings: Sett
 
 const RETRY_BASELINES = new Set(["PASS", "NEUTRAL", "OLD_PASS", "OLD_NEUTRAL"]);
 
+/**
+ * What an unreadable file may be hiding: the result that answers a missing
+ * or lost key, that ends a run pending too long, or that is newer than an
+ * old or failed one. Requests for these wait until the knowledge is whole;
+ * `again` (asked for by name) and `imported` (decided by britney2) go.
+ */
+const HELD_WHEN_INCOMPLETE: ReadonlySet<RequestReason> = new Set(["missing", "lost", "pending-too-long", "old", "retry"]);
+
 const noBadtest = () => false;
 
 /** Decisions are few and never changed: made once, not per need. */
@@ -79,6 +87,8 @@ export class Planner {
     private readonly settings: Settings,
     private readonly now: number,
     private readonly hints: readonly Hint[] = NO_HINTS,
+    /** Part of the knowledge could not be read: hold what only lack of knowledge would request (see HELD_WHEN_INCOMPLETE). */
+    private readonly incomplete = false,
   ) {}
 
   baseline(suite: string, arch: string, pkg: string, versions?: readonly string[], group = this.index.numbers.group(suite, arch, pkg)): BaselineAnswer {
@@ -109,6 +119,7 @@ export class Planner {
     if (facts.answer.rejected) return HELD.rejected;
     // The service refused this key: asking again each run would only be refused again. After the retry age it is asked once more.
     if (facts.refusal !== null && this.now - facts.refusal.refusedAt <= this.settings.refusedRetryMs) return HELD.refused;
+    if (this.incomplete && HELD_WHEN_INCOMPLETE.has(due)) return HELD.incomplete;
     if (this.index.isUnsent(place)) return HELD.unsent;
     if (this.isRequested(place)) return HELD.duplicate;
     return REQUESTED[due];

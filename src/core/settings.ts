@@ -16,6 +16,8 @@ export const DEFAULT_SETTINGS: Settings = {
   waitMs: 0,
   // fetch runs every few minutes and britney2 hourly: six hours without new data is an outage, not a slow hour.
   staleAfterMs: 6 * 60 * MINUTE_MS,
+  allowIncomplete: false,
+  ciUrl: null,
 };
 
 /** Settings given in days and minutes, as people and config files say them. */
@@ -31,6 +33,8 @@ export interface SettingsOverrides {
   /** Seconds a committing run waits for the lock before giving up. */
   wait?: number;
   staleAfterHours?: number;
+  allowIncomplete?: boolean;
+  ciUrl?: string | null;
   /** For submit only: the suites and arches the CI service runs, checked before sending. */
   serviceSuites?: string[] | null;
   serviceArches?: string[] | null;
@@ -50,5 +54,7 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   if (overrides.maxFileBytes !== undefined) next.maxFileBytes = overrides.maxFileBytes;
   if (overrides.wait !== undefined) next.waitMs = overrides.wait * 1000;
   if (overrides.staleAfterHours !== undefined) next.staleAfterMs = overrides.staleAfterHours * 60 * MINUTE_MS;
+  if (overrides.allowIncomplete !== undefined) next.allowIncomplete = overrides.allowIncomplete;
+  if (overrides.ciUrl !== undefined) next.ciUrl = overrides.ciUrl;
   return next;
 }

@@ -169,4 +169,11 @@ export interface Settings {
   waitMs: number;
   /** Data older than this (the snapshot, or the newest results) makes every command warn (see staleness.ts). */
   staleAfterMs: number;
+  /**
+   * Whether a committing run whose knowledge is incomplete (a file it could
+   * not read) still makes the requests that only lack of knowledge calls for.
+   */
+  allowIncomplete: boolean;
+  /** The CI service's web address (e.g. https://ci.debian.net/): answers then carry links to logs, history and retries. */
+  ciUrl: string | null;
 }

@@ -13,6 +13,13 @@ export const settingsFileSchema = z.strictObject({
   maxFileBytes: z.number().int().min(1024).max(4 * 1024 ** 3).optional(),
   wait: z.number().min(0).max(86_400).optional(),
   staleAfterHours: z.number().positive().max(24 * 365).optional(),
+  allowIncomplete: z.boolean().optional(),
+  // An http(s) address, no credentials: it is put into links people click.
+  ciUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "must not hold credentials")
+    .nullable()
+    .optional(),
   serviceSuites: z.array(z.string().min(1)).min(1).nullable().optional(),
   serviceArches: z.array(z.string().min(1)).min(1).nullable().optional(),
 });

@@ -23,7 +23,7 @@ import { loadState, type LoadedState } from "../store/load-state.js";
 import { acquireLock, type HeldLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
 import { checkScratchDir, requireStateDir, statePaths, type StatePaths } from "../store/state-paths.js";
-import { inputProblems } from "./warnings.js";
+import { incompleteWarning, inputProblems, unreadableKnowledge } from "./warnings.js";
 
 /**
  * - `commit`: britney2's run. Takes the state directory's lock, writes the
@@ -71,7 +71,20 @@ export class Session {
     readonly warnings: string[],
     private readonly lock: HeldLock | null,
   ) {
-    this.planner = new Planner(index, settings, options.now, options.hints ?? NO_HINTS);
+    this.planner = new Planner(index, settings, options.now, options.hints ?? NO_HINTS, this.holdsForIncomplete);
+  }
+
+  /**
+   * The files this run could not read in full (see unreadableKnowledge), and
+   * whether it therefore holds requests: a committing run does unless
+   * allowIncomplete; a scratch run shows what would have been requested.
+   */
+  get unreadable(): string[] {
+    return unreadableKnowledge(this.loaded);
+  }
+
+  get holdsForIncomplete(): boolean {
+    return this.options.mode === "commit" && !this.settings.allowIncomplete && unreadableKnowledge(this.loaded).length > 0;
   }
 
   /** Fills in the default suite; `trigger` may be a full trigger string, its first word the key's trigger. */
@@ -216,6 +229,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     }
     // A failed worker thread is no input's fault and lost nothing: a warning even under --strict.
     const warnings = [...problems, ...loaded.loadProblems];
+    const unreadable = unreadableKnowledge(loaded);
+    if (unreadable.length > 0) warnings.push(incompleteWarning(unreadable, options.mode === "commit" && !settings.allowIncomplete));
     const stale = stalenessWarning(agesOf(loaded, settings, options.now));
     if (stale !== null) warnings.push(stale);
     if (loaded.repairedBatches.length > 0) {
