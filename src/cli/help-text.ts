@@ -1,0 +1,439 @@
+/**
+ * What `--help` says: every command's flags, each with its meaning and its
+ * default, the settings it reads and its exit codes. One table makes the
+ * usage lines, each command's help and the README's synopsis block, so
+ * they cannot disagree; test/help.test.ts holds it to the flags each
+ * command's parser accepts. Plain strings only: `--help` loads this file,
+ * never a command module.
+ */
+
+/** One flag as help shows it. */
+export interface HelpFlag {
+  /** The long name, without the dashes. */
+  name: string;
+  /** What its value is called (`DIR`, `DAYS|off`); none for a switch. */
+  arg?: string;
+  /** What it does. */
+  text: string;
+  /** Its default in words, or `required`. */
+  default: string;
+  /** The key of debci-bridge.json it overrides. */
+  setting?: string;
+  /** May be given more than once. */
+  repeatable?: boolean;
+  /** How the synopsis shows it, when not `[--name ARG]`; "" when another flag's entry shows it. */
+  synopsis?: string;
+}
+
+interface HelpSection {
+  title: string;
+  flags: readonly HelpFlag[];
+}
+
+export interface CommandHelp {
+  name: string;
+  /** What the command does, a few lines. */
+  summary: readonly string[];
+  /** Positional arguments, as the synopsis shows them, and what each is. */
+  positionals?: readonly { name: string; text: string }[];
+  sections: readonly HelpSection[];
+  /** Where its settings come from; none for a command that reads no settings. */
+  settings?: string;
+  exitCodes: readonly string[];
+}
+
+const REQUIRED = "required";
+
+// The flags several commands share.
+
+const STATE: HelpFlag = { name: "state", arg: "DIR", text: "the state directory; it must exist, and an empty one is a fresh state", default: REQUIRED };
+const NOW: HelpFlag = { name: "now", arg: "ISO", text: "the time every rule is judged by: ISO 8601 with a zone, e.g. 2026-11-25T12:00:00Z", default: "the clock" };
+const STRICT: HelpFlag = { name: "strict", text: "malformed input is an error (exit 1), not a warning", default: "off" };
+const WAIT: HelpFlag = { name: "wait", arg: "SECONDS", text: "wait up to this long for the state's lock rather than exit 2 at once; 0-86400", default: "0", setting: "wait" };
+const SCRATCH: HelpFlag = { name: "scratch", arg: "DIR", text: "write the batches to DIR, outside the state: no ledger entry, no lock, the state unchanged", default: "commit to the state" };
+const ALLOW_INCOMPLETE: HelpFlag = {
+  name: "allow-incomplete",
+  text: "answer and request even when part of the knowledge could not be read",
+  default: 'off: a committing run holds the requests it makes only for lack of knowledge, held: "incomplete"',
+  setting: "allowIncomplete",
+};
+
+/** ruleOptions: each overrides its setting in debci-bridge.json. */
+const RULES: readonly HelpFlag[] = [
+  { name: "suite", arg: "S", text: "the suite of a need or key that names none", default: "testing", setting: "suite" },
+  { name: "grace", arg: "MINUTES", text: "clock skew allowed when matching requests with runs and snapshots; 0-10080", default: "30", setting: "graceMinutes" },
+  { name: "pending-max-age", arg: "DAYS", text: "ask again for a key pending only on unconfirmed evidence older than this; 0-365", default: "3", setting: "pendingMaxAgeDays" },
+  { name: "retry-older-than", arg: "DAYS|off", text: "ask again for a FAIL older than this whose baseline passed (ADT_RETRY_OLDER_THAN); 0-3650, off: never", default: "1", setting: "retryOlderThanDays" },
+  { name: "baseline", arg: "reference|any", text: "reference: the migration-reference/0 result; any: ever passed, under any trigger (ADT_BASELINE)", default: "reference", setting: "baseline" },
+  { name: "reference-max-age", arg: "DAYS|off", text: "a reference result older than this is old (OLD_*), asked for again (ADT_REFERENCE_MAX_AGE); 0-3650, off: never", default: "7", setting: "referenceMaxAgeDays" },
+  { name: "hints", arg: "FILE", repeatable: true, text: "a britney2 hints file (force-badtest, force-skiptest are read); repeatable", default: "none" },
+  { name: "ci-url", arg: "URL", text: "the CI service's web address, e.g. https://ci.debian.net/: answers carry log, history and retry links", default: "none", setting: "ciUrl" },
+];
+
+/** stateOptions' parts: each moves one part of the state elsewhere. */
+const STATE_PARTS: readonly HelpFlag[] = [
+  { name: "results", arg: "DIR", text: "the results files the fetch tool writes", default: "STATE/results" },
+  { name: "pending", arg: "FILE", text: "the pending snapshot", default: "STATE/pending.json" },
+  { name: "ledger", arg: "FILE", text: "the ledger of open requests", default: "STATE/requested.json" },
+  { name: "outbox", arg: "DIR", text: "the outbox of batches for submit", default: "STATE/outbox" },
+  { name: "reject-list", arg: "FILE", text: "the CI service's reject list", default: "STATE/reject-list.json" },
+  { name: "base", arg: "FILE", text: "the compacted base", default: "STATE/compacted.base" },
+];
+
+/** The sync tools' flags for talking to the CI service. */
+const URL_FLAG: HelpFlag = { name: "url", arg: "BASE", text: "the CI service's address, e.g. https://ci.debian.net; credentials in it are refused", default: REQUIRED };
+const KEY_FILE: HelpFlag = { name: "key-file", arg: "F", text: "the file holding the API key; a warning when group or others may read it", default: "$DEBCI_API_KEY" };
+const MAX_BYTES: HelpFlag = { name: "max-bytes", arg: "N", text: "the largest response read; a bigger one is refused, nothing kept (exit 6); 1024-2^40", default: "536870912, 512 MiB" };
+const RETRYING: readonly HelpFlag[] = [
+  { name: "timeout", arg: "SECONDS", text: "retry an attempt that receives no data for this long; 0.001-3600", default: "30" },
+  { name: "deadline", arg: "SECONDS", text: "retry an attempt that takes longer than this; 0.001-86400", default: "600" },
+  { name: "retries", arg: "N", text: "retries after a 5xx, a refused or reset connection, a body cut off or not JSON, a timeout; 0-20", default: "4" },
+  { name: "backoff", arg: "MS", text: "the wait before the first retry, doubling each time; 0-600000", default: "1000" },
+];
+
+const SETTINGS_KEYS = ["suite", "graceMinutes", "pendingMaxAgeDays", "retryOlderThanDays", "baseline", "refusedRetryDays", "referenceMaxAgeDays", "maxFileBytes", "wait", "serviceSuites", "serviceArches", "staleAfterHours", "allowIncomplete", "ciUrl"];
+const SETTINGS = `Settings come from STATE/debci-bridge.json (keys: ${SETTINGS_KEYS.join(", ")}); the flags above override them.`;
+
+const EXIT_OK = "0  done (warnings allowed)";
+const EXIT_LOCKED = "2  another committing run holds the state's lock (the message names its pid, host, command and start)";
+const EXIT_ARGS = "unusable arguments, a bad debci-bridge.json";
+const EXIT_FILES = "or a file that cannot be read or written (the message names it)";
+const EXIT_READ_ONLY = [EXIT_OK, `1  ${EXIT_ARGS}, malformed input under --strict, ${EXIT_FILES}`];
+const EXIT_SYNC = (tool: string) => [
+  `2  another ${tool} holds sync-${tool}.lock`,
+  tool === "fetch" ? "3  the CI service stayed unavailable after every retry; nothing was changed" : "3  the CI service stayed unavailable after every retry; unsent batches stay in the outbox for the next run",
+  tool === "fetch" ? "4  the CI service refused the request (a 4xx such as 404); nothing was changed" : "4  the CI service refused some entries: kept in outbox/rejected/ beside NAME.reason.json",
+  "5  the API key was not accepted (401/403): nothing sent or changed; the message names the key's source, never the key",
+  `6  a response over --max-bytes${tool === "fetch" ? " (or a record over 1 MiB)" : ""}, or a redirect to another origin: nothing kept`,
+];
+
+const OPTIONS = "Options";
+const RULES_TITLE = "Rules (each overrides its setting in debci-bridge.json)";
+const PARTS_TITLE = "State parts (each moves one part of the state elsewhere)";
+
+/** Every command, in the order the overview lists them. */
+export const COMMAND_HELP: readonly CommandHelp[] = [
+  {
+    name: "plan",
+    summary: [
+      "britney2's run: answers each need as one JSON line on stdout, in input order, then commits: the requests go to",
+      "one outbox batch (plus one for huge runs) and to the ledger. One summary line on stderr, after any warning: lines.",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [STATE, { name: "needs", arg: "FILE|-", text: "britney2's needs: a JSON array or one JSON object per line; - reads stdin", default: REQUIRED }, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE],
+      },
+      { title: RULES_TITLE, flags: RULES },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, bad needs, an unreadable ledger in a committing run, malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}; never with --scratch`],
+  },
+  {
+    name: "status",
+    summary: ["Answers one test key as one JSON line, with its baseline and britney2's label. Writes nothing and takes no lock."],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [
+          STATE,
+          { name: "package", arg: "P", text: "the package whose test it is", default: REQUIRED },
+          { name: "trigger", arg: "T", text: "the trigger string; its first word is the key's trigger", default: REQUIRED },
+          { name: "arch", arg: "A", text: "the architecture", default: REQUIRED },
+          { name: "tested-version", arg: "V", text: "the version britney2 tests now (a need's version): results for older ones do not count", default: "any" },
+          NOW,
+          STRICT,
+        ],
+      },
+      { title: RULES_TITLE, flags: RULES },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: EXIT_READ_ONLY,
+  },
+  {
+    name: "report",
+    summary: [
+      "Prints one JSON document for a person checking the state: results files read and skipped (with why), runs by",
+      "status, the pending snapshot, the ledger, lost requests, unsent and rejected batches, the coverage window and its gaps.",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [
+          STATE,
+          NOW,
+          STRICT,
+          { name: "full", text: "every entry of every list", default: "off: counts, then each list capped, oldest first" },
+          { name: "html", arg: "FILE", text: "also write the report to FILE as a self-contained HTML page", default: "none" },
+        ],
+      },
+      { title: RULES_TITLE, flags: RULES },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: EXIT_READ_ONLY,
+  },
+  {
+    name: "serve",
+    summary: [
+      "A long-lived session for britney2: one JSON request per line on stdin, one JSON response per line on stdout",
+      "(methods status, need, preview, label, baseline, verdict, commit, report; see the README's serve protocol).",
+      "Without --scratch it holds the lock from start until its input ends; input ending without commit writes nothing.",
+    ],
+    sections: [
+      { title: OPTIONS, flags: [STATE, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE] },
+      { title: RULES_TITLE, flags: RULES },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, an unreadable ledger in a committing run, malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}, at start; never with --scratch`],
+  },
+  {
+    name: "export-britney",
+    summary: [
+      "Writes what an unmodified britney2 reads into --out, each file atomically: autopkgtest-results.cache,",
+      "autopkgtest-pending.json and debci.json (the keys in flight as queued jobs, for ADT_SWIFT_URL).",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [
+          STATE,
+          { name: "out", arg: "DIR", text: "britney2's STATE_DIR, where the three files are written", default: REQUIRED },
+          { name: "needs", arg: "FILE", text: "the run's needs: a result for a version no need names for its package is written OLD_*", default: "none: only age and a null version make a result old" },
+          NOW,
+          STRICT,
+        ],
+      },
+      { title: RULES_TITLE, flags: RULES },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, bad needs, malformed input under --strict, ${EXIT_FILES}`],
+  },
+  {
+    name: "import-amqp",
+    summary: [
+      "Reads britney2's AMQP file output (debci.input) and commits its requests as outbox batches and ledger entries,",
+      "each as britney2 decided (request reason imported), except a key in flight, waiting in the outbox, reject-listed",
+      "or repeated. Lines that are not requests are skipped with a warning (errors under --strict).",
+    ],
+    positionals: [{ name: "FILE", text: "britney2's AMQP file, debci.input (lines debci-SUITE-ARCH:PACKAGE {...})" }],
+    sections: [
+      { title: OPTIONS, flags: [STATE, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE] },
+      { title: RULES_TITLE, flags: RULES },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, an unreadable ledger in a committing run, a line that is not a request or other malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}; never with --scratch`],
+  },
+  {
+    name: "compact",
+    summary: ["Folds every readable results file into the compacted base, under the lock, written atomically. A malformed file is not folded."],
+    sections: [
+      { title: OPTIONS, flags: [STATE, NOW, STRICT, WAIT] },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, malformed input under --strict, a damaged base, ${EXIT_FILES}`, EXIT_LOCKED],
+  },
+  {
+    name: "prune",
+    summary: [
+      "Deletes results files folded into the base and older than --older-than DAYS (never a file the base does not hold),",
+      "and sent batches (outbox/sent/) older than DAYS. Unsent and rejected batches are never pruned.",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [STATE, { name: "older-than", arg: "DAYS", text: "delete what is older than this (a results file: by the newest result it holds); 0-36500", default: REQUIRED }, NOW, STRICT, WAIT],
+      },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, a damaged base, ${EXIT_FILES}`, EXIT_LOCKED],
+  },
+  {
+    name: "watermark",
+    summary: [
+      "Prints {since, until, gaps, replayFrom} (UNIX seconds): since is what fetch should ask the CI service for next;",
+      "gaps are stretches no results file covers, replayFrom the since that replays them. A fresh state gives since: null.",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [STATE, { name: "overlap", arg: "MINUTES", text: "subtracted from the highest until known, as results can be reported late; 0-10080", default: "60" }, NOW, STRICT],
+      },
+      { title: PARTS_TITLE, flags: STATE_PARTS },
+    ],
+    settings: SETTINGS,
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, a damaged base, ${EXIT_FILES}`],
+  },
+  {
+    name: "dump-base",
+    summary: ["Prints the compacted base as JSON lines: its header, then one run per line in debci's field names."],
+    sections: [{ title: OPTIONS, flags: [STATE, STATE_PARTS.find((f) => f.name === "base")!] }],
+    exitCodes: [EXIT_OK, `1  unusable arguments, no compacted base or a damaged one, ${EXIT_FILES}`],
+  },
+  {
+    name: "fetch",
+    summary: [
+      "The sync tool that reads the CI service: new results since the watermark into results/, then a complete pending",
+      "snapshot (pending.json), then the reject list. Prints a JSON result on stdout, progress on stderr.",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [
+          STATE,
+          URL_FLAG,
+          KEY_FILE,
+          NOW,
+          { name: "since", arg: "ISO|SECONDS", synopsis: "[--since ISO|SECONDS | --backfill DAYS]", text: "ask for results updated since then: ISO 8601 with a zone, or UNIX seconds (what watermark prints)", default: "the watermark" },
+          { name: "backfill", arg: "DAYS", synopsis: "", text: "on a fresh state (no watermark), start this many days before now; 0-3650", default: "30" },
+          { name: "pending-window", arg: "DAYS", text: "the pending snapshot lists unfinished runs updated within this many days; 0-365", default: "pending max age + 1 day" },
+          { name: "pending-window-max", arg: "DAYS", text: "how far back the window may reach for the oldest request the ledger holds open; 0-365", default: "14" },
+          { name: "overlap", arg: "MINUTES", text: "subtracted from the highest until known, as results can be reported late; 0-10080", default: "60" },
+          MAX_BYTES,
+          { name: "slice-bytes", arg: "N", text: "the largest results file written; a bigger answer is split across files; 1024-2^30", default: "33554432, 32 MiB" },
+          ...RETRYING,
+        ],
+      },
+    ],
+    settings: "Settings come from STATE/debci-bridge.json: suite (the suite fetched) and pendingMaxAgeDays (the window's default).",
+    exitCodes: [EXIT_OK, "1  unusable arguments, an unusable API key or --url, a bad debci-bridge.json, a file that cannot be written", ...EXIT_SYNC("fetch")],
+  },
+  {
+    name: "submit",
+    summary: [
+      "The sync tool that writes to the CI service: POSTs each unsent outbox batch, oldest first, and moves it to",
+      "outbox/sent/ (what was refused to outbox/rejected/). A batch the service could not take stays for the next run.",
+    ],
+    sections: [
+      {
+        title: OPTIONS,
+        flags: [
+          STATE,
+          URL_FLAG,
+          KEY_FILE,
+          NOW,
+          { name: "endpoint", arg: "suite|batch", text: "suite: POST /api/v1/test/SUITE/ARCH per suite and arch; batch: POST /api/v1/test/batch", default: "suite" },
+          { name: "priority", arg: "1-10", text: "the priority of a normal batch's tests", default: "5" },
+          { name: "huge-priority", arg: "1-10", text: "the priority of a huge run's batch (.huge.json)", default: "1" },
+          MAX_BYTES,
+          ...RETRYING,
+        ],
+      },
+    ],
+    settings: "Settings come from STATE/debci-bridge.json: serviceSuites and serviceArches (entries for others are refused before sending).",
+    exitCodes: [EXIT_OK, "1  unusable arguments, an unusable API key or --url, a bad debci-bridge.json, a file that cannot be read or written", ...EXIT_SYNC("submit")],
+  },
+];
+
+export const COMMAND_NAMES: readonly string[] = COMMAND_HELP.map((c) => c.name);
+
+function helpOf(name: string): CommandHelp | undefined {
+  return COMMAND_HELP.find((c) => c.name === name);
+}
+
+const flagsOf = (help: CommandHelp) => help.sections.flatMap((s) => s.flags);
+const spec = (f: HelpFlag) => (f.arg === undefined ? `--${f.name}` : `--${f.name} ${f.arg}`);
+
+/** The synopsis items of a command: required flags and positionals first, then the rest in their order. */
+function synopsisItems(help: CommandHelp): string[] {
+  const flags = flagsOf(help);
+  const required = flags.filter((f) => f.default === REQUIRED && f.synopsis === undefined).map(spec);
+  const optional = flags
+    .filter((f) => f.default !== REQUIRED || f.synopsis !== undefined)
+    .map((f) => f.synopsis ?? `[${spec(f)}]${f.repeatable === true ? "..." : ""}`)
+    .filter((s) => s !== "");
+  const [first, ...rest] = required;
+  return [...(first === undefined ? [] : [first]), ...(help.positionals ?? []).map((p) => p.name), ...rest, ...optional];
+}
+
+/** Prose wrapped before `width`: the first line indented by `first`, the rest by `next` spaces. */
+function wrapText(text: string, first: number, next: number, width: number): string[] {
+  const lines: string[] = [];
+  let line = " ".repeat(first);
+  for (const word of text.split(" ")) {
+    if (line.trim() !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = " ".repeat(next) + word;
+    } else line = line.trim() === "" ? line + word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Items joined with spaces, wrapped before `width`, continuation lines indented by `indent`. */
+function wrap(first: string, items: readonly string[], indent: number, width: number): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const item of items) {
+    if (line.trim() !== "" && line.length + 1 + item.length > width && line.length > indent) {
+      lines.push(line);
+      line = " ".repeat(indent) + item;
+    } else line = line.endsWith(" ") ? line + item : `${line} ${item}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** A command's usage on one line: `debci-bridge plan --state DIR ...`. */
+export function usageLine(name: string): string {
+  const help = helpOf(name);
+  if (help === undefined) throw new Error(`no help for ${name}`);
+  return [`debci-bridge ${name}`, ...synopsisItems(help)].join(" ");
+}
+
+/** The width of `debci-bridge NAME ` for the longest name: where every synopsis's flags start. */
+const SYNOPSIS_INDENT = `debci-bridge ${COMMAND_NAMES.reduce((a, b) => (b.length > a.length ? b : a))} `.length;
+const WIDTH = 116;
+
+/** Every command's synopsis, wrapped and aligned: the README's synopsis block, and `debci-bridge --help`. */
+export function synopsisLines(): string[] {
+  return [
+    ...COMMAND_HELP.flatMap((help) => wrap(`debci-bridge ${help.name}`.padEnd(SYNOPSIS_INDENT), synopsisItems(help), SYNOPSIS_INDENT, WIDTH)),
+    `${"debci-bridge help".padEnd(SYNOPSIS_INDENT)}[COMMAND]      (or: debci-bridge COMMAND --help)`,
+    "debci-bridge --version",
+  ];
+}
+
+/** The README's synopsis block, fenced. */
+export function readmeSynopsis(): string {
+  return ["```", ...synopsisLines(), "```", ""].join("\n");
+}
+
+/** `debci-bridge --help`: every command's synopsis, where to find more, the exit codes. */
+export function overviewHelp(): string {
+  return [
+    "usage:",
+    ...synopsisLines().map((l) => `  ${l}`),
+    "",
+    "debci-bridge COMMAND --help (or debci-bridge help COMMAND) lists every flag of COMMAND with its meaning and default.",
+    "Every command prints JSON on stdout and talks to people on stderr.",
+    "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable,",
+    "4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin",
+  ].join("\n");
+}
+
+/** `debci-bridge NAME --help`: the synopsis, what the command does, every flag (one a line, with its default), settings, exit codes. */
+export function commandHelp(name: string): string | undefined {
+  const help = helpOf(name);
+  if (help === undefined) return undefined;
+  const lead = `usage: debci-bridge ${name}`;
+  const column = Math.max(...flagsOf(help).map((f) => spec(f).length), ...(help.positionals ?? []).map((p) => p.name.length)) + 2;
+  const entry = (left: string, text: string) => `  ${left.padEnd(column)}${text}`;
+  const out = [...wrap(lead, synopsisItems(help), lead.length + 1, WIDTH), "", ...help.summary];
+  if (help.positionals !== undefined) {
+    out.push("", "Arguments:", ...help.positionals.map((p) => entry(p.name, p.text)));
+  }
+  for (const section of help.sections) {
+    out.push("", `${section.title}:`, ...section.flags.map((f) => entry(spec(f), `${f.text} (${f.default === REQUIRED ? REQUIRED : `default ${f.default}`}${f.setting === undefined ? "" : `; setting ${f.setting}`})`)));
+  }
+  if (help.settings !== undefined) out.push("", ...wrapText(help.settings, 0, 0, WIDTH));
+  out.push("", "Exit codes:", ...help.exitCodes.flatMap((c) => wrapText(c, 2, 5, WIDTH)));
+  return out.join("\n");
+}
