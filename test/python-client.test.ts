@@ -67,6 +67,44 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
     expect(ledger.requests.filter((r) => r.requestedAt !== "2026-11-25T12:00:00.000Z").map((r) => `${r.package} ${r.arch}`)).toEqual(["glibc amd64"]);
   });
 
+  it("with one results file cut short: prints the warning as britney2 logs, and asks for nothing that file might hold", () => {
+    const state = demoState();
+    const file = join(state, "results", "20261124T120000.json");
+    const whole = readFileSync(file, "utf8");
+    writeFileSync(file, whole.slice(0, Math.floor(whole.length / 2)));
+    const run = runExample(state);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.filter((l) => l.startsWith("W: debci-bridge: ")).some((l) => l.includes("knowledge is incomplete") && l.includes("20261124T120000.json"))).toBe(true);
+    expect(lines.filter((l) => l.includes("UNKNOWN (held: part of the results could not be read)")).length).toBeGreaterThan(0);
+    expect(lines.some((l) => l.includes("(requested)"))).toBe(false);
+    expect(lines.at(-1)).toBe("requests: 0 in no batch");
+    // The same state with the file restored behaves as it always did.
+    writeFileSync(file, whole);
+    const restored = runExample(state);
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(restored.stdout.trimEnd().split("\n").slice(0, -1)).toEqual(EXPECTED);
+  });
+
+  it("exposes the server's warnings, and raises on them when asked", () => {
+    const out = runPython([
+      "import os",
+      "open(os.path.join(sys.argv[2], 'results', 'broken.json'), 'w').write('{\"results\": [')",
+      "b = DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z')",
+      "print(json.dumps([w.split(':')[0] for w in b.warnings]))",
+      "print(json.dumps(b.load_info['incomplete'] != []))",
+      "b.close()",
+      "from debci_bridge import DebciBridgeWarning",
+      "try:",
+      "    DebciBridge(sys.argv[2], scratch=sys.argv[3], now='2026-11-25T12:00:00Z', raise_on_warnings=True)",
+      "except DebciBridgeWarning as e:",
+      "    print('raised', len(e.warnings))",
+    ]);
+    expect(JSON.parse(out[0]!)).toContain(expect.stringContaining("broken.json"));
+    expect(out[1]).toBe("true");
+    expect(out[2]).toMatch(/^raised [1-9]/);
+  });
+
   it("with a scratch outbox changes nothing in the state directory", () => {
     const state = demoState();
     const scratch = tempDir();

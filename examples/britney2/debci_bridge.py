@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import threading
 
-__all__ = ["DebciBridge", "DebciBridgeError", "default_command"]
+__all__ = ["DebciBridge", "DebciBridgeError", "DebciBridgeWarning", "default_command"]
 
 
 class DebciBridgeError(Exception):
@@ -22,6 +22,14 @@ class DebciBridgeError(Exception):
     def __init__(self, message, exit_code=None):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class DebciBridgeWarning(DebciBridgeError):
+    """Raised at start when raise_on_warnings is set and loading found problems (warnings lists them)."""
+
+    def __init__(self, warnings):
+        super().__init__("debci-bridge warned: " + "; ".join(warnings))
+        self.warnings = list(warnings)
 
 
 def default_command():
@@ -38,13 +46,17 @@ def default_command():
 class DebciBridge:
     def __init__(self, state_dir, scratch=None, now=None, suite=None, baseline=None,
                  retry_older_than=None, pending_max_age=None, grace=None, strict=False, command=None,
-                 wait=None, reference_max_age=None, hints=()):
+                 wait=None, reference_max_age=None, hints=(), allow_incomplete=False, ci_url=None,
+                 raise_on_warnings=False):
+        """Starts the server. What loading found (files skipped and why, an ignored snapshot, stale data)
+        is in self.warnings, for the policy to log as britney2 logs its own; with raise_on_warnings, any
+        warning raises DebciBridgeWarning instead (the server is closed, nothing written)."""
         args = list(command or default_command()) + ["serve", "--state", state_dir]
         options = {"--scratch": scratch, "--now": now, "--suite": suite, "--baseline": baseline,
                    "--retry-older-than": retry_older_than, "--pending-max-age": pending_max_age, "--grace": grace,
                    # Seconds a committing run waits out a cron job holding the lock (compact) rather than failing.
                    "--wait": None if scratch is not None else wait,
-                   "--reference-max-age": reference_max_age}
+                   "--reference-max-age": reference_max_age, "--ci-url": ci_url}
         for flag, value in options.items():
             if value is not None:
                 args += [flag, str(value)]
@@ -53,6 +65,8 @@ class DebciBridge:
             args += ["--hints", hints_file]
         if strict:
             args.append("--strict")
+        if allow_incomplete:
+            args.append("--allow-incomplete")
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True, encoding="utf-8", bufsize=1)
         # Drain stderr (warnings, the summary) so the server never blocks on it; keep the tail for errors.
@@ -60,6 +74,12 @@ class DebciBridge:
         self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
         self._stderr_reader.start()
         self._next_id = 0
+        # Asked once at start: the server's stderr is drained above, so this is how warnings reach the policy.
+        self.load_info = self._call("warnings")
+        self.warnings = list(self.load_info["warnings"])
+        if raise_on_warnings and self.warnings:
+            self.close()
+            raise DebciBridgeWarning(self.warnings)
 
     def _read_stderr(self):
         for line in self._proc.stderr:

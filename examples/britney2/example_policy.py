@@ -65,6 +65,9 @@ def main():
                              **bridge_options(conf))
     except OSError as error:
         sys.exit("cannot start debci-bridge: %s" % error)
+    # What loading found (a results file skipped, the snapshot ignored, stale data), where britney2 logs its warnings.
+    for warning in bridge.warnings:
+        print("W: debci-bridge: %s" % warning)
     try:
         for excuse in excuses:
             trigger = " ".join(["%s/%s" % (excuse["source"], excuse["version"])] + excuse.get("also", []))
@@ -81,7 +84,10 @@ def main():
                     answer = bridge.need(testsrc, trigger, arch, version=testver, versions=versions, huge=is_huge,
                                          pin_packages=[["src:" + excuse["source"], "unstable"]])
                     labels.append(answer["label"])
-                    if answer["label"]:
+                    if answer.get("held") == "incomplete":
+                        # Part of the knowledge could not be read: not asked for until it can, rather than asked blindly.
+                        label = "UNKNOWN (held: part of the results could not be read)"
+                    elif answer["label"]:
                         label = answer["label"]
                     elif answer.get("refused"):
                         # The CI service refused the request: say why, as debci said it.

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { firstProblem } from "../formats/problems.js";
 import { answerLine } from "../formats/answer-line.js";
 import { quickNeed, toNeed } from "../formats/needs-input.js";
+import { isoTime } from "../core/iso-time.js";
 import type { Answer } from "../core/types.js";
 import type { Session } from "../session/session.js";
 import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, quickKeyParams, verdictParamsSchema } from "./requests.js";
@@ -77,6 +78,20 @@ export class Dispatcher {
     report: (p) => {
       params(noParamsSchema, p, "report");
       return this.session.report();
+    },
+    // What loading found, for the client to show where britney2 logs: skipped files, an ignored snapshot, stale data.
+    warnings: (p) => {
+      params(noParamsSchema, p, "warnings");
+      const ages = this.session.ages;
+      const time = (t: number | null) => (t === null ? null : isoTime(t));
+      return {
+        warnings: this.session.warnings,
+        stale: ages.stale,
+        snapshotAt: time(ages.snapshotAt),
+        resultsUntil: time(ages.resultsUntil),
+        incomplete: this.session.unreadable,
+        holdingRequests: this.session.holdsForIncomplete,
+      };
     },
   };
 
