@@ -100,7 +100,7 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
       "except DebciBridgeWarning as e:",
       "    print('raised', len(e.warnings))",
     ]);
-    expect(JSON.parse(out[0]!)).toContain(expect.stringContaining("broken.json"));
+    expect((JSON.parse(out[0]!) as string[]).some((w) => w.endsWith("broken.json"))).toBe(true);
     expect(out[1]).toBe("true");
     expect(out[2]).toMatch(/^raised [1-9]/);
   });
