@@ -255,8 +255,8 @@ describe("watermark", () => {
     await runCli(["prune", "--state", state, "--older-than", "0", "--now", NOW]);
     const afterPrune = JSON.parse((await runCli(["watermark", "--state", state, "--overlap", "30"])).stdout);
     expect(afterPrune.until).toBe(raw.until);
-    expect(afterPrune.since).toBe(raw.until - 30 * 60);
-    expect(raw.since).toBe(raw.until - 60 * 60);
+    expect(Date.parse(afterPrune.since)).toBe(Date.parse(raw.until) - 30 * 60_000);
+    expect(Date.parse(raw.since)).toBe(Date.parse(raw.until) - 60 * 60_000);
     expect(afterPrune.gaps).toEqual([]);
   });
 
@@ -269,12 +269,12 @@ describe("watermark", () => {
     const run = await runCli(["watermark", "--state", state, "--overlap", "0", "--now", "2026-11-25T12:00:00Z"]);
     expect(JSON.parse(run.stdout)).toEqual({
       ignoredUntils: 0,
-      since: Date.parse("2026-11-25T11:00:00Z") / 1000,
-      until: Date.parse("2026-11-25T11:00:00Z") / 1000,
+      since: "2026-11-25T11:00:00.000Z",
+      until: "2026-11-25T11:00:00.000Z",
       gaps: [{ from: "2026-11-25T09:00:00.000Z", to: "2026-11-25T10:00:00.000Z" }],
-      replayFrom: Date.parse("2026-11-25T09:00:00Z") / 1000,
+      replayFrom: "2026-11-25T09:00:00.000Z",
     });
-    expect(run.stderr).toContain("coverage has 1 gap(s); replay from since=");
+    expect(run.stderr).toContain("coverage has 1 gap(s); replay them with: debci-bridge fetch --since 2026-11-25T09:00:00.000Z");
     expect(JSON.parse((await runCli(["watermark", "--state", tempDir()])).stdout)).toEqual({ ignoredUntils: 0, since: null, until: null, gaps: [], replayFrom: null });
   });
 

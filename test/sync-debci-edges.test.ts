@@ -38,7 +38,7 @@ describe("a fresh deployment whose first fetch is empty (debci answers until 0)"
     expect((await w.fetchAt(65)).code).toBe(0);
     expect(states(await w.plan(70))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pass"]);
     // The service's until is believed again once it is a real time: the next fetch resumes from it.
-    expect(JSON.parse((await w.fetchAt(80)).stdout)).toMatchObject({ since: (T0 + 16 * 60_000) / 1000 - 3600, untilTrusted: true });
+    expect(JSON.parse((await w.fetchAt(80)).stdout)).toMatchObject({ since: new Date(T0 + 16 * 60_000 - 3600_000).toISOString(), untilTrusted: true });
   });
 
   it("--since chooses where to start; --backfill how far back a fresh state goes; --since needs a zone", async () => {
@@ -63,7 +63,7 @@ describe("a bogus until (a server whose answer says 10^13)", () => {
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     // The newest time received: the runs finished at T0+30 minutes.
-    expect(result).toMatchObject({ untilTrusted: false, until: (T0 + 30 * 60_000) / 1000 });
+    expect(result).toMatchObject({ untilTrusted: false, until: new Date(T0 + 30 * 60_000).toISOString() });
     expect(states(await w.plan(40))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pass"]);
     const report = await w.cli(["report", "--state", w.state, "--now", at(41)]);
     expect(report.code, report.stderr).toBe(0);
@@ -79,7 +79,7 @@ describe("a bogus until (a server whose answer says 10^13)", () => {
     const run = await w.fetchAt(0);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain("1 results file(s) claim an until after now; not believed");
-    expect(JSON.parse(run.stdout)).toMatchObject({ since: 1795596000 - 3600, sinceFrom: "watermark" });
+    expect(JSON.parse(run.stdout)).toMatchObject({ since: new Date((1795596000 - 3600) * 1000).toISOString(), sinceFrom: "watermark" });
   });
 });
 

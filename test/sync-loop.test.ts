@@ -109,6 +109,21 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect(JSON.parse(readFileSync(join(w.state, "pending.json"), "utf8")).since).toBe(new Date(capped * 1000).toISOString());
   });
 
+  it("watermark speaks ISO 8601, and what it prints feeds fetch --since unchanged (UNIX seconds work too)", async () => {
+    await w.plan(0);
+    await w.submit(1);
+    expect((await w.fetchAt(5)).code).toBe(0);
+    const mark = JSON.parse((await w.cli(["watermark", "--state", w.state, "--now", at(6)])).stdout) as { since: string; until: string };
+    expect(mark.since).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+    const again = await w.fetchAt(10, ["--since", mark.since]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(getsOf().at(-2)).toBe(`GET /api/v1/test?since=${Date.parse(mark.since) / 1000}`);
+    expect(JSON.parse(again.stdout)).toMatchObject({ since: mark.since, sinceFrom: "--since" });
+    const seconds = await w.fetchAt(15, ["--since", String(Date.parse(mark.since) / 1000)]);
+    expect(seconds.code, seconds.stderr).toBe(0);
+    expect(JSON.parse(seconds.stdout)).toMatchObject({ since: mark.since });
+  });
+
   it("a result fetched twice (the watermark's overlap) is counted once", async () => {
     await w.plan(0);
     await w.submit(1);

@@ -44,9 +44,18 @@ export async function watermarkCommand(argv: string[], io: CliIO): Promise<numbe
   const values = parseCommand(argv, { ...stateOptions, overlap: { type: "string" } });
   const overlapMinutes = values.overlap === undefined ? 60 : flagNumber("overlap", values.overlap);
   const result = await watermark({ ...(await maintenanceOptions("watermark", values)), overlapMinutes });
-  writeLine(io.stdout, JSON.stringify(result.gaps.length === 0 ? result : { ...result, gaps: result.gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })) }));
+  // One time format for people: ISO 8601, which `fetch --since` takes as it is.
+  const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
+  const shown = {
+    since: iso(result.since),
+    until: iso(result.until),
+    gaps: result.gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),
+    replayFrom: iso(result.replayFrom),
+    ignoredUntils: result.ignoredUntils,
+  };
+  writeLine(io.stdout, JSON.stringify(shown));
   if (result.ignoredUntils > 0) writeLine(io.stderr, `debci-bridge watermark: ${result.ignoredUntils} file(s) claim an until after now; not believed`);
-  if (result.replayFrom !== null) writeLine(io.stderr, `debci-bridge watermark: coverage has ${result.gaps.length} gap(s); replay from since=${result.replayFrom} to fill them`);
+  if (result.replayFrom !== null) writeLine(io.stderr, `debci-bridge watermark: coverage has ${result.gaps.length} gap(s); replay them with: debci-bridge fetch --since ${shown.replayFrom} ...`);
   return EXIT_OK;
 }
 

@@ -89,7 +89,8 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
   const url = serviceUrl(required("fetch", values, "url"));
   const settings = applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir).settings));
   const windowDays = values["pending-window"] === undefined ? settings.pendingMaxAgeMs / DAY_MS + 1 : flagNumber("pending-window", values["pending-window"]);
-  const since = values.since === undefined ? null : parseZonedTime("since", values.since);
+  // What watermark prints (ISO 8601), or UNIX seconds as the API itself takes them.
+  const since = values.since === undefined ? null : /^\d{1,11}$/.test(values.since) ? Number(values.since) * 1000 : parseZonedTime("since", values.since);
   const backfillDays = flagNumber("backfill", text(values, "backfill") ?? String(DEFAULT_BACKFILL_DAYS));
   const maxBytes = flagNumber("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES));
   const maxSliceBytes = flagNumber("slice-bytes", text(values, "slice-bytes") ?? String(DEFAULT_SLICE_BYTES));
@@ -109,7 +110,8 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
       maxSliceBytes,
       http,
     });
-    writeLine(io.stdout, JSON.stringify(result));
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+    writeLine(io.stdout, JSON.stringify({ ...result, since: iso(result.since), until: iso(result.until), pendingSince: iso(result.pendingSince) }));
     return EXIT_OK;
   });
 }
