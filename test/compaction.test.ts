@@ -291,7 +291,7 @@ describe("watermark", () => {
     writeFileSync(join(state, "results", "early.json"), JSON.stringify({ since: 0, until: 600, results: [] }));
     const run = await runCli(["watermark", "--state", state, "--overlap", "60", "--now", "2026-11-25T12:00:00Z"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ignoredUntils: 1, since: 0, until: 600 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ignoredUntils: 1, since: "1970-01-01T00:00:00.000Z", until: "1970-01-01T00:10:00.000Z" });
     expect(run.stderr).toContain("1 file(s) claim an until after now; not believed");
   });
 });
