@@ -17,7 +17,7 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   const scratch = values.scratch;
   const session = await openFromFlags("plan", values, scratch === undefined ? "commit" : "scratch", scratch);
   try {
-    const needs = parseNeeds(text, needsPath === "-" ? "stdin" : needsPath, session.settings.suite);
+    const needs = parseNeeds(text, needsPath === "-" ? "stdin" : needsPath, session.settings.suite, session.settings);
     const counts: Record<AnswerState, number> = { pass: 0, fail: 0, pending: 0, missing: 0 };
     const out = new LineBuffer(io.stdout);
     for (const need of needs) {

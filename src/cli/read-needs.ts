@@ -11,7 +11,7 @@ const MAX_NEED_LINE = 1 << 20;
  * Parses needs: a JSON array, or one JSON object per line. Any bad need is an
  * error naming where it is: skipping one would leave britney2 without an answer.
  */
-export function parseNeeds(text: string, source: string, defaultSuite: string): Need[] {
+export function parseNeeds(text: string, source: string, defaultSuite: string, service: ServiceLists = NO_SERVICE_LISTS): Need[] {
   const trimmed = text.trim();
   if (trimmed.startsWith("[")) {
     let array: unknown[];
@@ -21,7 +21,7 @@ export function parseNeeds(text: string, source: string, defaultSuite: string): 
       throw new InputError(`${source}: not valid JSON: ${(error as Error).message}`);
     }
     if (!Array.isArray(array)) throw new InputError(`${source}: expected a JSON array of needs`);
-    return array.map((value, i) => needOf(value, defaultSuite, () => `${source} item ${i}`));
+    return array.map((value, i) => needOf(value, defaultSuite, () => `${source} item ${i}`, service));
   }
   const needs: Need[] = [];
   text.split("\n").forEach((line, i) => {
@@ -33,18 +33,36 @@ export function parseNeeds(text: string, source: string, defaultSuite: string): 
     } catch (error) {
       throw new InputError(`${source} line ${i + 1}: not valid JSON: ${(error as Error).message}`);
     }
-    needs.push(needOf(value, defaultSuite, () => `${source} line ${i + 1}`));
+    needs.push(needOf(value, defaultSuite, () => `${source} line ${i + 1}`, service));
   });
   return needs;
 }
 
-/** One need checked by hand, or by zod for the message naming `where` (made only then). */
-function needOf(value: unknown, defaultSuite: string, where: () => string): Need {
+/** The suites and arches the CI service runs (debci-bridge.json), when known. */
+export interface ServiceLists {
+  serviceSuites: readonly string[] | null;
+  serviceArches: readonly string[] | null;
+}
+
+const NO_SERVICE_LISTS: ServiceLists = { serviceSuites: null, serviceArches: null };
+
+/** One need checked by hand, or by zod for the message naming `where` (made only then); then against the service's lists. */
+function needOf(value: unknown, defaultSuite: string, where: () => string, service: ServiceLists): Need {
   const quick = quickNeed(value);
-  if (quick !== null) return toNeed(quick, defaultSuite);
-  const parsed = needSchema.safeParse(value);
-  if (!parsed.success) throw new InputError(`${where()}: ${firstProblem(parsed.error)}`);
-  return toNeed(parsed.data, defaultSuite);
+  let need: Need;
+  if (quick !== null) need = toNeed(quick, defaultSuite);
+  else {
+    const parsed = needSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(`${where()}: ${firstProblem(parsed.error)}`);
+    need = toNeed(parsed.data, defaultSuite);
+  }
+  if (service.serviceSuites !== null && !service.serviceSuites.includes(need.suite)) {
+    throw new InputError(`${where()}: suite: ${JSON.stringify(need.suite)} is not one the CI service runs (serviceSuites in debci-bridge.json: ${service.serviceSuites.join(", ")})`);
+  }
+  if (service.serviceArches !== null && !service.serviceArches.includes(need.arch)) {
+    throw new InputError(`${where()}: arch: ${JSON.stringify(need.arch)} is not one the CI service runs (serviceArches in debci-bridge.json: ${service.serviceArches.join(", ")})`);
+  }
+  return need;
 }
 
 export function readNeedsFile(path: string): Promise<string> {

@@ -18,6 +18,8 @@ export const DEFAULT_SETTINGS: Settings = {
   staleAfterMs: 6 * 60 * MINUTE_MS,
   allowIncomplete: false,
   ciUrl: null,
+  serviceSuites: null,
+  serviceArches: null,
 };
 
 /** Settings given in days and minutes, as people and config files say them. */
@@ -56,5 +58,7 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   if (overrides.staleAfterHours !== undefined) next.staleAfterMs = overrides.staleAfterHours * 60 * MINUTE_MS;
   if (overrides.allowIncomplete !== undefined) next.allowIncomplete = overrides.allowIncomplete;
   if (overrides.ciUrl !== undefined) next.ciUrl = overrides.ciUrl;
+  if (overrides.serviceSuites !== undefined) next.serviceSuites = overrides.serviceSuites;
+  if (overrides.serviceArches !== undefined) next.serviceArches = overrides.serviceArches;
   return next;
 }

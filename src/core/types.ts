@@ -176,4 +176,7 @@ export interface Settings {
   allowIncomplete: boolean;
   /** The CI service's web address (e.g. https://ci.debian.net/): answers then carry links to logs, history and retries. */
   ciUrl: string | null;
+  /** The suites and arches the CI service runs, when known: a need for another is refused at plan time. */
+  serviceSuites: string[] | null;
+  serviceArches: string[] | null;
 }

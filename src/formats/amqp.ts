@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Need } from "../core/types.js";
+import { NAME_RULES, isTriggerWord } from "./debian-names.js";
 import { firstProblem } from "./problems.js";
 import { pinPackagesSchema } from "./pin-packages.js";
 
@@ -53,6 +54,11 @@ export function parseAmqpLine(line: string): Need | { problem: string } {
   if (!params.success) return { problem: firstProblem(params.error) };
   const words = params.data.triggers.flatMap((t) => t.split(/\s+/)).filter((w) => w !== "");
   if (words.length === 0) return { problem: "triggers: no trigger in it" };
+  const bad = words.find((w) => !isTriggerWord(w));
+  if (bad !== undefined) return { problem: `triggers: ${JSON.stringify(bad)} is ${NAME_RULES.trigger.message}` };
+  for (const [field, value] of [["package", pkg], ["arch", queue.arch], ["suite", queue.suite]] as const) {
+    if (!NAME_RULES[field].test(value)) return { problem: `${field} ${JSON.stringify(value)}: ${NAME_RULES[field].message}` };
+  }
   return { suite: queue.suite, arch: queue.arch, package: pkg, trigger: words[0]!, triggers: words.join(" "), pinPackages: params.data["pin-packages"] ?? [], huge: queue.huge };
 }
 

@@ -2,10 +2,16 @@ import { z } from "zod";
 import type { Need } from "../core/types.js";
 import { keyTrigger } from "../core/trigger.js";
 import { pinPackagesSchema } from "./pin-packages.js";
+import { ARCH_NAME, NAME_RULES, SOURCE_NAME, SUITE_NAME, isTriggerString } from "./debian-names.js";
 import { isPins, isRecord, nonEmpty } from "./quick-checks.js";
 
 /** A full trigger string: one or more `source/version`, space-separated; the first is the key's trigger. */
-export const triggerStringSchema = z.string().refine((t) => keyTrigger(t) !== undefined, { message: "must hold at least one trigger" });
+export const triggerStringSchema = z.string().refine(NAME_RULES.trigger.test, { message: NAME_RULES.trigger.message });
+
+/** Names as Debian writes them (debian-names.ts), each refused with what it should be. */
+export const packageNameSchema = z.string().refine(NAME_RULES.package.test, { message: NAME_RULES.package.message });
+export const archNameSchema = z.string().refine(NAME_RULES.arch.test, { message: NAME_RULES.arch.message });
+export const suiteNameSchema = z.string().refine(NAME_RULES.suite.test, { message: NAME_RULES.suite.message });
 
 /**
  * What britney2 knows of the tested package: the version it tests now, the
@@ -25,10 +31,10 @@ const packageFacts = {
  */
 export const needSchema = z
   .strictObject({
-    arch: z.string().min(1),
-    package: z.string().min(1),
+    arch: archNameSchema,
+    package: packageNameSchema,
     trigger: triggerStringSchema,
-    suite: z.string().min(1).optional(),
+    suite: suiteNameSchema.optional(),
     ...packageFacts,
     "pin-packages": pinPackagesSchema.optional(),
     pinPackages: pinPackagesSchema.optional(),
@@ -69,8 +75,9 @@ export function quickNeed(value: unknown): NeedInput | null {
   if (!isRecord(value)) return null;
   const n = value;
   for (const key in n) if (!NEED_KEYS.has(key) || !Object.hasOwn(n, key)) return null;
-  if (!nonEmpty(n.arch) || !nonEmpty(n.package) || typeof n.trigger !== "string" || keyTrigger(n.trigger) === undefined) return null;
-  if (n.suite !== undefined && !nonEmpty(n.suite)) return null;
+  if (typeof n.arch !== "string" || !ARCH_NAME.test(n.arch) || typeof n.package !== "string" || !SOURCE_NAME.test(n.package)) return null;
+  if (typeof n.trigger !== "string" || !isTriggerString(n.trigger)) return null;
+  if (n.suite !== undefined && (typeof n.suite !== "string" || !SUITE_NAME.test(n.suite))) return null;
   if (n.version !== undefined && !nonEmpty(n.version)) return null;
   if (n.versions !== undefined && !(Array.isArray(n.versions) && n.versions.length <= 16 && n.versions.every(nonEmpty))) return null;
   for (const flag of ["testInTarget", "huge", "again"]) if (n[flag] !== undefined && typeof n[flag] !== "boolean") return null;

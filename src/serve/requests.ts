@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { needSchema, packageFacts, quickNeed, triggerStringSchema } from "../formats/needs-input.js";
+import { archNameSchema, needSchema, packageFacts, packageNameSchema, quickNeed, suiteNameSchema, triggerStringSchema } from "../formats/needs-input.js";
 
 /** A test key as the protocol names it: `trigger` is the full trigger string, as in `need`. */
 export const keyParamsSchema = z.strictObject({
-  package: z.string().min(1),
+  package: packageNameSchema,
   trigger: triggerStringSchema,
-  arch: z.string().min(1),
-  suite: z.string().min(1).optional(),
+  arch: archNameSchema,
+  suite: suiteNameSchema.optional(),
   ...packageFacts,
 });
 
@@ -29,9 +29,9 @@ export function quickKeyParams(value: unknown): KeyParams | null {
 }
 
 export const baselineParamsSchema = z.strictObject({
-  package: z.string().min(1),
-  arch: z.string().min(1),
-  suite: z.string().min(1).optional(),
+  package: packageNameSchema,
+  arch: archNameSchema,
+  suite: suiteNameSchema.optional(),
   versions: z.array(z.string().min(1)).max(16).optional(),
 });
 
