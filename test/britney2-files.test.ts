@@ -44,9 +44,12 @@ describe("import-amqp: britney2's request file into the outbox", () => {
     expect(parseAmqpLine('debci-testing-amd64:lightgreen {"triggers": ["lightgreen/2", "green/2"]}')).toEqual(parseAmqpLine(GOOD_LINES[2]!));
     expect(parseAmqpLine('debci-testing-amd64:qux {"triggers": ["glibc/2.41-7"], "pin-packages": [["src:glibc", "unstable"]]}')).toMatchObject({ pinPackages: [["src:glibc", "unstable"]] });
     expect(parseAmqpLine('debci-testing-amd64:qux {"triggers": ["  "]}')).toEqual({ problem: "triggers: no trigger in it" });
-    expect(parseAmqpLine("debci-testing-hurd-i386:baz {\"triggers\": [\"a/1\"]}")).toMatchObject({ suite: "testing", arch: "hurd-i386" });
+    expect(parseAmqpLine("debci-testing-hurd-i386:baz {\"triggers\": [\"glibc/2.41-7\"]}")).toMatchObject({ suite: "testing", arch: "hurd-i386" });
     expect(parseAmqpLine("debci-testing-proposed-updates-amd64:zed {\"triggers\": [\"zed/1.0-2\"]}")).toMatchObject({ suite: "testing-proposed-updates", arch: "amd64" });
-    expect(parseAmqpLine("debci-huge-testing-amd64:t {\"triggers\": [\"a/1\"]}")).toMatchObject({ huge: true, arch: "amd64" });
+    expect(parseAmqpLine("debci-huge-testing-amd64:texlive-base {\"triggers\": [\"glibc/2.41-7\"]}")).toMatchObject({ huge: true, arch: "amd64" });
+    // Names as Debian writes them, in a line as in a need.
+    expect(parseAmqpLine('debci-testing-amd64:Baz_2 {"triggers": ["glibc/2.41-7"]}')).toEqual({ problem: expect.stringContaining("package \"Baz_2\": not a Debian source package name") });
+    expect(parseAmqpLine('debci-testing-amd64:baz {"triggers": ["glibc 2.41-7"]}')).toEqual({ problem: expect.stringContaining('triggers: "2.41-7" is not a trigger string') });
   });
 
   it("a multi-trigger request imported and sent is in flight for the next plan under its first trigger: never sent twice", async () => {

@@ -53,7 +53,12 @@ describe("bad needs are errors naming the line, and nothing is written", () => {
   it.each([
     ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64"}\n{"package": "qux", "trigg', /stdin line 2: not valid JSON/],
     ['{"package": "baz", "trigger": "glibc/2.41-7"}\n', /stdin line 1: arch: Invalid input: expected string, received undefined/],
-    ['{"package": "baz", "trigger": "  ", "arch": "amd64"}\n', /stdin line 1: trigger: must hold at least one trigger/],
+    ['{"package": "baz", "trigger": "  ", "arch": "amd64"}\n', /stdin line 1: trigger: not a trigger string/],
+    // Typos in values, as Debian writes names (issue 17): each is exit 1 naming the line and the field.
+    ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64"}\n{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "suite": "testnig"}\n', /stdin line 2: suite: "testnig" is not one the CI service runs/],
+    ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd 64"}\n', /stdin line 1: arch: not a Debian architecture name/],
+    ['{"package": "Baz_2", "trigger": "glibc/2.41-7", "arch": "amd64"}\n', /stdin line 1: package: not a Debian source package name/],
+    ['{"package": "baz", "trigger": "glibc 2.41-7", "arch": "amd64"}\n', /stdin line 1: trigger: not a trigger string/],
     ['{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "pin_packages": []}\n', /stdin line 1: Unrecognized key: "pin_packages"/],
     ['[{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "huge": "yes"}]', /stdin item 0: huge: Invalid input: expected boolean/],
     ['{"not": "an array"', /stdin line 1: not valid JSON/],

@@ -107,10 +107,10 @@ describe("the hand-written need check agrees with the needs schema", () => {
   const field = <T>(right: fc.Arbitrary<T>) => fc.oneof({ arbitrary: right, weight: 15 }, { arbitrary: anyValue, weight: 1 });
   const need = fc.record(
     {
-      arch: field(fc.constantFrom("amd64", "arm64")),
-      package: field(fc.constantFrom("baz", "libfoo")),
-      trigger: field(fc.constantFrom("glibc/2.41-7", "a/1 b/2", "  ", "")),
-      suite: field(fc.constantFrom("testing", undefined)),
+      arch: field(fc.constantFrom("amd64", "arm64", "hurd-i386", "amd64", "arm64", "amd 64")),
+      package: field(fc.constantFrom("baz", "libfoo", "g++-14", "baz", "libfoo", "Baz_2")),
+      trigger: field(fc.constantFrom("glibc/2.41-7", "aa/1 bb/2", "glibc/1:2.41-7+b1 migration-reference/0", "glibc/2.41-7", "glibc 2.41-7", "  ", "")),
+      suite: field(fc.constantFrom("testing", undefined, "testing", "testing-proposed-updates", "Testing")),
       version: field(fc.constantFrom("4.5-1", undefined)),
       versions: field(fc.constantFrom(["4.5-1"], [], undefined, [""], ["a", 1])),
       testInTarget: field(fc.constantFrom(true, false, undefined)),

@@ -43,7 +43,7 @@ describe("the protocol a britney2 maintainer leans on", () => {
     const run = await runCli(["plan", "--state", state, "--needs", "-", "--now", ISO, "--scratch", tempDir()], JSON.stringify({ package: "baz", trigger: "glibc/2.41-7 gcc-14/14.2.0-5", arch: "arm64", "pin-packages": [["src:glibc,src:gcc-14", "unstable"]] }));
     expect(run.code, run.stderr).toBe(0);
     expect(jsonLines(run.stdout)[0]).toMatchObject({ trigger: "glibc/2.41-7 gcc-14/14.2.0-5" });
-    const both = await runCli(["plan", "--state", state, "--needs", "-", "--now", ISO], JSON.stringify({ package: "baz", trigger: "a/1", arch: "amd64", "pin-packages": [], pinPackages: [] }));
+    const both = await runCli(["plan", "--state", state, "--needs", "-", "--now", ISO], JSON.stringify({ package: "baz", trigger: "glibc/2.41-7", arch: "amd64", "pin-packages": [], pinPackages: [] }));
     expect(both.code).toBe(1);
     expect(both.stderr).toContain("give pin-packages once");
     const server = new ServeClient(["--state", state, "--now", ISO, "--scratch", tempDir()]);

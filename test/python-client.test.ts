@@ -159,6 +159,6 @@ describe.skipIf(!hasPython)("the Python client, as britney2's policy would use i
       "print(b.baseline('qux', 'amd64')['state'])",
       "print(b.close())",
     ]);
-    expect(printed).toEqual(["error: status: params.trigger: must hold at least one trigger", "REGRESSION", "pass", "0", ""]);
+    expect(printed).toEqual(["error: status: params.trigger: not a trigger string: one or more source/version (or migration-reference/0), separated by spaces", "REGRESSION", "pass", "0", ""]);
   });
 });

@@ -56,28 +56,44 @@ describe("report", () => {
     const run = await runCli(["report", "--state", state, "--now", NOW]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.requests.lost).toEqual([{ key: "baz glibc/2.41-7 on testing/amd64", requestedAt: "2026-11-24T08:00:00.000Z", batch: "20261124T080000Z-bbbb0001.json" }]);
+    expect(report.requests.lost).toEqual({ count: 1, shown: 1, oldest: [{ key: "baz glibc/2.41-7 on testing/amd64", requestedAt: "2026-11-24T08:00:00.000Z", batch: "20261124T080000Z-bbbb0001.json" }] });
     expect(report.requests.ledgerEntries).toBe(2);
-    expect(report.pending).toEqual({ generatedAt: "2026-11-25T11:30:00.000Z", count: 0, oldestCreatedAt: null });
+    expect(report.pending).toEqual({ generatedAt: "2026-11-25T11:30:00.000Z", since: null, count: 0, oldestCreatedAt: null });
     expect(report.runs).toMatchObject({ total: 1, running: 1 });
+    expect(report.summary).toMatchObject({ runs: 1, lost: 1 });
+  });
+
+  it("leads with the data ages and the counts, and says when the data is stale", async () => {
+    const state = copyScenarioState("lost-request");
+    const fresh = JSON.parse((await runCli(["report", "--state", state, "--now", NOW])).stdout);
+    expect(Object.keys(fresh).slice(0, 3)).toEqual(["now", "ages", "summary"]);
+    expect(fresh.now).toBe("2026-11-25T12:00:00.000Z");
+    expect(fresh.ages).toMatchObject({ snapshotAt: "2026-11-25T11:30:00.000Z", snapshotAge: "30 minutes", snapshotAgeMs: 1_800_000, stale: false, staleAfterHours: 6, warning: null });
+    const late = await runCli(["report", "--state", state, "--now", "2026-11-26T12:00:00Z"]);
+    const stale = JSON.parse(late.stdout);
+    expect(stale.ages).toMatchObject({ snapshotAge: "24 hours", stale: true, warning: expect.stringMatching(/^stale data: the pending snapshot is 24 hours old \(2026-11-25T11:30:00\.000Z\)/) });
+    // The same words as every command's warning on stderr.
+    expect(late.stderr).toContain(`warning: ${stale.ages.warning}`);
   });
 
   it("shows files skipped and why, and malformed records", async () => {
     const state = copyScenarioState("truncated-file");
     const report = JSON.parse((await runCli(["report", "--state", state])).stdout);
     expect(report.files.results).toBe(2);
-    expect(report.files.skipped).toEqual([{ path: join(state, "results", "20261125T090000.json"), kind: "results", problem: expect.stringMatching(/^not valid JSON/) }]);
+    expect(report.files.skipped).toEqual({ count: 1, shown: 1, oldest: [{ path: join(state, "results", "20261125T090000.json"), kind: "results", problem: expect.stringMatching(/^not valid JSON/) }] });
     expect(report.files.skippedRecords).toBe(1);
-    expect(report.files.withSkippedRecords[0]).toMatchObject({ path: join(state, "results", "20261125T100000.json"), skippedRecords: 1 });
+    expect(report.files.withSkippedRecords.oldest[0]).toMatchObject({ path: join(state, "results", "20261125T100000.json"), skippedRecords: 1 });
     expect(report.runs.total).toBe(2);
-    expect(report.keys).toBe(2);
+    expect(report.keys).toMatchObject({ withRuns: 2, known: 2 });
+    expect(report.summary).toMatchObject({ skippedFiles: 1, skippedRecords: 1 });
   });
 
   it("shows unsent batches and a repaired ledger", async () => {
     const state = copyScenarioState("crash-before-ledger");
     const report = JSON.parse((await runCli(["report", "--state", state])).stdout);
-    expect(report.outbox.unsent).toEqual([{ name: "20261125T111000Z-eeee0001.json", huge: false, tests: 1 }]);
-    expect(report.requests.repairedBatches).toEqual(["20261125T111000Z-eeee0001.json"]);
+    expect(report.outbox.unsent).toEqual({ count: 1, shown: 1, oldest: [{ name: "20261125T111000Z-eeee0001.json", huge: false, tests: 1 }] });
+    expect(report.requests.repairedBatches).toEqual({ count: 1, shown: 1, oldest: ["20261125T111000Z-eeee0001.json"] });
+    expect(report.summary.unsentBatches).toBe(1);
   });
 
   it("shows coverage and its gaps where files say which window they answer", async () => {
@@ -90,7 +106,8 @@ describe("report", () => {
       windows: 3,
       from: "2026-11-24T00:00:00.000Z",
       to: "2026-11-25T11:00:00.000Z",
-      gaps: [{ from: "2026-11-25T10:00:00.000Z", to: "2026-11-25T10:30:00.000Z" }],
+      gaps: { count: 1, shown: 1, oldest: [{ from: "2026-11-25T10:00:00.000Z", to: "2026-11-25T10:30:00.000Z" }] },
     });
+    expect(report.summary.coverageGaps).toBe(1);
   });
 });

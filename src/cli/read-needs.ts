@@ -56,8 +56,11 @@ function needOf(value: unknown, defaultSuite: string, where: () => string, servi
     if (!parsed.success) throw new InputError(`${where()}: ${firstProblem(parsed.error)}`);
     need = toNeed(parsed.data, defaultSuite);
   }
-  if (service.serviceSuites !== null && !service.serviceSuites.includes(need.suite)) {
-    throw new InputError(`${where()}: suite: ${JSON.stringify(need.suite)} is not one the CI service runs (serviceSuites in debci-bridge.json: ${service.serviceSuites.join(", ")})`);
+  // britney2 runs for one target suite: without serviceSuites, that (the configured suite) is the only one a need may name.
+  const suites = service.serviceSuites ?? [defaultSuite];
+  if (!suites.includes(need.suite)) {
+    const setting = service.serviceSuites === null ? `the configured suite is ${defaultSuite}; serviceSuites in debci-bridge.json lists others the CI service runs` : `serviceSuites in debci-bridge.json: ${suites.join(", ")}`;
+    throw new InputError(`${where()}: suite: ${JSON.stringify(need.suite)} is not one the CI service runs (${setting})`);
   }
   if (service.serviceArches !== null && !service.serviceArches.includes(need.arch)) {
     throw new InputError(`${where()}: arch: ${JSON.stringify(need.arch)} is not one the CI service runs (serviceArches in debci-bridge.json: ${service.serviceArches.join(", ")})`);
