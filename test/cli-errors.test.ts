@@ -76,8 +76,8 @@ describe("bad needs are errors naming the line, and nothing is written", () => {
 
   it("accepts a JSON array as well as JSON lines, and an empty list", async () => {
     const state = copyScenarioState("new-package");
-    const array = await runCli(["plan", "--state", state, "--needs", "-", "--now", NOW, "--scratch", tempDir()], '[{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "suite": "unstable"}]');
-    expect(jsonLines(array.stdout)).toMatchObject([{ suite: "unstable", package: "baz", state: "missing" }]);
+    const array = await runCli(["plan", "--state", state, "--needs", "-", "--now", NOW, "--scratch", tempDir()], '[{"package": "baz", "trigger": "glibc/2.41-7", "arch": "amd64", "suite": "testing"}]');
+    expect(jsonLines(array.stdout)).toMatchObject([{ suite: "testing", package: "baz", state: "missing" }]);
     const empty = await runCli(["plan", "--state", state, "--needs", "-", "--now", NOW], "");
     expect(empty.code).toBe(0);
     expect(empty.stderr).toContain("0 need(s)");

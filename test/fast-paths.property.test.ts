@@ -124,7 +124,7 @@ describe("the hand-written need check agrees with the needs schema", () => {
   ).map((n) => Object.fromEntries(Object.entries(n).filter(([k, v]) => !(k === "extra" && v === undefined))));
 
   it("a need the fast check accepts, zod accepts as the same need; many are compared", () => {
-    holdsToSchema(need, quickNeed, needSchema, 2000, (q, p) => expect(toNeed(q, "testing")).toEqual(toNeed(p as never, "testing")));
+    holdsToSchema(need, quickNeed, needSchema, 5000, (q, p) => expect(toNeed(q, "testing")).toEqual(toNeed(p as never, "testing")));
   });
 
   it("key params the fast check accepts (serve's status and label), zod accepts as the same; many are compared", () => {

@@ -119,10 +119,16 @@ describe("submit isolates what debci refuses", () => {
     expect((await w.plan(8 * DAY + 2, needs))[3]).toMatchObject({ held: "refused" });
   });
 
+  /** A batch plan would no longer write (it refuses such needs), as an older plan or a person may have left it in the outbox. */
+  const handWrittenBatch = (body: unknown) => writeFileSync(join(w.state, "outbox", "20261125T115900Z-0badc0de.json"), JSON.stringify(body));
+
   it("refuses before sending what debci's rules or the configured arches would refuse", async () => {
     writeFileSync(join(w.state, "debci-bridge.json"), JSON.stringify({ serviceArches: ["amd64", "arm64"] }));
-    const needs = needsWith({ package: "Bad_Name", trigger: "newpkg/1.0-1", arch: "amd64" }, { package: "newpkg", trigger: "newpkg/1.0-1", arch: "s390x" });
-    await w.plan(0, needs);
+    await w.plan(0);
+    handWrittenBatch([
+      { suite: "testing", arch: ["amd64"], tests: [{ package: "Bad_Name", trigger: "newpkg/1.0-1", "pin-packages": [] }] },
+      { suite: "testing", arch: ["s390x"], tests: [{ package: "newpkg", trigger: "newpkg/1.0-1", "pin-packages": [] }] },
+    ]);
     const run = await w.submit(1);
     expect(run.code).toBe(4);
     expect(w.fake.posts.every((p) => p.status === 201)).toBe(true); // nothing refused reached the service
@@ -133,9 +139,8 @@ describe("submit isolates what debci refuses", () => {
   });
 
   it("a whole batch of a suite debci does not run is refused by one POST, not one per entry", async () => {
-    const needs = join(tempDir(), "needs.jsonl");
-    writeFileSync(needs, Array.from({ length: 40 }, (_, i) => JSON.stringify({ package: `pkg${i}`, trigger: "glibc/2.41-7", arch: "amd64", suite: "oldstable" })).join("\n"));
-    await w.plan(0, needs);
+    mkdirSync(join(w.state, "outbox"), { recursive: true });
+    handWrittenBatch([{ suite: "oldstable", arch: ["amd64"], tests: Array.from({ length: 40 }, (_, i) => ({ package: `pkg${i}`, trigger: "glibc/2.41-7", "pin-packages": [] })) }]);
     expect((await w.submit(1)).code).toBe(4);
     expect(requestsIn(join(w.state, "outbox", "rejected"))).toHaveLength(40);
     // api.rb's per-suite route refuses the suite before it looks at a test: one POST says it for all 40.
