@@ -38,6 +38,8 @@ def bridge_options(conf):
         "retry_older_than": conf.get("ADT_RETRY_OLDER_THAN") or "off",
         # ADT_REFERENCE_MAX_AGE: a reference result older than this many days is old, and asked for again.
         "reference_max_age": conf.get("ADT_REFERENCE_MAX_AGE") or "off",
+        # ADT_CI_URL: answers then carry the log, history and retry links britney2 puts on its excuses.
+        "ci_url": conf.get("ADT_CI_URL") or None,
     }
 
 
@@ -74,6 +76,7 @@ def main():
             tests = excuse["tests"]
             is_huge = huge_limit > 0 and len(tests) > huge_limit
             labels = []
+            retries = []
             print("%s/%s:" % (excuse["source"], excuse["version"]))
             for test in tests:
                 # [source, version] or [source, version, [versions in testing and unstable]]
@@ -95,7 +98,13 @@ def main():
                     else:
                         label = "NOT-RUN (%s)" % answer.get("noLabel", "reject-listed")
                     shown.append("%s: %s%s" % (arch, label, " (requested)" if answer["request"] else ""))
+                    if answer.get("links", {}).get("retry"):
+                        # What britney2 offers beside a regression: the log and a retry (its ♻ link).
+                        retries.append("    %s on %s: log %s retry %s" % (testsrc, arch, answer["links"]["log"], answer["links"]["retry"]))
                 print("  autopkgtest for %s/%s: %s" % (testsrc, testver, ", ".join(shown)))
+                for line in retries:
+                    print(line)
+                retries.clear()
             # The verdict is the server's: the policy's rules and the force-skiptest hints live there.
             verdict = bridge.verdict("%s/%s" % (excuse["source"], excuse["version"]), labels)
             print("  verdict: %s%s" % (verdict["verdict"], " (force-skiptest by %s)" % verdict["hintedBy"] if "hintedBy" in verdict else ""))

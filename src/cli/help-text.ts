@@ -155,8 +155,9 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   {
     name: "report",
     summary: [
-      "Prints one JSON document for a person checking the state: results files read and skipped (with why), runs by",
-      "status, the pending snapshot, the ledger, lost requests, unsent and rejected batches, the coverage window and its gaps.",
+      "Prints one JSON document for a person checking the state: the data ages and counts first, then the keys in flight",
+      "by age, a row per suite and arch, lost and refused requests, files, batches and coverage, each list capped at its",
+      "20 oldest with its count beside it (--full: all). --html FILE also writes it as one self-contained page.",
     ],
     sections: [
       {
@@ -179,7 +180,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     name: "serve",
     summary: [
       "A long-lived session for britney2: one JSON request per line on stdin, one JSON response per line on stdout",
-      "(methods status, need, preview, label, baseline, verdict, commit, report; see the README's serve protocol).",
+      "(methods status, need, preview, label, baseline, verdict, commit, report, warnings; see the README's serve protocol).",
       "Without --scratch it holds the lock from start until its input ends; input ending without commit writes nothing.",
     ],
     sections: [

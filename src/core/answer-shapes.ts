@@ -9,6 +9,19 @@ import type { Answer } from "./types.js";
  * them imports another's types.
  */
 
+/** Where a person follows up a result on the CI service's web site, as britney2 links it on its excuses. */
+export interface AnswerLinks {
+  /** The deciding run's log, or the page of pending runs while none has finished. */
+  log: string;
+  /** The package's history on the arch. */
+  history: string;
+  /** Asks the service to run the deciding run again: only for REGRESSION and NEUTRAL, as britney2 offers it. */
+  retry?: string;
+  /** The baseline's log and retry, beside a REGRESSION or NEUTRAL. */
+  referenceLog?: string;
+  referenceRetry?: string;
+}
+
 /** What britney2 shows on excuses for one test: its own words (EXCUSES_LABELS in its autopkgtest policy). */
 export type BritneyLabel =
   | "PASS"
@@ -32,6 +45,8 @@ export interface LabelledAnswer extends Answer {
   label: BritneyLabel | null;
   /** Why there is no label: reject-listed, refused by the CI service, or simply not asked for. */
   noLabel?: "reject-listed" | "refused" | "not-requested";
+  /** With ciUrl set: where a person follows the result up (see core/links.ts). */
+  links?: AnswerLinks;
 }
 
 

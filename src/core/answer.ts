@@ -159,6 +159,7 @@ function blankAnswer(key: TestKey, state: AnswerState, inFlight: boolean, lost: 
     request: undefined,
     held: undefined,
     referenceRequest: undefined,
+    links: undefined,
   } satisfies Record<keyof PlannedAnswer, unknown>; // every field a planned answer can have, so none is added later
   return answer as Answer;
 }

@@ -4,6 +4,7 @@ import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import { KeyMap, type KeyPlace } from "./key-numbers.js";
 import { labelFor, wantsReference, type LabelledAnswer } from "./label.js";
+import { linksFor } from "./links.js";
 import { HOLD_REASONS, REQUEST_REASONS, type HoldReason, type PlannedAnswer, type RequestReason } from "./answer-shapes.js";
 import { isOld } from "./grade.js";
 import { NO_HINTS, hasForceBadtest, type Hint } from "./hints.js";
@@ -154,6 +155,7 @@ export class Planner {
       testedVersion: query.version,
     });
     if (answer.label === null) answer.noLabel = answer.rejected ? "reject-listed" : facts.refusal !== null ? "refused" : "not-requested";
+    if (this.settings.ciUrl !== null) answer.links = linksFor(this.settings.ciUrl, answer, baseline);
     return answer;
   }
 

@@ -37,5 +37,7 @@ export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): str
   line += `,"inFlight":${a.inFlight}${time("pendingSince", a.pendingSince)},"lost":${a.lost},"rejected":${a.rejected}`;
   if (a.refused !== undefined) line += field("refused", a.refused) + time("refusedAt", a.refusedAt);
   line += word("baseline", a.baseline) + word("baselineResult", a.baselineResult) + word("label", a.label) + word("noLabel", a.noLabel) + word("request", a.request);
-  return `${line}${word("held", a.held)}${word("referenceRequest", a.referenceRequest)}}`;
+  line += word("held", a.held) + word("referenceRequest", a.referenceRequest);
+  // Links hold names and the configured address: JSON.stringify escapes what needs it.
+  return `${line}${a.links === undefined ? "" : `,"links":${JSON.stringify(a.links)}`}}`;
 }
