@@ -89,7 +89,7 @@ describe("malformed state files", () => {
     const state = copyScenarioState("truncated-file");
     const needs = join(SCENARIOS, "truncated-file", "needs.jsonl");
     const scratch = tempDir();
-    const strict = await expectBadInput(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", scratch, "--strict"], /strict mode: .*20261125T090000\.json: skipped: not valid JSON \(truncated download\?\)/);
+    const strict = await expectBadInput(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", scratch, "--strict"], /strict mode: .*20261125T090000\.json: skipped: not valid JSON \(cut short: a truncated download\?\)/);
     expect(strict.stderr).toContain("(and 1 more)");
     expect(batchFiles(scratch)).toEqual([]);
   });

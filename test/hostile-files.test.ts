@@ -68,7 +68,7 @@ describe("the state directory and the scratch outbox", () => {
     for (const args of commands(missing, NEEDS)) {
       const run = await runCli(args);
       expect(run.code, `${args[0]}: ${run.stderr}`).toBe(1);
-      expect(run.stderr).toContain(`--state ${missing}: no such directory`);
+      expect(run.stderr).toContain(`state directory ${missing}: no such directory`);
       noStackTrace(run.stderr);
     }
     expect(existsSync(missing)).toBe(false);
@@ -77,7 +77,7 @@ describe("the state directory and the scratch outbox", () => {
   it("a state that is a file is exit 1 too; an empty directory is a fresh state", async () => {
     const file = join(tempDir(), "file");
     writeFileSync(file, "");
-    expect((await runCli(["report", "--state", file, "--now", NOW])).stderr).toContain(`--state ${file}: not a directory`);
+    expect((await runCli(["report", "--state", file, "--now", NOW])).stderr).toContain(`state directory ${file}: not a directory`);
     const empty = tempDir();
     const run = await runCli(["plan", "--state", empty, "--needs", NEEDS, "--now", NOW]);
     expect(run.code, run.stderr).toBe(0);

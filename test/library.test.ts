@@ -70,7 +70,7 @@ describe("the library, as britney2's policy code embeds it", () => {
 
   it("a missing state directory is an error naming it, an empty one a fresh state", async () => {
     const missing = join(tempDir(), "does-not-exist");
-    await expect(openSession({ stateDir: missing, mode: "read-only", now: NOW })).rejects.toThrow(`--state ${missing}: no such directory`);
+    await expect(openSession({ stateDir: missing, mode: "read-only", now: NOW })).rejects.toThrow(`state directory ${missing}: no such directory`);
     const session = await openSession({ stateDir: tempDir(), mode: "read-only", now: NOW });
     expect(session.answer({ package: "baz", trigger: "glibc/2.41-7", arch: "amd64" }).state).toBe("missing");
   });

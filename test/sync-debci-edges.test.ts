@@ -183,6 +183,14 @@ describe("auth failures are not content failures", () => {
     const run = await w.cli(["fetch", "--state", w.state, "--url", w.fake.url, "--retries", "0", "--now", at(0)]);
     expect(run.code).toBe(5);
     expect(run.stderr).toContain("(none was given: --key-file F or $DEBCI_API_KEY)");
+    // Said before trying, too: a person sees why at once.
+    expect(run.stderr.split("\n")[0]).toBe("debci-bridge fetch: warning: no API key (--key-file F or $DEBCI_API_KEY): the CI service will refuse every request");
+  });
+
+  it("a wrong --url (a 404 with an empty body) names what was asked", async () => {
+    const run = await w.cli(["fetch", "--state", w.state, "--url", `${w.fake.url}/wrong`, "--key-file", w.keyFile, "--retries", "0", "--now", at(0)]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/the CI service refused http:\/\/127\.0\.0\.1:\d+\/wrong\/api\/v1\/test\?since=\d+: HTTP 404: <h1>Not Found<\/h1>; nothing was changed \(check --url\)/);
   });
 
   it("a server that echoes the key back does not make us print it", async () => {

@@ -50,6 +50,8 @@ export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYT
   try {
     return { ok: true, value: JSON.parse(bytes.toString("utf8")) };
   } catch (error) {
-    return { ok: false, missing: false, problem: `not valid JSON (truncated download?): ${(error as Error).message}` };
+    // Only an end that comes too soon looks like a cut-off download; anything else is a file written wrong.
+    const message = (error as Error).message;
+    return { ok: false, missing: false, problem: /Unexpected end of JSON input|Unterminated string/.test(message) ? `not valid JSON (cut short: a truncated download?): ${message}` : `not valid JSON: ${message}` };
   }
 }

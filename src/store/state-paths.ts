@@ -45,9 +45,10 @@ export async function requireStateDir(dir: string): Promise<void> {
     info = await stat(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`--state ${dir}: ${code === "ENOENT" ? "no such directory (an empty directory is a fresh state; create it first)" : `cannot be read (${code})`}`);
+    // Said of the state directory, not of a flag: the library reports it too, where there are no flags.
+    throw new InputError(`state directory ${dir}: ${code === "ENOENT" ? "no such directory (an empty directory is a fresh state; create it first)" : `cannot be read (${code})`}`);
   }
-  if (!info.isDirectory()) throw new InputError(`--state ${dir}: not a directory`);
+  if (!info.isDirectory()) throw new InputError(`state directory ${dir}: not a directory`);
 }
 
 const real = (path: string) => realpath(path).catch(() => resolve(path));

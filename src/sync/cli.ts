@@ -46,6 +46,8 @@ const text = (values: Values, name: string) => values[name] as string | undefine
 async function httpOptions(values: Values, io: CliIO, command: string): Promise<HttpOptions> {
   const say = (line: string) => writeLine(io.stderr, `debci-bridge ${command}: ${line}`);
   const key = await loadApiKey(text(values, "key-file"), process.env, (line) => say(`warning: ${line}`));
+  // debci answers every API request without a key with 403: say so before trying, not only after.
+  if (key === undefined) say("warning: no API key (--key-file F or $DEBCI_API_KEY): the CI service will refuse every request");
   const redact = redactor(key?.key);
   return {
     ...(key === undefined ? {} : { apiKey: key.key, keySource: key.source }),
@@ -72,7 +74,7 @@ async function reportingFailures(http: HttpOptions, work: () => Promise<number>)
       return EXIT_AUTH;
     }
     if (error instanceof HttpRefused) {
-      say(`the CI service refused: ${error.message}; nothing was changed`);
+      say(`the CI service refused ${error.url === "" ? "the request" : error.url}: ${error.message}; nothing was changed (check --url)`);
       return EXIT_REFUSED;
     }
     if (error instanceof ResponseTooLarge || error instanceof RedirectRefused) {

@@ -54,6 +54,8 @@ export interface FetchResult {
   rejectList: boolean;
 }
 
+const PROGRESS_EVERY = 100_000;
+
 /** The longest a single result record may be: real ones are well under a kilobyte. */
 const MAX_RECORD_BYTES = 1 << 20;
 /** The reject list is a few kilobytes; no need to allow it more. */
@@ -102,7 +104,7 @@ export interface ResultsAnswer {
  * pending window would have returned. On failure the caller aborts the
  * slices; on success it finishes them with the `until` it believes.
  */
-export async function receiveResults(answer: Received, options: Pick<FetchOptions, "now" | "suite" | "maxBytes" | "maxSliceBytes">, target: { dir: string; since: number; stamp: string; windowSince: number | null }): Promise<ResultsAnswer> {
+export async function receiveResults(answer: Received, options: Pick<FetchOptions, "now" | "suite" | "maxBytes" | "maxSliceBytes">, target: { dir: string; since: number; stamp: string; windowSince: number | null }, progress?: (line: string) => void): Promise<ResultsAnswer> {
   const slices = new ResultsSlices(target.dir, target.since, target.stamp, options.maxSliceBytes);
   const out: ResultsAnswer = { slices, reported: undefined, newest: null, received: 0, pendingRuns: new RunStore() };
   const newest = new NewestTime(options.now);
@@ -110,6 +112,8 @@ export async function receiveResults(answer: Received, options: Pick<FetchOption
     out.reported = await streamResults(answer, options, `GET /api/v1/test?since=${target.since}`, (text, o) => {
       slices.add(text);
       out.received++;
+      // A long answer says it is moving: a line every 100,000 results, not silence until the summary.
+      if (out.received % PROGRESS_EVERY === 0) progress?.(`${out.received} result(s) received so far`);
       if (o === null) return;
       newest.see(o.updatedAt);
       newest.see(o.createdAt);
@@ -176,7 +180,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
 
     const target = { dir: paths.results, since: start.since, stamp: stampOf(options.now), windowSince: covered ? windowSince : null };
     // A failed attempt aborts its own slices (receiveResults), so a retry starts clean.
-    const got = await request(new URL(`${base}/api/v1/test?since=${start.since}`), {}, options.http, { consume: (received) => receiveResults(received, options, target) });
+    const got = await request(new URL(`${base}/api/v1/test?since=${start.since}`), {}, options.http, { consume: (received) => receiveResults(received, options, target, log) });
     const window = coveredUntil(got.reported, start.since, options.now, got.newest);
     if (!window.trusted) log(`the service's until (${JSON.stringify(got.reported) ?? "absent"}) is not believed (0 when it returned nothing, or before since, or after now): the file covers up to ${window.until}, the newest time received`);
     const files = await got.slices.finish(window.until);

@@ -23,8 +23,10 @@ export class HttpRefused extends Error {
   constructor(
     readonly status: number,
     readonly body: string,
+    /** What was asked, as it may be shown (no credentials): named when the refusal is reported. */
+    readonly url = "",
   ) {
-    super(`HTTP ${status}: ${oneLine(body)}`);
+    super(`HTTP ${status}: ${oneLine(body) || "(no message)"}`);
   }
 }
 
@@ -171,7 +173,7 @@ export async function request<T>(url: URL, init: RequestInit, options: HttpOptio
         continue;
       }
       const answer = received(response, alive);
-      if (response.status >= 400) throw new HttpRefused(response.status, await answer.text());
+      if (response.status >= 400) throw new HttpRefused(response.status, await answer.text(), shownUrl(url));
       return await attempt.consume(answer);
     } catch (error) {
       if (error instanceof BadBody) {
