@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { jsonLines, runCli } from "./support/cli.js";
+import { TESTDATA, tempDir } from "./support/temp-state.js";
+
+const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+/** The fenced block that follows `marker` in the README. */
+function blockAfter(marker: string): string {
+  const at = README.indexOf(marker);
+  expect(at, `README holds ${marker}`).toBeGreaterThan(-1);
+  const open = README.indexOf("```", at);
+  const start = README.indexOf("\n", open) + 1;
+  return README.slice(start, README.indexOf("```", start));
+}
+
+describe("what the README shows a command print is what it prints", () => {
+  it("the serve transcript, line for line (the batch's random token aside)", async () => {
+    const block = blockAfter("A transcript against the demo");
+    const requests = block.split("\n").filter((l) => l.startsWith("> ")).map((l) => l.slice(2));
+    const responses = block.split("\n").filter((l) => l.startsWith("< ")).map((l) => JSON.parse(l.slice(2)) as unknown);
+    const scratch = tempDir();
+    const run = await runCli(["serve", "--state", join(TESTDATA, "demo", "state"), "--scratch", scratch, "--now", "2026-11-25T12:00:00Z"], `${requests.join("\n")}\n`);
+    expect(run.code, run.stderr).toBe(0);
+    const got = run.stdout.trimEnd().split("\n").map((l) => l.replaceAll(scratch, "/tmp/transcript").replace(/Z-[0-9a-f]{8}\.json/, "Z-b589e937.json"));
+    expect(got.map((l) => JSON.parse(l) as unknown)).toEqual(responses);
+    expect(run.stderr).toMatch(/^debci-bridge serve: 6 line\(s\) served in [\d.]+ s busy \([\d.]+ s answering, [\d.]+ s protocol\); committed$/m);
+  });
+
+  it("the plan summary line", async () => {
+    const shown = /`(debci-bridge plan \(scratch\): 9 need\(s\): [^`]*)`/.exec(README)![1]!;
+    const run = await runCli(["plan", "--state", join(TESTDATA, "demo", "state"), "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", "2026-11-25T12:00:00Z", "--scratch", tempDir()]);
+    expect(run.code, run.stderr).toBe(0);
+    const [before, after] = shown.split("…");
+    const line = run.stderr.trimEnd().split("\n").at(-1)!;
+    expect(line.startsWith(before!)).toBe(true);
+    expect(line.endsWith(after!)).toBe(true);
+    expect(jsonLines(run.stdout)).toHaveLength(9);
+  });
+});
