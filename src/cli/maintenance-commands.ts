@@ -6,23 +6,41 @@ import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { RunStore } from "../core/run-store.js";
 import { readStateBase } from "../store/base-file.js";
 import { InputError } from "../store/errors.js";
+import { dataAges, stalenessWarning } from "../core/staleness.js";
+import { pendingSnapshotReader } from "../formats/pending-snapshot.js";
+import { readJsonFile } from "../store/read-json.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { commitOptions, flagNumber, parseCommand, parseNow, pathsFromFlags, required, settingsFromFlags, stateOptions } from "./options.js";
 
 
 type Values = Record<string, string | boolean | undefined>;
 
-async function maintenanceOptions(command: string, values: Values): Promise<MaintenanceOptions> {
+async function maintenanceOptions(command: string, values: Values): Promise<MaintenanceOptions & { staleAfterMs: number }> {
   const stateDir = required(command, values, "state");
   const paths = pathsFromFlags(values);
   const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(statePaths(stateDir, paths).settings)), settingsFromFlags(values));
-  return { stateDir, paths, now: parseNow(values.now as string | undefined), suite: settings.suite, maxFileBytes: settings.maxFileBytes, waitMs: settings.waitMs, strict: values.strict === true, command: `debci-bridge ${command}` };
+  return { stateDir, paths, now: parseNow(values.now as string | undefined), suite: settings.suite, maxFileBytes: settings.maxFileBytes, waitMs: settings.waitMs, strict: values.strict === true, command: `debci-bridge ${command}`, staleAfterMs: settings.staleAfterMs };
+}
+
+/**
+ * The stale-data warning every command gives (core/staleness.ts), for the
+ * commands that do not load the runs: the snapshot's time from pending.json
+ * and the newest `until` from the watermark, which reads file headers only.
+ */
+async function staleWarning(options: MaintenanceOptions & { staleAfterMs: number }, io: CliIO, until?: number | null): Promise<void> {
+  const resultsUntil = until !== undefined ? until : (await watermark({ ...options, overlapMinutes: 0 })).until;
+  const read = await readJsonFile(statePaths(options.stateDir, options.paths).pending, options.maxFileBytes);
+  const snapshotAt = read.ok ? (pendingSnapshotReader.safeParse(read.value).data?.generatedAt ?? null) : null;
+  const warning = stalenessWarning(dataAges(snapshotAt, resultsUntil === null ? null : resultsUntil * 1000, options.now, options.staleAfterMs));
+  if (warning !== null) writeLine(io.stderr, `warning: ${warning}`);
 }
 
 /** Folds the results files into the compacted base. */
 export async function compactCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...stateOptions, ...commitOptions });
-  const result = await compact(await maintenanceOptions("compact", values));
+  const options = await maintenanceOptions("compact", values);
+  const result = await compact(options);
+  await staleWarning(options, io);
   for (const warning of result.warnings) writeLine(io.stderr, `warning: ${warning} (not folded)`);
   writeLine(io.stdout, JSON.stringify({ base: result.base, runs: result.runs, folded: result.folded.length, foldedTotal: result.foldedTotal }));
   writeLine(io.stderr, `debci-bridge compact: ${result.folded.length} file(s) folded, ${result.runs} run(s) in ${result.base}`);
@@ -33,7 +51,9 @@ export async function compactCommand(argv: string[], io: CliIO): Promise<number>
 export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...stateOptions, ...commitOptions, "older-than": { type: "string" } });
   const olderThanDays = flagNumber("older-than", required("prune", values, "older-than"));
-  const result = await prune({ ...(await maintenanceOptions("prune", values)), olderThanDays });
+  const options = await maintenanceOptions("prune", values);
+  const result = await prune({ ...options, olderThanDays });
+  await staleWarning(options, io);
   writeLine(io.stdout, JSON.stringify(result));
   writeLine(io.stderr, `debci-bridge prune: ${result.deleted.length} results file(s) deleted, ${result.kept} kept; ${result.deletedSent.length} sent batch(es) deleted`);
   return EXIT_OK;
@@ -43,7 +63,9 @@ export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
 export async function watermarkCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...stateOptions, overlap: { type: "string" } });
   const overlapMinutes = values.overlap === undefined ? 60 : flagNumber("overlap", values.overlap);
-  const result = await watermark({ ...(await maintenanceOptions("watermark", values)), overlapMinutes });
+  const options = await maintenanceOptions("watermark", values);
+  const result = await watermark({ ...options, overlapMinutes });
+  await staleWarning(options, io, result.until);
   // One time format for people: ISO 8601, which `fetch --since` takes as it is.
   const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
   const shown = {
