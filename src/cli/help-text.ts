@@ -83,6 +83,7 @@ const STATE_PARTS: readonly HelpFlag[] = [
 /** The sync tools' flags for talking to the CI service. */
 const URL_FLAG: HelpFlag = { name: "url", arg: "BASE", text: "the CI service's address, e.g. https://ci.debian.net; credentials in it are refused", default: REQUIRED };
 const KEY_FILE: HelpFlag = { name: "key-file", arg: "F", text: "the file holding the API key; a warning when group or others may read it", default: "$DEBCI_API_KEY" };
+const CA_FILE: HelpFlag = { name: "ca-file", arg: "PEM", text: "the CAs trusted for https, replacing Node's default list (at most 1 MiB); https_proxy, http_proxy and no_proxy are honoured as curl does", default: "$DEBCI_CA_FILE, else Node's default CA list" };
 const MAX_BYTES: HelpFlag = { name: "max-bytes", arg: "N", text: "the largest response read; a bigger one is refused, nothing kept (exit 6); 1024-2^40", default: "536870912, 512 MiB" };
 const RETRYING: readonly HelpFlag[] = [
   { name: "timeout", arg: "SECONDS", text: "retry an attempt that receives no data for this long; 0.001-3600", default: "30" },
@@ -105,6 +106,7 @@ const EXIT_SYNC = (tool: string) => [
   tool === "fetch" ? "4  the CI service refused the request (a 4xx such as 404); nothing was changed" : "4  the CI service refused some entries: kept in outbox/rejected/ beside NAME.reason.json",
   "5  the API key was not accepted (401/403): nothing sent or changed; the message names the key's source, never the key",
   `6  a response over --max-bytes${tool === "fetch" ? " (or a record over 1 MiB)" : ""}, or a redirect to another origin: nothing kept`,
+  "7  the service's TLS certificate was not accepted by the CAs in use (--ca-file, $DEBCI_CA_FILE or Node's default list): nothing sent, not retried",
 ];
 
 const OPTIONS = "Options";
@@ -291,6 +293,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           STATE,
           URL_FLAG,
           KEY_FILE,
+          CA_FILE,
           NOW,
           { name: "since", arg: "ISO|SECONDS", synopsis: "[--since ISO|SECONDS | --backfill DAYS]", text: "ask for results updated since then: ISO 8601 with a zone, or UNIX seconds (what watermark prints)", default: "the watermark" },
           { name: "backfill", arg: "DAYS", synopsis: "", text: "on a fresh state (no watermark), start this many days before now; 0-3650", default: "30" },
@@ -319,6 +322,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           STATE,
           URL_FLAG,
           KEY_FILE,
+          CA_FILE,
           NOW,
           { name: "endpoint", arg: "suite|batch", text: "suite: POST /api/v1/test/SUITE/ARCH per suite and arch; batch: POST /api/v1/test/batch", default: "suite" },
           { name: "priority", arg: "1-10", text: "the priority of a normal batch's tests", default: "5" },
@@ -416,7 +420,7 @@ export function overviewHelp(): string {
     "debci-bridge COMMAND --help (or debci-bridge help COMMAND) lists every flag of COMMAND with its meaning and default.",
     "Every command prints JSON on stdout and talks to people on stderr.",
     "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable,",
-    "4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin",
+    "4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin, 7 TLS certificate not accepted by the CAs in use",
   ].join("\n");
 }
 

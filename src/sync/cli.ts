@@ -13,6 +13,8 @@ import { loadApiKey, redactor, serviceUrl } from "./credentials.js";
 import { fetchOnce } from "./fetch.js";
 import { HttpAuthFailed, HttpRefused, HttpUnavailable, RedirectRefused, ResponseTooLarge, type HttpOptions } from "./http.js";
 import { submitOutbox } from "./submit.js";
+import { proxySettings } from "./proxy.js";
+import { TlsFailure, loadTrustStore } from "./tls.js";
 
 /** The service could not be reached or kept failing, after every retry. */
 export const EXIT_UNAVAILABLE = 3;
@@ -22,6 +24,8 @@ export const EXIT_REFUSED = 4;
 export const EXIT_AUTH = 5;
 /** A response over --max-bytes, or a redirect away from the service: nothing was kept. */
 export const EXIT_UNSAFE = 6;
+/** The service's certificate was not accepted by the trusted CAs (--ca-file, $DEBCI_CA_FILE or Node's default list); not retried. */
+export const EXIT_TLS = 7;
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 const DEFAULT_SLICE_BYTES = 32 * 1024 * 1024;
@@ -34,6 +38,7 @@ const httpFlags = {
   now: stateOptions.now,
   url: { type: "string" },
   "key-file": { type: "string" },
+  "ca-file": { type: "string" },
   timeout: { type: "string" },
   deadline: { type: "string" },
   retries: { type: "string" },
@@ -43,13 +48,19 @@ const httpFlags = {
 type Values = Record<string, string | boolean | undefined>;
 const text = (values: Values, name: string) => values[name] as string | undefined;
 
-async function httpOptions(values: Values, io: CliIO, command: string): Promise<HttpOptions> {
+async function httpOptions(values: Values, io: CliIO, command: string, url: URL): Promise<HttpOptions> {
   const say = (line: string) => writeLine(io.stderr, `debci-bridge ${command}: ${line}`);
   const key = await loadApiKey(text(values, "key-file"), process.env, (line) => say(`warning: ${line}`));
   // debci answers every API request without a key with 403: say so before trying, not only after.
   if (key === undefined) say("warning: no API key (--key-file F or $DEBCI_API_KEY): the CI service will refuse every request");
   const redact = redactor(key?.key);
+  // --ca-file (or $DEBCI_CA_FILE) replaces Node's default CA list; it or a proxy means node:https rather than fetch.
+  const trust = await loadTrustStore(text(values, "ca-file"), process.env);
+  const proxy = proxySettings(process.env, url.protocol);
+  const transport = trust.ca === undefined && proxy === null ? undefined : { ...(trust.ca === undefined ? {} : { ca: trust.ca }), ...(proxy === null ? {} : { proxy }) };
   return {
+    ...(transport === undefined ? {} : { transport }),
+    caSource: trust.source,
     ...(key === undefined ? {} : { apiKey: key.key, keySource: key.source }),
     timeoutMs: flagNumber("timeout", text(values, "timeout") ?? "30") * 1000,
     deadlineMs: flagNumber("deadline", text(values, "deadline") ?? "600") * 1000,
@@ -77,6 +88,10 @@ async function reportingFailures(http: HttpOptions, work: () => Promise<number>)
       say(`the CI service refused ${error.url === "" ? "the request" : error.url}: ${error.message}; nothing was changed (check --url)`);
       return EXIT_REFUSED;
     }
+    if (error instanceof TlsFailure) {
+      say(`${error.message}; the request was not sent (not retried: a retry would meet the same certificate)`);
+      return EXIT_TLS;
+    }
     if (error instanceof ResponseTooLarge || error instanceof RedirectRefused) {
       say(`${error.message}; nothing was changed`);
       return EXIT_UNSAFE;
@@ -96,7 +111,7 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
   const backfillDays = flagNumber("backfill", text(values, "backfill") ?? String(DEFAULT_BACKFILL_DAYS));
   const maxBytes = flagNumber("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES));
   const maxSliceBytes = flagNumber("slice-bytes", text(values, "slice-bytes") ?? String(DEFAULT_SLICE_BYTES));
-  const http = await httpOptions(values, io, "fetch");
+  const http = await httpOptions(values, io, "fetch", url);
   return reportingFailures(http, async () => {
     const result = await fetchOnce({
       stateDir,
@@ -129,7 +144,7 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   const endpoint = text(values, "endpoint") ?? "suite";
   if (endpoint !== "suite" && endpoint !== "batch") throw new InputError(`--endpoint takes suite (POST /api/v1/test/SUITE/ARCH, the default) or batch (POST /api/v1/test/batch), not ${JSON.stringify(endpoint)}`);
   const maxBytes = flagNumber("max-bytes", text(values, "max-bytes") ?? String(DEFAULT_MAX_BYTES));
-  const http = await httpOptions(values, io, "submit");
+  const http = await httpOptions(values, io, "submit", url);
   return reportingFailures(http, async () => {
     const result = await submitOutbox({ stateDir, url, endpoint, now: parseNow(values.now), priority: normal, hugePriority: huge, suites: file.serviceSuites ?? null, arches: file.serviceArches ?? null, maxBytes, http });
     writeLine(io.stdout, JSON.stringify(result));

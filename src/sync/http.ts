@@ -4,7 +4,13 @@
  * (5xx, timeouts, refused or reset connections, a body cut off). A 4xx is
  * the service saying no and is not retried. Redirects are followed by hand,
  * only within the same origin, so the API key never travels elsewhere.
+ * With a CA file or a proxy, node:http/node:https carry the requests
+ * instead (proxy-transport.ts); a certificate the trusted CAs do not
+ * accept throws TlsFailure at once, never retried.
  */
+import { transportFetch, type Transport } from "./proxy-transport.js";
+import { DEFAULT_CA_SOURCE, TlsFailure, certificateError } from "./tls.js";
+
 export interface HttpOptions {
   apiKey?: string;
   /** Where the key came from (`--key-file F` or `$DEBCI_API_KEY`): named in messages, the key never is. */
@@ -16,6 +22,14 @@ export interface HttpOptions {
   retries: number;
   backoffMs: number;
   log: (line: string) => void;
+  /**
+   * A CA list of its own (`--ca-file`) or a proxy from the environment:
+   * requests then go through node:http/node:https (proxy-transport.ts)
+   * rather than Node's fetch, which takes neither. Absent: Node's fetch.
+   */
+  transport?: Transport;
+  /** Where the trusted CAs come from, named when a certificate is not accepted. */
+  caSource?: string;
 }
 
 /** The service answered 4xx (other than 401/403): the request itself was refused. */
@@ -80,7 +94,7 @@ async function send(url: URL, init: RequestInit, options: HttpOptions, signal: A
   for (let hop = 0; ; hop++) {
     const headers = new Headers(init.headers);
     if (options.apiKey !== undefined) headers.set("Auth-Key", options.apiKey);
-    const response = await fetch(target, { ...init, headers, signal, redirect: "manual" });
+    const response = options.transport === undefined ? await fetch(target, { ...init, headers, signal, redirect: "manual" }) : await transportFetch(target, { ...init, headers }, options.transport, signal);
     if (!REDIRECTS.has(response.status)) return response;
     await response.body?.cancel().catch(() => undefined);
     const location = response.headers.get("location");
@@ -181,6 +195,9 @@ export async function request<T>(url: URL, init: RequestInit, options: HttpOptio
         continue;
       }
       if (error instanceof HttpRefused || error instanceof HttpAuthFailed || error instanceof RedirectRefused || error instanceof ResponseTooLarge) throw error;
+      // A certificate not accepted is not retried: the next attempt would meet the same certificate.
+      const certificate = certificateError(error);
+      if (certificate !== null) throw new TlsFailure(url.host, certificate.code, oneLine(certificate.message), options.caSource ?? DEFAULT_CA_SOURCE);
       const e = error as Error & { cause?: { code?: string } };
       if (timedOut === "" && !isNetworkError(e)) throw error;
       lastProblem = `${shownUrl(url)}: ${timedOut !== "" ? timedOut : (e.cause?.code ?? e.message)}`;

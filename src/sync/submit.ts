@@ -12,6 +12,7 @@ import { bodyOf, entriesOf, localProblem, newDelivery, sendSplitting, type Batch
 import { alreadyCreated } from "./delivered.js";
 import { HttpAuthFailed, HttpRefused, HttpUnavailable, request, type HttpOptions } from "./http.js";
 import { readSendingMark, removeSendingMark, writeSendingMark } from "./sending-mark.js";
+import { TlsFailure } from "./tls.js";
 
 /**
  * Which of debci's routes carries the requests. `suite`: `POST
@@ -151,7 +152,7 @@ async function sendBatch(name: string, entries: readonly BatchEntry[], options: 
       await deliver(pending, options, priority, delivery);
       break;
     } catch (error) {
-      if (error instanceof HttpAuthFailed && previous.mark === null && delivery.accepted.length === 0) {
+      if ((error instanceof HttpAuthFailed || error instanceof TlsFailure) && previous.mark === null && delivery.accepted.length === 0) {
         await removeSendingMark(outbox, name); // refused before anything was created: nothing to check for next time
       }
       if (!(error instanceof HttpUnavailable)) throw error;
