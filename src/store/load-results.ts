@@ -87,7 +87,9 @@ export function loadInWorker(paths: readonly string[], counter: SharedArrayBuffe
     // Built (dist/), the worker is plain JavaScript and starts at once; run from TypeScript
     // sources (tests, development), a small JS entry registers tsx first.
     const entry = import.meta.url.endsWith(".ts") ? "./results-worker-boot.mjs" : "./results-worker.js";
-    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, counter, suite, maxFileBytes } });
+    // A worker inherits the process's Node flags; --input-type (a program run with `node --input-type=module -e`) is refused there.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--input-type"));
+    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, counter, suite, maxFileBytes }, execArgv });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`results worker exited with code ${code}`)));
