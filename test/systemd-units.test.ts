@@ -71,7 +71,7 @@ describe("the systemd units of the loop", () => {
         values(unit(name), "ExecStart").map(async (exec) => {
           const [program, ...args] = commandLine(exec, env);
           expect(program).toBe("/usr/bin/debci-bridge");
-          return w.spawn([...args, "--now", at(minutes)], { DEBCI_CA_FILE: env.DEBCI_CA_FILE ?? "" });
+          return w.spawn([...args, "--now", at(minutes)], { DEBCI_CA_FILE: (env as Record<string, string>).DEBCI_CA_FILE ?? "" });
         }),
       );
     await w.plan(0); // britney2's run
