@@ -113,6 +113,12 @@ const OPTIONS = "Options";
 const RULES_TITLE = "Rules (each overrides its setting in debci-bridge.json)";
 const PARTS_TITLE = "State parts (each moves one part of the state elsewhere)";
 
+/** The two sections every command that answers keys ends with: the rules, then where the state's parts are. */
+const RULES_AND_PARTS = [
+  { title: RULES_TITLE, flags: RULES },
+  { title: PARTS_TITLE, flags: STATE_PARTS },
+];
+
 /** Every command, in the order the overview lists them. */
 export const COMMAND_HELP: readonly CommandHelp[] = [
   {
@@ -126,8 +132,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
         title: OPTIONS,
         flags: [STATE, { name: "needs", arg: "FILE|-", text: "britney2's needs: a JSON array or one JSON object per line; - reads stdin", default: REQUIRED }, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE],
       },
-      { title: RULES_TITLE, flags: RULES },
-      { title: PARTS_TITLE, flags: STATE_PARTS },
+      ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
     exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, bad needs, an unreadable ledger in a committing run, malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}; never with --scratch`],
@@ -148,8 +153,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           STRICT,
         ],
       },
-      { title: RULES_TITLE, flags: RULES },
-      { title: PARTS_TITLE, flags: STATE_PARTS },
+      ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
     exitCodes: EXIT_READ_ONLY,
@@ -172,8 +176,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           { name: "html", arg: "FILE", text: "also write the report to FILE as a self-contained HTML page", default: "none" },
         ],
       },
-      { title: RULES_TITLE, flags: RULES },
-      { title: PARTS_TITLE, flags: STATE_PARTS },
+      ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
     exitCodes: EXIT_READ_ONLY,
@@ -187,8 +190,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     ],
     sections: [
       { title: OPTIONS, flags: [STATE, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE] },
-      { title: RULES_TITLE, flags: RULES },
-      { title: PARTS_TITLE, flags: STATE_PARTS },
+      ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
     exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, an unreadable ledger in a committing run, malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}, at start; never with --scratch`],
@@ -210,8 +212,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           STRICT,
         ],
       },
-      { title: RULES_TITLE, flags: RULES },
-      { title: PARTS_TITLE, flags: STATE_PARTS },
+      ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
     exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, bad needs, malformed input under --strict, ${EXIT_FILES}`],
@@ -226,8 +227,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     positionals: [{ name: "FILE", text: "britney2's AMQP file, debci.input (lines debci-SUITE-ARCH:PACKAGE {...})" }],
     sections: [
       { title: OPTIONS, flags: [STATE, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE] },
-      { title: RULES_TITLE, flags: RULES },
-      { title: PARTS_TITLE, flags: STATE_PARTS },
+      ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
     exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, an unreadable ledger in a committing run, a line that is not a request or other malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}; never with --scratch`],
