@@ -1,4 +1,5 @@
 export { COMPACT_USAGE, PRUNE_USAGE, WATERMARK_USAGE } from "./usage.js";
+import { isoTime } from "../core/iso-time.js";
 import { DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { compact, prune, watermark, type MaintenanceOptions } from "../session/maintenance.js";
 import { loadSettingsFile } from "../store/load-settings.js";
@@ -67,7 +68,7 @@ export async function watermarkCommand(argv: string[], io: CliIO): Promise<numbe
   const result = await watermark({ ...options, overlapMinutes });
   await staleWarning(options, io, result.until);
   // One time format for people: ISO 8601, which `fetch --since` takes as it is.
-  const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
+  const iso = (seconds: number | null) => (seconds === null ? null : isoTime(seconds * 1000));
   const shown = {
     since: iso(result.since),
     until: iso(result.until),

@@ -31,7 +31,7 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
   const htmlPath = values.html === undefined ? null : resolve(values.html);
   const session = await openFromFlags("report", values, "read-only");
   try {
-    const report = reportOf(session, { limit: values.full === true ? Number.POSITIVE_INFINITY : REPORT_LIMIT, ages: session.ages });
+    const report = reportOf(session, { limit: values.full === true ? Number.POSITIVE_INFINITY : REPORT_LIMIT });
     if (htmlPath !== null) {
       // Loaded only when asked for: the page's renderer is no cost to the JSON report.
       const { renderReportHtml } = await import("../report/html.js");

@@ -5,7 +5,7 @@ import { coverageGaps, type CoverageWindow } from "./coverage.js";
 import { keyNumber, type KeyPlace } from "./key-numbers.js";
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf, minOf } from "./numbers.js";
-import { dataAges, humanAge, stalenessWarning, type DataAges } from "./staleness.js";
+import { humanAge, stalenessWarning, stateAges, type DataAges } from "./staleness.js";
 import { formatKey } from "./test-key.js";
 import { splitTriggers } from "./trigger.js";
 import type { Settings, TestKey } from "./types.js";
@@ -35,8 +35,6 @@ export const REPORT_LIMIT = 20;
 export interface ReportOptions {
   /** The most entries each list shows, oldest first; Infinity for all (`--full`). Default REPORT_LIMIT. */
   limit?: number;
-  /** The data ages as the session judged them (Session.ages); by default judged here the same way. */
-  ages?: DataAges;
 }
 
 /**
@@ -211,7 +209,7 @@ export function buildReport(
   const limit = options.limit ?? REPORT_LIMIT;
   const { knowledge } = index;
   const store = knowledge.runs;
-  const ages = options.ages ?? dataAges(knowledge.pending?.generatedAt ?? null, maxOf(coverage.map((w) => w.until)), now, settings.staleAfterMs);
+  const ages = stateAges(knowledge.pending, coverage, now, settings.staleAfterMs);
 
   // Per (suite, arch): found by group number for keys of the runs, by name otherwise.
   const rows = new Map<string, ArchRow>();

@@ -28,6 +28,13 @@ export function dataAges(snapshotAt: number | null, resultsUntil: number | null,
   return { snapshotAt, resultsUntil, snapshotAgeMs, resultsAgeMs, stale, staleAfterMs };
 }
 
+/** The ages of a loaded state: its snapshot's time and the newest `until` of its results' coverage (epoch ms). */
+export function stateAges(snapshot: { generatedAt: number } | null, coverage: readonly { until: number }[], now: number, staleAfterMs: number): DataAges {
+  let resultsUntil: number | null = null;
+  for (const w of coverage) if (resultsUntil === null || w.until > resultsUntil) resultsUntil = w.until;
+  return dataAges(snapshot?.generatedAt ?? null, resultsUntil, now, staleAfterMs);
+}
+
 /** An age as a person says it: "3 days", "5 hours", "12 minutes". */
 export function humanAge(ms: number): string {
   const minutes = Math.floor(ms / 60_000);

@@ -11,8 +11,7 @@ import { Planner, type PlannedAnswer } from "../core/plan.js";
 import { buildReport, type Report } from "../core/report.js";
 import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
 import { pruneLedger } from "../core/ledger.js";
-import { maxOf } from "../core/numbers.js";
-import { dataAges, stalenessWarning, type DataAges } from "../core/staleness.js";
+import { stalenessWarning, stateAges, type DataAges } from "../core/staleness.js";
 import { exportForBritney } from "../core/britney-export.js";
 import type { LabelledAnswer } from "../core/label.js";
 import type { Answer, KeyQuery, Ledger, LedgerEntry, Need, Settings, TestKey } from "../core/types.js";
@@ -207,7 +206,7 @@ function withTrigger<A extends Answer>(answer: A, trigger: string): A {
 }
 
 function agesOf(loaded: LoadedState, settings: Settings, now: number): DataAges {
-  return dataAges(loaded.knowledge.pending?.generatedAt ?? null, maxOf(loaded.coverage.map((w) => w.until)), now, settings.staleAfterMs);
+  return stateAges(loaded.knowledge.pending, loaded.coverage, now, settings.staleAfterMs);
 }
 
 /** Opens a state directory for one run: lock (when committing), load, validate, index. */

@@ -3,6 +3,7 @@
  * submit`. Loaded only for those two commands, so nothing else in
  * debci-bridge ever loads network code.
  */
+import { isoTime } from "../core/iso-time.js";
 import { DAY_MS, DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { EXIT_OK, writeLine, type CliIO } from "../cli/io.js";
 import { flagNumber, parseCommand, parseNow, parseZonedTime, required, stateOptions } from "../cli/options.js";
@@ -127,7 +128,7 @@ export async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
       maxSliceBytes,
       http,
     });
-    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+    const iso = (seconds: number) => isoTime(seconds * 1000);
     writeLine(io.stdout, JSON.stringify({ ...result, since: iso(result.since), until: iso(result.until), pendingSince: iso(result.pendingSince) }));
     return EXIT_OK;
   });
