@@ -80,9 +80,13 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     // Three days later it is still listed (debci never deletes a job): still pending, never asked twice.
     expect((await w.fetchAt(3 * DAY)).code).toBe(0);
     expect(states(await w.plan(3 * DAY + 1))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
-    // Past the pending window (the maximum pending age plus a day) the snapshot no longer looks back to it, and says so
-    // (`since`): not lost, still in flight, judged by the pending-too-long rule from when it left the window.
+    // The ledger holds its request open while the job waits, so fetch widens the window back to it: still listed.
     expect((await w.fetchAt(5 * DAY)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(w.state, "pending.json"), "utf8")).since).toBe(new Date(T0 - 15 * 60_000).toISOString());
+    expect(states(await w.plan(5 * DAY + 1))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
+    // With the window capped at 4 days the snapshot no longer looks back to it, and says so (`since`): not lost,
+    // still in flight, judged by the pending-too-long rule from when it left the window.
+    expect((await w.fetchAt(5 * DAY, ["--pending-window-max", "4"])).code).toBe(0);
     const snapshot = JSON.parse(readFileSync(join(w.state, "pending.json"), "utf8"));
     expect(snapshot.since).toBe(new Date(T0 + (5 - 4) * DAY * 60_000).toISOString());
     expect(snapshot.pending).toEqual([]);
@@ -90,7 +94,7 @@ describe("the whole loop against a CI service that behaves as debci", () => {
     expect(states(fifthDay)).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);
     expect(fifthDay[2]).toMatchObject({ lost: false, inFlight: true, pendingSince: new Date(T0 + 60_000).toISOString() });
     // Left the window at 4 days; three days of pending age after that, it is asked again, once.
-    expect((await w.fetchAt(7 * DAY + 120)).code).toBe(0);
+    expect((await w.fetchAt(7 * DAY + 120, ["--pending-window-max", "4"])).code).toBe(0);
     const next = await w.plan(7 * DAY + 121);
     expect(states(next)).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending (asked: pending-too-long)"]);
     expect(states(await w.plan(7 * DAY + 122))).toEqual(["newpkg/amd64: pass", "newpkg/arm64: pass", "texlive-base/amd64: pending"]);

@@ -63,6 +63,8 @@ const RULES: readonly HelpFlag[] = [
   { name: "suite", arg: "S", text: "the suite of a need or key that names none", default: "testing", setting: "suite" },
   { name: "grace", arg: "MINUTES", text: "clock skew allowed when matching requests with runs and snapshots; 0-10080", default: "30", setting: "graceMinutes" },
   { name: "pending-max-age", arg: "DAYS", text: "ask again for a key pending only on unconfirmed evidence older than this; 0-365", default: "3", setting: "pendingMaxAgeDays" },
+  { name: "overtaken-by", arg: "N|off", text: "a run of ours still waiting once N runs of ours created after it on its suite and arch have finished, and --longest-run has passed since, is lost and asked for again; 1-1000", default: "3", setting: "overtakenBy" },
+  { name: "longest-run", arg: "HOURS", text: "the longest a test run takes: an overtaken run may still be running until this has passed (doubled for each older run of the key still waiting); 0.1-720", default: "6", setting: "longestRunHours" },
   { name: "retry-older-than", arg: "DAYS|off", text: "ask again for a FAIL older than this whose baseline passed (ADT_RETRY_OLDER_THAN); 0-3650, off: never", default: "1", setting: "retryOlderThanDays" },
   { name: "baseline", arg: "reference|any", text: "reference: the migration-reference/0 result; any: ever passed, under any trigger (ADT_BASELINE)", default: "reference", setting: "baseline" },
   { name: "reference-max-age", arg: "DAYS|off", text: "a reference result older than this is old (OLD_*), asked for again (ADT_REFERENCE_MAX_AGE); 0-3650, off: never", default: "7", setting: "referenceMaxAgeDays" },
@@ -92,7 +94,7 @@ const RETRYING: readonly HelpFlag[] = [
   { name: "backoff", arg: "MS", text: "the wait before the first retry, doubling each time; 0-600000", default: "1000" },
 ];
 
-const SETTINGS_KEYS = ["suite", "graceMinutes", "pendingMaxAgeDays", "retryOlderThanDays", "baseline", "refusedRetryDays", "referenceMaxAgeDays", "maxFileBytes", "wait", "serviceSuites", "serviceArches", "staleAfterHours", "allowIncomplete", "ciUrl"];
+const SETTINGS_KEYS = ["suite", "graceMinutes", "pendingMaxAgeDays", "overtakenBy", "longestRunHours", "retryOlderThanDays", "baseline", "refusedRetryDays", "referenceMaxAgeDays", "maxFileBytes", "wait", "serviceSuites", "serviceArches", "staleAfterHours", "allowIncomplete", "ciUrl"];
 const SETTINGS = `Settings come from STATE/debci-bridge.json (keys: ${SETTINGS_KEYS.join(", ")}); the flags above override them.`;
 
 const EXIT_OK = "0  done (warnings allowed)";

@@ -26,6 +26,8 @@ export const ruleOptions = {
   suite: { type: "string" },
   grace: { type: "string" },
   "pending-max-age": { type: "string" },
+  "overtaken-by": { type: "string" },
+  "longest-run": { type: "string" },
   "retry-older-than": { type: "string" },
   baseline: { type: "string" },
   "reference-max-age": { type: "string" },
@@ -108,6 +110,8 @@ export function parseZonedTime(flag: string, value: string): number {
 export const NUMERIC_FLAGS = {
   grace: { min: 0, max: 10_080, unit: "minutes" },
   "pending-max-age": { min: 0, max: 365, unit: "days" },
+  "overtaken-by": { min: 1, max: 1000, unit: "runs", integer: true },
+  "longest-run": { min: 0.1, max: 720, unit: "hours" },
   "retry-older-than": { min: 0, max: 3650, unit: "days" },
   "reference-max-age": { min: 0, max: 3650, unit: "days" },
   "older-than": { min: 0, max: 36_500, unit: "days" },
@@ -142,6 +146,9 @@ export function settingsFromFlags(values: Record<string, string | boolean | stri
   if (get("suite") !== undefined) out.suite = get("suite")!;
   if (get("grace") !== undefined) out.graceMinutes = flagNumber("grace", get("grace")!);
   if (get("pending-max-age") !== undefined) out.pendingMaxAgeDays = flagNumber("pending-max-age", get("pending-max-age")!);
+  const overtakenBy = get("overtaken-by");
+  if (overtakenBy !== undefined) out.overtakenBy = overtakenBy === "off" ? null : flagNumber("overtaken-by", overtakenBy);
+  if (get("longest-run") !== undefined) out.longestRunHours = flagNumber("longest-run", get("longest-run")!);
   const retry = get("retry-older-than");
   if (retry !== undefined) out.retryOlderThanDays = retry === "off" ? null : flagNumber("retry-older-than", retry);
   if (get("wait") !== undefined) out.wait = flagNumber("wait", get("wait")!);

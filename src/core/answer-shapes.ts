@@ -51,7 +51,7 @@ export interface LabelledAnswer extends Answer {
 
 
 /** Why a need goes into the outbox. */
-export const REQUEST_REASONS = ["missing", "lost", "pending-too-long", "old", "retry", "again", "imported"] as const;
+export const REQUEST_REASONS = ["missing", "lost", "overtaken", "pending-too-long", "old", "retry", "again", "imported"] as const;
 export type RequestReason = (typeof REQUEST_REASONS)[number];
 
 /** Why a need that might have been asked for is not. */

@@ -1,6 +1,6 @@
 import { compareDebianVersions } from "./debian-version.js";
 import { isoTime } from "./iso-time.js";
-import type { KnowledgeIndex } from "./knowledge.js";
+import type { KeyRecord, KnowledgeIndex } from "./knowledge.js";
 import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import type { KeyPlace } from "./key-numbers.js";
@@ -33,6 +33,8 @@ export interface KeyFacts {
   ledgerRequest: "answered" | "in-flight" | "lost" | "refused" | null;
   /** The CI service's refusal of the latest request for the key, while no later request replaced it. */
   refusal: RefusedRequest | null;
+  /** Set when the answer is lost: the newest attempt, which was. */
+  lostAttempt: LostAttempt | null;
 }
 
 /**
@@ -149,6 +151,7 @@ function blankAnswer(key: TestKey, state: AnswerState, inFlight: boolean, lost: 
     inFlight,
     pendingSince: undefined,
     lost,
+    overtaken: undefined,
     rejected,
     refused: undefined,
     refusedAt: undefined,
@@ -164,6 +167,118 @@ function blankAnswer(key: TestKey, state: AnswerState, inFlight: boolean, lost: 
   return answer as Answer;
 }
 
+/** A run of the key not finished as far as the state knows, and what became of it. */
+interface WaitingRun {
+  runId: number;
+  created: number | null;
+  /** When the CI service last listed it unfinished. */
+  lastSeen: number;
+  /** Its evidence of being in flight; null once judged lost (vanished, or overtaken). */
+  evidence: InFlightEvidence | null;
+  overtaken: boolean;
+}
+
+/**
+ * Overtaken means lost (README, "Overtaken means lost"): the CI service
+ * still lists the run, but n runs of ours created after it on its suite and
+ * arch had finished longestRunMs before it was last seen, so it is neither
+ * waiting (it would have gone first) nor running (it would have ended).
+ * The allowance doubles for each older run of the key still waiting, so a
+ * queue the rule misreads costs a few more runs, not one an hour. Only runs
+ * of a normal request are judged: a huge one waits behind every normal run
+ * by design. A run whose request the ledger no longer holds is not judged.
+ */
+function isOvertaken(index: KnowledgeIndex, key: TestKey, run: WaitingRun, olderWaiting: number, request: LedgerEntry | undefined, settings: Settings): boolean {
+  if (settings.overtakenBy === null || run.created === null || request === undefined || request.huge) return false;
+  const nth = index.overtaking(settings.overtakenBy).nthFinishAfter(key.suite, key.arch, run.created);
+  return nth + settings.longestRunMs * 2 ** Math.min(olderWaiting, 20) <= run.lastSeen;
+}
+
+/**
+ * The runs of the key still unfinished as far as the state knows: listed by
+ * the snapshot, or last seen unfinished in the results. Each is in flight,
+ * vanished (within the snapshot's window yet not listed) or overtaken.
+ */
+function waitingRuns(index: KnowledgeIndex, key: TestKey, runs: readonly RunBrief[], record: KeyRecord | undefined, settings: Settings): WaitingRun[] {
+  const snapshot = index.knowledge.pending;
+  const waiting: WaitingRun[] = [];
+  for (const entry of record?.pending ?? NO_ENTRIES) {
+    // A run that finished after the snapshot was taken is no longer in flight.
+    if ((index.knowledge.runs.statusOf(entry.runId) ?? null) !== null) continue;
+    const evidence: InFlightEvidence = { kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true, runId: entry.runId };
+    waiting.push({ runId: entry.runId, created: entry.createdAt, lastSeen: snapshot!.generatedAt, evidence, overtaken: false });
+  }
+  for (const run of runs) {
+    if (run.status !== null) continue;
+    const created = startedAt(run);
+    const snapshotIsNewer = snapshot !== null && snapshot.generatedAt > (run.updatedAt ?? Number.NEGATIVE_INFINITY);
+    if (!snapshotIsNewer) {
+      const evidence: InFlightEvidence = { kind: "queued-run", since: created, confirmed: false, runId: run.runId };
+      waiting.push({ runId: run.runId, created, lastSeen: run.updatedAt ?? created ?? Number.NEGATIVE_INFINITY, evidence, overtaken: false });
+    } else if (index.pendingRunIds.has(run.runId)) continue; // listed: its snapshot entry stands for it
+    else if (beforeWindow(snapshot!, created)) {
+      const evidence = outOfWindow(snapshot!, created!, run.runId);
+      waiting.push({ runId: run.runId, created, lastSeen: evidence.lastSeen!, evidence, overtaken: false });
+    } else waiting.push({ runId: run.runId, created, lastSeen: run.updatedAt ?? Number.NEGATIVE_INFINITY, evidence: null, overtaken: false }); // vanished without a result
+  }
+  const request = record?.request;
+  for (const run of waiting) {
+    if (run.evidence === null) continue;
+    const older = waiting.reduce((n, other) => n + (other !== run && other.created !== null && run.created !== null && other.created < run.created ? 1 : 0), 0);
+    if (isOvertaken(index, key, run, older, request, settings)) {
+      run.evidence = null;
+      run.overtaken = true;
+    }
+  }
+  return waiting;
+}
+
+/** The key's newest attempt, when it is lost: its time, and the run, if it was one. */
+export interface LostAttempt {
+  at: number;
+  runId?: number;
+  overtaken: boolean;
+}
+
+/**
+ * What became of this side's latest request: answered once a run created
+ * after it (allowing for clock skew) has finished; in flight while such a
+ * run waits, or while the snapshot cannot yet speak of it; lost when its
+ * run vanished or was overtaken, or when the snapshot should list it and
+ * does not.
+ */
+function requestFate(request: LedgerEntry, runs: readonly RunBrief[], waiting: readonly WaitingRun[], record: KeyRecord, snapshot: PendingSnapshot | null, settings: Settings): "answered" | "in-flight" | "lost" | "unknown" {
+  const from = request.requestedAt - settings.graceMs;
+  if (runs.some((run) => run.status !== null && (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= from)) return "answered";
+  const ownRuns = waiting.filter((run) => (run.created ?? Number.NEGATIVE_INFINITY) >= from);
+  if (ownRuns.length > 0) return ownRuns.some((run) => run.evidence !== null) ? "in-flight" : "lost";
+  // The snapshot can speak of the request's job only if it was taken after the job was made and its window reaches back to it.
+  const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs && !beforeWindow(snapshot, from);
+  if (!serviceShouldKnow) return "unknown";
+  return record.pending.length > 0 ? "in-flight" : "lost";
+}
+
+/**
+ * The key's newest attempt (its latest run, or a request no run followed)
+ * when that attempt is lost. A run older than a later one is never the
+ * reason a key is lost (README: `lost`).
+ */
+function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingRun[], request: LedgerEntry | undefined, fate: KeyFacts["ledgerRequest"]): LostAttempt | null {
+  if (fate === "lost" && request !== undefined && !waiting.some((run) => run.overtaken || run.evidence !== null)) return { at: request.requestedAt, overtaken: false };
+  let newest: { at: number; runId: number } | null = null;
+  const consider = (runId: number, at: number | null) => {
+    const t = at ?? Number.NEGATIVE_INFINITY;
+    if (newest === null || t > newest.at || (t === newest.at && runId > newest.runId)) newest = { at: t, runId };
+  };
+  for (const run of runs) consider(run.runId, startedAt(run));
+  for (const run of waiting) consider(run.runId, run.created);
+  if (newest === null) return fate === "lost" && request !== undefined ? { at: request.requestedAt, overtaken: false } : null;
+  const { at, runId } = newest as { at: number; runId: number };
+  const run = waiting.find((w) => w.runId === runId);
+  if (run === undefined || run.evidence !== null) return null;
+  return { at, runId, overtaken: run.overtaken };
+}
+
 /**
  * Answers one test key from loaded knowledge (rules 1-4 of docs/design.md).
  * `now` judges the age of reference results; without it none is too old.
@@ -174,22 +289,10 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   const runs = minimum === null ? found : found.filter((run) => countsFor(minimum, run));
   const snapshot = index.knowledge.pending;
   const record = index.record(place);
+  const waiting = waitingRuns(index, key, runs, record, settings);
   const evidence: InFlightEvidence[] = [];
-  let lost = false;
+  for (const run of waiting) if (run.evidence !== null) evidence.push(run.evidence);
 
-  for (const entry of record?.pending ?? NO_ENTRIES) {
-    // A run that finished after the snapshot was taken is no longer in flight.
-    const finished = (index.knowledge.runs.statusOf(entry.runId) ?? null) !== null;
-    if (!finished) evidence.push({ kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true, runId: entry.runId });
-  }
-  for (const run of runs) {
-    if (run.status !== null) continue;
-    const snapshotIsNewer = snapshot !== null && snapshot.generatedAt > (run.updatedAt ?? Number.NEGATIVE_INFINITY);
-    if (!snapshotIsNewer) evidence.push({ kind: "queued-run", since: startedAt(run), confirmed: false, runId: run.runId });
-    else if (index.pendingRunIds.has(run.runId)) continue;
-    else if (beforeWindow(snapshot!, startedAt(run))) evidence.push(outOfWindow(snapshot!, startedAt(run)!, run.runId));
-    else lost = true; // vanished without a result
-  }
   let ledgerRequest: KeyFacts["ledgerRequest"] = null;
   const unsent = record?.unsentSince;
   if (unsent !== undefined) {
@@ -202,23 +305,19 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     // Refused by the service: neither in flight nor lost, and not asked again while the refusal is fresh (see plan.ts).
     ledgerRequest = "refused";
   } else if (request !== undefined && unsent === undefined) {
-    // A run created after the request (allowing for clock skew) is its answer.
-    const answered = runs.some((run) => (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - settings.graceMs);
-    // The snapshot can speak of the request's job only if it was taken after the job was made and its window reaches back to it.
-    const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs && !beforeWindow(snapshot, request.requestedAt - settings.graceMs);
-    if (answered) ledgerRequest = "answered";
-    else if (!serviceShouldKnow) {
+    const fate = requestFate(request, runs, waiting, record!, snapshot, settings);
+    if (fate === "unknown") {
       ledgerRequest = "in-flight";
       evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
-    } else {
-      ledgerRequest = record!.pending.length > 0 ? "in-flight" : "lost";
-      lost = true;
-    }
+    } else ledgerRequest = fate;
   }
 
   const deciding = decidingRun(key, runs, settings);
   const inFlight = evidence.length > 0;
-  const answer = blankAnswer(key, deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing", inFlight, lost && !inFlight, index.isRejected(key));
+  // Lost: no result decides, nothing is in flight, and the newest attempt is lost.
+  const lostAttempt = deciding === null && !inFlight ? newestLost(runs, waiting, request, ledgerRequest) : null;
+  const answer = blankAnswer(key, deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing", inFlight, lostAttempt !== null, index.isRejected(key));
+  if (lostAttempt?.overtaken === true) answer.overtaken = lostAttempt.runId;
   if (deciding !== null) {
     answer.outcome = deciding.status as "pass" | "neutral" | "fail";
     answer.result = gradeOf(answer.outcome, isOldResult(key, deciding, settings, now));
@@ -232,7 +331,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     answer.refused = refusal.message;
     answer.refusedAt = isoTime(refusal.refusedAt);
   }
-  return { answer, decidingRun: deciding, evidence, ledgerRequest, refusal };
+  return { answer, decidingRun: deciding, evidence, ledgerRequest, refusal, lostAttempt };
 }
 
 export function answerKey(index: KnowledgeIndex, key: KeyQuery, settings: Settings, now: number | null = null): Answer {

@@ -1,6 +1,7 @@
 import { batchRequests } from "./batches.js";
 import { KeyMap, KeyNumbers, isRunTrigger, type KeyPlace } from "./key-numbers.js";
 import { isRejected, type RejectList } from "./reject-list.js";
+import { Overtaking } from "./overtaking.js";
 import { RunStore } from "./run-store.js";
 import { splitTriggers } from "./trigger.js";
 import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, TestKey } from "./types.js";
@@ -62,6 +63,8 @@ export class KnowledgeIndex {
   private readonly records = new KeyMap<KeyRecord>();
   private readonly triggerIndexes = new Map<number, Float64Array>();
   private readonly hasRejectList: boolean;
+  /** By the overtakenBy setting: built on first use, as most plans judge no waiting run. */
+  private readonly overtakings = new Map<number, Overtaking>();
 
   constructor(readonly knowledge: Knowledge) {
     const store = knowledge.runs;
@@ -213,6 +216,13 @@ export class KnowledgeIndex {
       keys += triggers.size;
     }
     return keys;
+  }
+
+  /** How far each queue has moved past a run (see overtaking.ts), counting n later runs. */
+  overtaking(n: number): Overtaking {
+    let view = this.overtakings.get(n);
+    if (view === undefined) this.overtakings.set(n, (view = new Overtaking(this.knowledge.runs, n)));
+    return view;
   }
 
   /** Whether a batch still in the outbox carries the key. */

@@ -33,7 +33,7 @@ export interface Plan {
  */
 function requestReason(baseline: BaselineAnswer, facts: KeyFacts, settings: Settings, now: number, again: boolean): RequestReason | null {
   const { answer, evidence } = facts;
-  if (answer.state === "missing") return answer.lost ? "lost" : "missing";
+  if (answer.state === "missing") return !answer.lost ? "missing" : answer.overtaken !== undefined ? "overtaken" : "lost";
   if (answer.state === "pending") {
     // A run the CI service lists is never asked for again, however long it queues.
     if (evidence.some((e) => e.confirmed)) return null;
@@ -58,7 +58,7 @@ const RETRY_BASELINES = new Set(["PASS", "NEUTRAL", "OLD_PASS", "OLD_NEUTRAL"]);
  * old or failed one. Requests for these wait until the knowledge is whole;
  * `again` (asked for by name) and `imported` (decided by britney2) go.
  */
-const HELD_WHEN_INCOMPLETE: ReadonlySet<RequestReason> = new Set(["missing", "lost", "pending-too-long", "old", "retry"]);
+const HELD_WHEN_INCOMPLETE: ReadonlySet<RequestReason> = new Set(["missing", "lost", "overtaken", "pending-too-long", "old", "retry"]);
 
 const noBadtest = () => false;
 

@@ -74,8 +74,12 @@ export interface InFlightKey {
 
 export interface LostRequest {
   key: string;
+  /** When the lost attempt was made: the ledger's request, or else the lost run's creation. */
   requestedAt: string;
-  batch: string;
+  /** The batch that carried the request; null when the ledger no longer holds it. */
+  batch: string | null;
+  /** The run that was overtaken, when that is how it was lost. */
+  overtaken?: number;
 }
 
 export interface RefusedKey {
@@ -96,7 +100,7 @@ export interface ArchRow {
   missing: number;
   /** Keys with a run or request under way (a pass or fail may be re-running). */
   inFlight: number;
-  /** Keys whose latest request (in the ledger) is answered lost. */
+  /** Keys answered lost: their newest request or run is lost and no result came. */
   lost: number;
   /** Keys whose latest request the CI service refused, while no later request replaced it. */
   refused: number;
@@ -245,10 +249,10 @@ export function buildReport(
       runId: k.runId,
     }),
   );
-  const lost = new Oldest<{ key: TestKey; requestedAt: number; batch: string }, LostRequest>(
+  const lost = new Oldest<{ key: TestKey; requestedAt: number; batch: string | null; overtaken: number | undefined }, LostRequest>(
     limit,
     (k) => formatKey(k.key),
-    (k) => ({ key: formatKey(k.key), requestedAt: isoTime(k.requestedAt), batch: k.batch }),
+    (k) => ({ key: formatKey(k.key), requestedAt: isoTime(k.requestedAt), batch: k.batch, ...(k.overtaken === undefined ? {} : { overtaken: k.overtaken }) }),
   );
   const refused = new Oldest<{ key: TestKey; message: string; refusedAt: number; batch: string }, RefusedKey>(
     limit,
@@ -281,11 +285,11 @@ export function buildReport(
       inFlight.add(since, { key, since, evidence, runId });
     }
     if (answer.lost) {
+      // The list follows the answers: every lost answer, with its request where the ledger still has it.
       const request = index.record(place)?.request;
-      if (request !== undefined) {
-        row.lost++;
-        lost.add(request.requestedAt, { key, requestedAt: request.requestedAt, batch: request.batch });
-      }
+      const at = request?.requestedAt ?? facts.lostAttempt!.at;
+      row.lost++;
+      lost.add(at, { key, requestedAt: at, batch: request?.batch ?? null, overtaken: answer.overtaken });
     }
     if (facts.refusal !== null) {
       row.refused++;

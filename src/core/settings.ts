@@ -7,6 +7,9 @@ export const DEFAULT_SETTINGS: Settings = {
   suite: "testing",
   graceMs: 30 * MINUTE_MS,
   pendingMaxAgeMs: 3 * DAY_MS,
+  // See README, "Overtaken means lost": why three later runs and six hours.
+  overtakenBy: 3,
+  longestRunMs: 6 * 60 * MINUTE_MS,
   // Debian's britney.conf: ADT_RETRY_OLDER_THAN = 1, ADT_BASELINE = reference, ADT_REFERENCE_MAX_AGE = 7.
   retryOlderThanMs: DAY_MS,
   baseline: "reference",
@@ -27,6 +30,8 @@ export interface SettingsOverrides {
   suite?: string;
   graceMinutes?: number;
   pendingMaxAgeDays?: number;
+  overtakenBy?: number | null;
+  longestRunHours?: number;
   retryOlderThanDays?: number | null;
   baseline?: Settings["baseline"];
   refusedRetryDays?: number;
@@ -47,6 +52,8 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   if (overrides.suite !== undefined) next.suite = overrides.suite;
   if (overrides.graceMinutes !== undefined) next.graceMs = overrides.graceMinutes * MINUTE_MS;
   if (overrides.pendingMaxAgeDays !== undefined) next.pendingMaxAgeMs = overrides.pendingMaxAgeDays * DAY_MS;
+  if (overrides.overtakenBy !== undefined) next.overtakenBy = overrides.overtakenBy;
+  if (overrides.longestRunHours !== undefined) next.longestRunMs = overrides.longestRunHours * 60 * MINUTE_MS;
   if (overrides.retryOlderThanDays !== undefined) {
     next.retryOlderThanMs = overrides.retryOlderThanDays === null ? null : overrides.retryOlderThanDays * DAY_MS;
   }

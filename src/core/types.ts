@@ -143,6 +143,8 @@ export interface Answer extends TestKey {
   inFlight: boolean;
   /** Requested, but the CI service no longer knows it and no result came. */
   lost: boolean;
+  /** Lost because runs created after it went first: the run id overtaken (see overtaking.ts). */
+  overtaken?: number;
   pendingSince?: string;
   rejected: boolean;
   /** The CI service refused the latest request for the key: its message, and when. No request follows until the refusal is older than the retry age. */
@@ -155,6 +157,14 @@ export interface Settings {
   suite: string;
   graceMs: number;
   pendingMaxAgeMs: number;
+  /**
+   * A run of ours still waiting once this many runs of ours created after it
+   * on its suite and arch have finished (and longestRunMs more has passed)
+   * is judged lost: overtaken (see overtaking.ts). null: never.
+   */
+  overtakenBy: number | null;
+  /** The longest a test run may take: an overtaken run may still be running until this has passed. */
+  longestRunMs: number;
   /** null: failures are never retried for age (britney2's ADT_RETRY_OLDER_THAN unset). */
   retryOlderThanMs: number | null;
   /** How the baseline is taken: the reference trigger's answer, or "ever passed" under any trigger. */

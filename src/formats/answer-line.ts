@@ -34,7 +34,7 @@ export function answerLine(answer: Answer | LabelledAnswer | PlannedAnswer): str
   const a = answer as Partial<PlannedAnswer> & Answer;
   let line = `{"suite":${json(a.suite)}${field("arch", a.arch)}${field("package", a.package)}${field("trigger", a.trigger)}${word("state", a.state)}`;
   if (a.outcome !== undefined) line += `${word("outcome", a.outcome)}${word("result", a.result)}${field("version", a.version)}${field("runId", a.runId)}${time("updatedAt", a.updatedAt)}`;
-  line += `,"inFlight":${a.inFlight}${time("pendingSince", a.pendingSince)},"lost":${a.lost},"rejected":${a.rejected}`;
+  line += `,"inFlight":${a.inFlight}${time("pendingSince", a.pendingSince)},"lost":${a.lost}${field("overtaken", a.overtaken)},"rejected":${a.rejected}`;
   if (a.refused !== undefined) line += field("refused", a.refused) + time("refusedAt", a.refusedAt);
   line += word("baseline", a.baseline) + word("baselineResult", a.baselineResult) + word("label", a.label) + word("noLabel", a.noLabel) + word("request", a.request);
   line += word("held", a.held) + word("referenceRequest", a.referenceRequest);

@@ -5,6 +5,8 @@ export const settingsFileSchema = z.strictObject({
   suite: z.string().min(1).optional(),
   graceMinutes: z.number().nonnegative().optional(),
   pendingMaxAgeDays: z.number().positive().optional(),
+  overtakenBy: z.union([z.number().int().min(1).max(1000), z.literal("off").transform(() => null)]).nullable().optional(),
+  longestRunHours: z.number().positive().max(24 * 30).optional(),
   // null or "off": never (britney2's setting left unset).
   retryOlderThanDays: z.union([z.number().positive(), z.literal("off").transform(() => null)]).nullable().optional(),
   baseline: z.enum(["reference", "any"]).optional(),

@@ -219,7 +219,7 @@ function requestsSection(r: Report): string {
   parts.push("<p>Requested, but the CI service no longer knows them and no result came: <code>plan</code> asks for them again.</p>");
   parts.push(capNote(q.lost, "Lost requests"));
   if (q.lost.shown > 0) {
-    parts.push(table(["key", "requested at", "ago", "batch"], q.lost.oldest.map((l) => `<tr>${cell(text(l.key), "key")}${cell(iso(l.requestedAt), "t")}${cell(text(ago(r.now, l.requestedAt)), "t")}${cell(text(l.batch), "mono wrap")}</tr>`)));
+    parts.push(table(["key", "requested at", "ago", "batch"], q.lost.oldest.map((l) => `<tr>${cell(text(l.key), "key")}${cell(iso(l.requestedAt), "t")}${cell(text(ago(r.now, l.requestedAt)), "t")}${cell(text([l.batch ?? "", l.overtaken === undefined ? "" : `(run ${l.overtaken} overtaken)`].join(" ").trim()), "mono wrap")}</tr>`)));
   }
   parts.push("</section>");
   parts.push(`<section id="refused"><h2>Refused by the CI service</h2>`);
