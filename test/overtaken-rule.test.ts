@@ -148,3 +148,44 @@ describe("`lost` only when the newest request or run is lost, and no result came
     );
   });
 });
+
+describe("Overtaking (core/overtaking.ts) against a brute-force count", () => {
+  it("property: the n-th earliest end among runs created in a later second, whatever the order runs were loaded in", () => {
+    const runArb = fc.record({
+      arch: fc.constantFrom("amd64", "arm64"),
+      status: fc.constantFrom("pass", "fail", "tmpfail", null),
+      // Mostly close together; sometimes at the ends of what a Date holds, so the packed sort cannot be used.
+      created: fc.oneof(fc.integer({ min: 0, max: 200 }).map((s) => 1_790_000_000_000 + s * 500), fc.constantFrom(0, 8.64e15)),
+      took: fc.integer({ min: 0, max: 5_000_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(runArb, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 5 }), (specs, n, probes) => {
+        const observations = specs.map((s, i) => run(i + 1, s.status, new Date(Math.min(8.64e15, s.created + s.took)).toISOString(), { arch: s.arch, package: `p${i}`, createdAt: s.created }));
+        const index = indexOf({ runs: observations });
+        const view = index.overtaking(n);
+        for (const probe of [...probes.map((p) => 1_790_000_000_000 + p * 500), 0]) {
+          for (const arch of ["amd64", "arm64"]) {
+            const ends = observations
+              .filter((o) => o.arch === arch && o.status !== null && Math.floor(o.createdAt! / 1000) > Math.floor(probe / 1000))
+              .map((o) => o.updatedAt!)
+              .sort((a, b) => a - b);
+            expect(view.nthFinishAfter("testing", arch, probe)).toBe(ends.length >= n ? ends[n - 1] : Number.POSITIVE_INFINITY);
+          }
+        }
+        expect(view.nthFinishAfter("unstable", "amd64", 0)).toBe(Number.POSITIVE_INFINITY);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a queue too wide for the packed sort (times at the ends of what a Date holds) is sorted the plain way", () => {
+    const observations = Array.from({ length: 1100 }, (_, i) => {
+      const created = i % 2 === 0 ? 8.64e15 - (i + 1) * 1000 : i * 1000; // out of order, spanning every Date
+      return run(i + 1, "pass", new Date(Math.min(8.64e15, created + 1000)).toISOString(), { package: `p${i}`, createdAt: created });
+    });
+    const view = indexOf({ runs: observations }).overtaking(3);
+    // Runs created after second 1000: every even one, and the odd ones from 1001 on; the three earliest ends are at 1002, 1004 and 1006 seconds.
+    expect(view.nthFinishAfter("testing", "amd64", 1000 * 1000)).toBe(1006 * 1000);
+    expect(view.nthFinishAfter("testing", "amd64", 8.64e15)).toBe(Number.POSITIVE_INFINITY);
+  });
+});

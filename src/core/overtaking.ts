@@ -5,15 +5,15 @@ import type { RunStore } from "./run-store.js";
  * moment: for a creation time, when the n-th run created after it finished.
  *
  * debci serves each arch's queue by priority and then age (one AMQP queue
- * per arch with x-max-priority, workers taking one job at a time), so a run
- * of ours still waiting is taken before any run of ours created after it at
- * the same or a lower priority. Once n of those have finished, ours was
- * taken (and is running) or was dropped. All runs in the state are this
- * side's own: debci's results API lists only the caller's requests.
+ * per arch and backend with x-max-priority, workers taking one job at a
+ * time), so a run of ours still waiting is taken before any run of ours
+ * created after it at the same or a lower priority. Once n of those have
+ * finished, ours was taken (and may be running) or was dropped. All runs in
+ * the state are this side's own: debci's results API lists only the
+ * caller's requests.
  */
 export class Overtaking {
-  /** By "suiteId arch­Id": finished runs' creation times, ascending, and nth[i]: the n-th earliest finish among positions i and after. */
-  private byQueue: Map<number, { created: Float64Array; nth: Float64Array }> | null = null;
+  private byQueue: Map<number, Queue> | null = null;
 
   constructor(
     private readonly store: RunStore,
@@ -22,9 +22,10 @@ export class Overtaking {
   ) {}
 
   /**
-   * When the n-th run on the suite and arch created strictly after
-   * `created` finished (its end time as debci reports it); +Infinity while
-   * fewer than n have.
+   * When the n-th run on the suite and arch created after `created` (in a
+   * later second: debci's times are whole seconds, and a tie proves
+   * nothing) finished, as debci reports its end; +Infinity while fewer
+   * than n have.
    */
   nthFinishAfter(suite: string, arch: string, created: number): number {
     const suiteId = this.store.suiteId(suite);
@@ -32,34 +33,63 @@ export class Overtaking {
     if (suiteId === undefined || archId === undefined) return Number.POSITIVE_INFINITY;
     const queue = this.queues().get(queueNumber(suiteId, archId));
     if (queue === undefined) return Number.POSITIVE_INFINITY;
-    // First position created strictly after `created`.
+    const second = Math.floor(created / 1000);
+    // First position created in a later second.
     let lo = 0;
-    let hi = queue.created.length;
+    let hi = queue.seconds.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (queue.created[mid]! <= created) lo = mid + 1;
+      if (queue.seconds[mid]! <= second) lo = mid + 1;
       else hi = mid;
     }
     return queue.nth[lo]!;
   }
 
-  /** Built on first use, in one pass over the store: most plans have no run left unfinished to judge. */
-  private queues(): Map<number, { created: Float64Array; nth: Float64Array }> {
+  /**
+   * Built on first use, in two passes over the store (a counting sort of
+   * finished rows by queue, then each queue sorted by creation): most
+   * plans judge no waiting run, and those that do pay once.
+   */
+  private queues(): Map<number, Queue> {
     if (this.byQueue !== null) return this.byQueue;
-    const rows = new Map<number, number[]>();
-    for (let row = 0; row < this.store.size; row++) {
-      const run = this.store.brief(row);
-      // Finished (tmpfail too: a worker took it), with both times known.
-      if (run.status === null || run.createdAt === null || run.updatedAt === null) continue;
-      const queue = queueNumber(this.store.suiteIdOf(row), this.store.archIdOf(row));
-      let list = rows.get(queue);
-      if (list === undefined) rows.set(queue, (list = []));
-      list.push(run.createdAt, run.updatedAt);
+    const store = this.store;
+    const times = new Float64Array(2);
+    const slotOf = new Map<number, number>();
+    const queueOfRow = new Int32Array(store.size).fill(-1);
+    const counts: number[] = [];
+    for (let row = 0; row < store.size; row++) {
+      if (!store.finishedTimes(row, times)) continue;
+      const queue = queueNumber(store.suiteIdOf(row), store.archIdOf(row));
+      let slot = slotOf.get(queue);
+      if (slot === undefined) {
+        slot = counts.length;
+        slotOf.set(queue, slot);
+        counts.push(0);
+      }
+      queueOfRow[row] = slot;
+      counts[slot]!++;
+    }
+    const created = counts.map((c) => new Float64Array(c));
+    const finished = counts.map((c) => new Float64Array(c));
+    const fill = counts.map(() => 0);
+    for (let row = 0; row < store.size; row++) {
+      const slot = queueOfRow[row]!;
+      if (slot < 0) continue;
+      store.finishedTimes(row, times);
+      const at = fill[slot]!++;
+      created[slot]![at] = Math.floor(times[0]! / 1000);
+      finished[slot]![at] = times[1]!;
     }
     this.byQueue = new Map();
-    for (const [queue, pairs] of rows) this.byQueue.set(queue, suffixNth(pairs, this.n));
+    for (const [queue, slot] of slotOf) this.byQueue.set(queue, suffixNth(created[slot]!, finished[slot]!, this.n));
     return this.byQueue;
   }
+}
+
+/** A queue's finished runs by creation second, ascending, and nth[i]: the n-th earliest end among positions i and after. */
+interface Queue {
+  seconds: Float64Array;
+  nth: Float64Array;
 }
 
 function queueNumber(suiteId: number, archId: number): number {
@@ -67,26 +97,56 @@ function queueNumber(suiteId: number, archId: number): number {
   return suiteId * 2 ** 26 + archId;
 }
 
-/** Sorts (created, finished) pairs by creation and, walking back from the newest, keeps the n earliest finishes seen. */
-function suffixNth(pairs: number[], n: number): { created: Float64Array; nth: Float64Array } {
-  const count = pairs.length / 2;
-  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
-  const created = new Float64Array(count);
+/** The positions of `seconds` in ascending order: a native sort of (second, position) packed in one double where they fit. */
+function ascending(seconds: Float64Array): Uint32Array {
+  const count = seconds.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    if (seconds[i]! < min) min = seconds[i]!;
+    if (seconds[i]! > max) max = seconds[i]!;
+  }
+  let sorted = true;
+  for (let i = 1; i < count && sorted; i++) sorted = seconds[i - 1]! <= seconds[i]!;
+  // debci numbers runs as it creates them, and states hold them in run-id order: usually nothing to sort.
+  if (sorted) {
+    const identity = new Uint32Array(count);
+    for (let i = 0; i < count; i++) identity[i] = i;
+    return identity;
+  }
+  const span = 2 ** Math.ceil(Math.log2(count + 1));
+  if (count > 0 && (max - min + 1) * span < 2 ** 53) {
+    const keys = new Float64Array(count);
+    for (let i = 0; i < count; i++) keys[i] = (seconds[i]! - min) * span + i;
+    keys.sort();
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = keys[i]! % span;
+    return order;
+  }
+  return Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => seconds[a]! - seconds[b]!);
+}
+
+/** Walking back from the newest, keeps the n earliest ends seen so far (ascending, n is small). */
+function suffixNth(seconds: Float64Array, finished: Float64Array, n: number): Queue {
+  const count = seconds.length;
+  const order = ascending(seconds);
+  const sorted = new Float64Array(count);
   const nth = new Float64Array(count + 1);
   nth[count] = Number.POSITIVE_INFINITY;
-  // The n earliest finishes among the positions walked so far, ascending.
-  const earliest: number[] = [];
+  const earliest = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   for (let i = count - 1; i >= 0; i--) {
     const k = order[i]!;
-    created[i] = pairs[2 * k]!;
-    const finished = pairs[2 * k + 1]!;
-    if (earliest.length < n || finished < earliest[earliest.length - 1]!) {
-      let at = earliest.length;
-      while (at > 0 && earliest[at - 1]! > finished) at--;
-      earliest.splice(at, 0, finished);
-      if (earliest.length > n) earliest.pop();
+    sorted[i] = seconds[k]!;
+    const end = finished[k]!;
+    if (end < earliest[n - 1]!) {
+      let at = n - 1;
+      while (at > 0 && earliest[at - 1]! > end) {
+        earliest[at] = earliest[at - 1]!;
+        at--;
+      }
+      earliest[at] = end;
     }
-    nth[i] = earliest.length < n ? Number.POSITIVE_INFINITY : earliest[n - 1]!;
+    nth[i] = earliest[n - 1]!;
   }
-  return { created, nth };
+  return { seconds: sorted, nth };
 }

@@ -173,6 +173,21 @@ export class RunStore {
     };
   }
 
+  /**
+   * A finished row's creation and end times (epoch ms) into `out`, or false
+   * for a row unfinished or missing either time: no object made per row,
+   * for passes over every run.
+   */
+  finishedTimes(row: number, out: Float64Array): boolean {
+    if (this.statuses[row] === 0) return false;
+    const created = this.created[row]!;
+    const updated = this.updated[row]!;
+    if (Number.isNaN(created) || Number.isNaN(updated)) return false;
+    out[0] = created;
+    out[1] = updated;
+    return true;
+  }
+
   /** The row's suite, arch and package as ids into their tables (1-based). */
   suiteIdOf(row: number): number {
     return this.suites[row]!;
