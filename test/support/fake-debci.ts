@@ -50,6 +50,12 @@ export interface Job {
   package_id: number;
   /** Test-side only (not a column, never rendered): the worker lost it, so it stays queued for ever. */
   lostByWorker?: boolean;
+  /**
+   * Test-side only (not a column, never rendered): the priority its POST carried, as api.rb reads it
+   * (`params.fetch("priority", 5).to_i`) and job.rb `enqueue(priority)` puts it on the AMQP message;
+   * what debci-workers.ts orders its queues by. Unset for jobs never queued (refused at creation).
+   */
+  priority?: number;
 }
 
 /**
@@ -169,6 +175,11 @@ export class FakeDebci {
   rejectList: Record<string, Record<string, Record<string, Record<string, string>>>> = {};
   /** Where "redirect-away" sends: another origin. */
   elsewhere = "";
+  /**
+   * Not debci's: the whole service unreachable, as a test sets it (setOutage). "refused": nothing
+   * listens on the port (connection refused); "503": a front proxy answers every request 503.
+   */
+  outage: "refused" | "503" | null = null;
   private apiKeys = new Map<string, number>([["0f0e-fake-key-7d1c", 1]]);
   private readonly faults: Array<{ path: string; fault: Fault; skip: number }> = [];
   private nextRunId = 90000;
@@ -202,6 +213,7 @@ export class FakeDebci {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    if (this.outage === "refused") return; // not listening
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
@@ -210,8 +222,27 @@ export class FakeDebci {
     for (let i = 0; i < times; i++) this.faults.push({ path, fault, skip });
   }
 
-  clearFaults(): void {
-    this.faults.length = 0;
+  /** Drops every fault not met yet, and returns them (so a caller can count the ones that were). */
+  clearFaults(): Fault[] {
+    return this.faults.splice(0).map((f) => f.fault);
+  }
+
+  /**
+   * Not debci's: an outage of the whole service. "refused" stops listening (every connection
+   * refused) and closes open connections; "503" answers every request 503; null is back up, on
+   * the same port.
+   */
+  async setOutage(kind: "refused" | "503" | null): Promise<void> {
+    if (kind === this.outage) return;
+    if (kind === "refused") {
+      await new Promise((resolve) => {
+        this.server!.close(resolve);
+        for (const socket of this.sockets) socket.destroy();
+      });
+    } else if (this.outage === "refused") {
+      await new Promise<void>((resolve) => this.server!.listen(Number(new URL(this.url).port), "127.0.0.1", resolve));
+    }
+    this.outage = kind;
   }
 
   /**
@@ -277,6 +308,8 @@ export class FakeDebci {
     const body = Buffer.concat(chunks).toString("utf8");
     const authKey = req.headers["auth-key"];
     this.log.push({ line: `${req.method} ${url.pathname}${url.search}`, authKey: typeof authKey === "string" ? authKey : undefined });
+    // Not debci's: the whole service down behind its proxy (setOutage).
+    if (this.outage === "503") return this.send(res, 503, "<html><body>503 Service Unavailable</body></html>", "text/html");
     const fault = this.takeFault(url.pathname);
     // Not debci's: a front proxy or the network failing.
     if (fault === "hang") return;
@@ -322,7 +355,7 @@ export class FakeDebci {
 
   /** A job as the API renders it: every column (job.rb as_json), plus `package` by name and `duration_human`. */
   private render(job: Job): Record<string, unknown> {
-    const { lostByWorker: _lost, ...columns } = job;
+    const { lostByWorker: _lost, priority: _priority, ...columns } = job;
     return {
       ...columns,
       created_at: iso(job.created_at),
@@ -401,9 +434,10 @@ export class FakeDebci {
     if (errors.length > 0) return this.answer(res, post, 400, `Error: ${errors.join("\n")}`);
     const all = requests as Array<{ suite: string; arch: string[]; tests: Array<Record<string, unknown>> }>;
     if (user === null && all.some((r) => r.arch.length > 0 && r.tests.length > 0)) return this.answer(res, post, 500, "<h1>Internal Server Error</h1>"); // job.rb: validates :requestor, presence: true
+    const priority = rubyToI(form.get("priority") ?? "5");
     for (const request of all) {
       for (const arch of request.arch) {
-        for (const test of request.tests) this.createJob(request.suite, arch, test, user!), post.created++;
+        for (const test of request.tests) this.createJob(request.suite, arch, test, user!, priority), post.created++;
       }
     }
     this.answer(res, post, 201, "");
@@ -432,7 +466,7 @@ export class FakeDebci {
     if (!Array.isArray(tests) || tests.some((t) => t === null || typeof t !== "object" || Array.isArray(t))) return this.answer(res, post, 500, "<h1>Internal Server Error</h1>");
     const errors = (tests as Array<Record<string, unknown>>).filter((t) => typeof t.package !== "string" || !VALID_PACKAGE.test(t.package)).map((t) => `Invalid package name: ${String(t.package ?? "")}`);
     if (errors.length > 0) return this.answer(res, post, 400, `Invalid request: ${errors.join("\n")}`);
-    for (const test of tests as Array<Record<string, unknown>>) this.createJob(suite, arch, test, user), post.created++;
+    for (const test of tests as Array<Record<string, unknown>>) this.createJob(suite, arch, test, user, priority), post.created++;
     this.answer(res, post, 201, "");
   }
 
@@ -457,7 +491,7 @@ export class FakeDebci {
   }
 
   /** test_handler.rb request_tests: the job row; reject-listed or badly named ones are failed at once, never queued. */
-  private createJob(suite: string, arch: string, test: Record<string, unknown>, user: number): void {
+  private createJob(suite: string, arch: string, test: Record<string, unknown>, user: number, priority: number): void {
     const pkg = String(test.package);
     const refused = this.isRejectListed(pkg, suite, arch) || !VALID_PACKAGE.test(pkg);
     if (!this.packageIds.has(pkg)) this.packageIds.set(pkg, this.packageIds.size + 1);
@@ -485,6 +519,8 @@ export class FakeDebci {
       previous_status: null,
       is_private: false,
       package_id: this.packageIds.get(pkg)!,
+      // job.rb enqueue(priority): the AMQP message carries it; a refused job is never queued.
+      ...(refused ? {} : { priority }),
     });
   }
 
