@@ -122,6 +122,20 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
     pending.push({ run_id: runId++, package: packages[pickPackage()], arch: ARCHES[i % ARCHES.length], suite: "testing", trigger: nextTrigger(), created_at: iso(T0 + span - Math.floor(random() * 3 * 86_400_000)) });
   }
   writeFileSync(join(dir, "pending.json"), JSON.stringify({ generated_at: iso(T0 + span), pending }));
+  // A release host's ledger holds the request behind every waiting job (a request stays open until a finished run
+  // answers it), so plan judges each listed run by the overtaken rule, and builds the queues' view to do it.
+  const requests = (pending as Array<{ package: string; arch: string; trigger: string; created_at: string }>).map((p) => ({
+    suite: "testing",
+    arch: p.arch,
+    package: p.package,
+    trigger: p.trigger.split(" ")[0]!,
+    triggers: p.trigger,
+    pinPackages: [],
+    huge: false,
+    requestedAt: iso(Date.parse(p.created_at) - 60_000),
+    batch: "bench.json",
+  }));
+  writeFileSync(join(dir, "requested.json"), JSON.stringify({ format: "debci-bridge-ledger/1", batches: ["bench.json"], requests }));
   // britney2 asks mostly about keys with history, but a large share (40%) are new: uploads not yet tested.
   // Each need carries what britney2's policy sends (examples/britney2): the version it tests now, and
   // the versions in testing and unstable (a fifth of packages have a newer one in unstable).

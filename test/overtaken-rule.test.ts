@@ -110,7 +110,7 @@ describe("`lost` only when the newest request or run is lost, and no result came
 
   it("a request stays open in the ledger while its run waits, and is answered only by a finished run", () => {
     const waiting = indexOf({ requests: [request("2026-11-25T07:59:00Z")], runs: [run(7, null, "2026-11-25T08:00:00Z")] });
-    expect(factsFor(waiting, KEY, S).ledgerRequest).toBe("in-flight");
+    expect(factsFor(waiting, KEY, S).ledgerRequest).toBe("waiting");
     const done = indexOf({ requests: [request("2026-11-25T07:59:00Z")], runs: [run(7, "fail", "2026-11-25T09:00:00Z", { createdAt: at("2026-11-25T08:00:00Z") })] });
     expect(factsFor(done, KEY, S).ledgerRequest).toBe("answered");
   });

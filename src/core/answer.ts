@@ -29,8 +29,11 @@ export interface KeyFacts {
   /** The run that decided a pass/fail answer. */
   decidingRun: RunBrief | null;
   evidence: InFlightEvidence[];
-  /** What became of this side's latest request for the key, if the ledger has one. */
-  ledgerRequest: "answered" | "in-flight" | "lost" | "refused" | null;
+  /**
+   * What became of this side's latest request for the key, if the ledger
+   * has one: `waiting` when a run made for it is listed, not yet finished.
+   */
+  ledgerRequest: "answered" | "waiting" | "in-flight" | "lost" | "refused" | null;
   /** The CI service's refusal of the latest request for the key, while no later request replaced it. */
   refusal: RefusedRequest | null;
   /** Set when the answer is lost: the newest attempt, which was. */
@@ -242,16 +245,16 @@ export interface LostAttempt {
 
 /**
  * What became of this side's latest request: answered once a run created
- * after it (allowing for clock skew) has finished; in flight while such a
- * run waits, or while the snapshot cannot yet speak of it; lost when its
+ * after it (allowing for clock skew) has finished; waiting while such a
+ * run waits; in flight while the snapshot cannot yet speak of it; lost when its
  * run vanished or was overtaken, or when the snapshot should list it and
  * does not.
  */
-function requestFate(request: LedgerEntry, runs: readonly RunBrief[], waiting: readonly WaitingRun[], record: KeyRecord, snapshot: PendingSnapshot | null, settings: Settings): "answered" | "in-flight" | "lost" | "unknown" {
+function requestFate(request: LedgerEntry, runs: readonly RunBrief[], waiting: readonly WaitingRun[], record: KeyRecord, snapshot: PendingSnapshot | null, settings: Settings): "answered" | "waiting" | "in-flight" | "lost" | "unknown" {
   const from = request.requestedAt - settings.graceMs;
   if (runs.some((run) => run.status !== null && (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= from)) return "answered";
   const ownRuns = waiting.filter((run) => (run.created ?? Number.NEGATIVE_INFINITY) >= from);
-  if (ownRuns.length > 0) return ownRuns.some((run) => run.evidence !== null) ? "in-flight" : "lost";
+  if (ownRuns.length > 0) return ownRuns.some((run) => run.evidence !== null) ? "waiting" : "lost";
   // The snapshot can speak of the request's job only if it was taken after the job was made and its window reaches back to it.
   const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs && !beforeWindow(snapshot, from);
   if (!serviceShouldKnow) return "unknown";
