@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answerKey, factsFor } from "../src/core/answer.js";
 import { planNeeds } from "../src/core/plan.js";
 import { DEFAULT_SETTINGS } from "../src/core/settings.js";
-import type { Need, Observation, Settings } from "../src/core/types.js";
+import type { Need, Observation, OutboxBatch, Settings } from "../src/core/types.js";
 import { KEY, at, indexOf, queued, request, run } from "./support/knowledge.js";
 
 /**
@@ -62,9 +62,27 @@ describe("overtaken means lost", () => {
     expect(answerKey(indexOf({ ...DROPPED, runs, snapshotAt: "2026-11-25T16:00:00Z" }), KEY, S).overtaken).toBe(7);
   });
 
-  it("a huge request's run waits behind every normal one by design, and one whose request the ledger no longer holds is not judged", () => {
-    const huge = indexOf({ pending: DROPPED.pending, requests: [request("2026-11-25T07:59:00Z", { huge: true })], runs: THREE_LATER, snapshotAt: "2026-11-27T12:00:00Z" });
-    expect(answerKey(huge, KEY, S).state).toBe("pending");
+  it("a huge request's run waits behind every normal run: only later runs of huge requests (sent huge batches, the ledger's huge requests) overtake it", () => {
+    const hugeRequest = request("2026-11-25T07:59:00Z", { huge: true });
+    const normalOnly = indexOf({ pending: DROPPED.pending, requests: [hugeRequest], runs: THREE_LATER, snapshotAt: "2026-11-27T12:00:00Z" });
+    expect(answerKey(normalOnly, KEY, S).state).toBe("pending");
+    // The three later runs were asked for in a huge batch that was sent: their own queue moved past ours.
+    const sent: OutboxBatch = {
+      name: "20261125T080500Z-aaaa0001.huge.json",
+      place: "sent",
+      huge: true,
+      requestedAt: at("2026-11-25T08:05:00Z"),
+      body: [{ suite: "testing", arch: ["amd64"], tests: [11, 12, 13].map((id) => ({ package: `other${id}`, trigger: "other/1.0-1", "pin-packages": [] })) }],
+    };
+    const hugeLater = indexOf({ pending: DROPPED.pending, requests: [hugeRequest], runs: THREE_LATER, outbox: [sent], snapshotAt: "2026-11-25T16:00:00Z" });
+    expect(answerKey(hugeLater, KEY, S)).toMatchObject({ state: "missing", lost: true, overtaken: 7 });
+    // The same runs asked for in a normal batch do not count, nor those asked for before ours was.
+    expect(answerKey(indexOf({ pending: DROPPED.pending, requests: [hugeRequest], runs: THREE_LATER, outbox: [{ ...sent, name: "20261125T080500Z-aaaa0001.json", huge: false }], snapshotAt: "2026-11-27T12:00:00Z" }), KEY, S).state).toBe("pending");
+    const runsBeforeTheirRequest = THREE_LATER.map((r) => ({ ...r, createdAt: at("2026-11-25T07:40:00Z") }));
+    expect(answerKey(indexOf({ pending: DROPPED.pending, requests: [hugeRequest], runs: runsBeforeTheirRequest, outbox: [sent], snapshotAt: "2026-11-27T12:00:00Z" }), KEY, S).state).toBe("pending");
+  });
+
+  it("a run whose request the ledger no longer holds is not judged", () => {
     const unknown = indexOf({ pending: DROPPED.pending, runs: THREE_LATER, snapshotAt: "2026-11-27T12:00:00Z" });
     expect(answerKey(unknown, KEY, S).state).toBe("pending");
   });
@@ -162,7 +180,7 @@ describe("Overtaking (core/overtaking.ts) against a brute-force count", () => {
       fc.property(fc.array(runArb, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 5 }), (specs, n, probes) => {
         const observations = specs.map((s, i) => run(i + 1, s.status, new Date(Math.min(8.64e15, s.created + s.took)).toISOString(), { arch: s.arch, package: `p${i}`, createdAt: s.created }));
         const index = indexOf({ runs: observations });
-        const view = index.overtaking(n);
+        const view = index.overtaking(n, false);
         for (const probe of [...probes.map((p) => 1_790_000_000_000 + p * 500), 0]) {
           for (const arch of ["amd64", "arm64"]) {
             const ends = observations
@@ -183,7 +201,7 @@ describe("Overtaking (core/overtaking.ts) against a brute-force count", () => {
       const created = i % 2 === 0 ? 8.64e15 - (i + 1) * 1000 : i * 1000; // out of order, spanning every Date
       return run(i + 1, "pass", new Date(Math.min(8.64e15, created + 1000)).toISOString(), { package: `p${i}`, createdAt: created });
     });
-    const view = indexOf({ runs: observations }).overtaking(3);
+    const view = indexOf({ runs: observations }).overtaking(3, false);
     // Runs created after second 1000: every even one, and the odd ones from 1001 on; the three earliest ends are at 1002, 1004 and 1006 seconds.
     expect(view.nthFinishAfter("testing", "amd64", 1000 * 1000)).toBe(1006 * 1000);
     expect(view.nthFinishAfter("testing", "amd64", 8.64e15)).toBe(Number.POSITIVE_INFINITY);

@@ -187,13 +187,14 @@ interface WaitingRun {
  * arch had finished longestRunMs before it was last seen, so it is neither
  * waiting (it would have gone first) nor running (it would have ended).
  * The allowance doubles for each older run of the key still waiting, so a
- * queue the rule misreads costs a few more runs, not one an hour. Only runs
- * of a normal request are judged: a huge one waits behind every normal run
- * by design. A run whose request the ledger no longer holds is not judged.
+ * queue the rule misreads costs a few more runs, not one an hour. A huge
+ * request's run waits behind every normal run by design, so only later runs
+ * of huge requests overtake it. A run whose request the ledger no longer
+ * holds is not judged.
  */
 function isOvertaken(index: KnowledgeIndex, key: TestKey, run: WaitingRun, olderWaiting: number, request: LedgerEntry | undefined, settings: Settings): boolean {
-  if (settings.overtakenBy === null || run.created === null || request === undefined || request.huge) return false;
-  const nth = index.overtaking(settings.overtakenBy).nthFinishAfter(key.suite, key.arch, run.created);
+  if (settings.overtakenBy === null || run.created === null || request === undefined) return false;
+  const nth = index.overtaking(settings.overtakenBy, request.huge).nthFinishAfter(key.suite, key.arch, run.created);
   return nth + settings.longestRunMs * 2 ** Math.min(olderWaiting, 20) <= run.lastSeen;
 }
 

@@ -2,6 +2,7 @@ import { batchRequests } from "./batches.js";
 import { KeyMap, KeyNumbers, isRunTrigger, type KeyPlace } from "./key-numbers.js";
 import { isRejected, type RejectList } from "./reject-list.js";
 import { Overtaking } from "./overtaking.js";
+import { MAX_CLOCK_SKEW_MS } from "./retention.js";
 import { RunStore } from "./run-store.js";
 import { splitTriggers } from "./trigger.js";
 import type { Ledger, LedgerEntry, Observation, OutboxBatch, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, TestKey } from "./types.js";
@@ -65,6 +66,7 @@ export class KnowledgeIndex {
   private readonly hasRejectList: boolean;
   /** By the overtakenBy setting: built on first use, as most plans judge no waiting run. */
   private readonly overtakings = new Map<number, Overtaking>();
+  private readonly hugeOvertakings = new Map<number, Overtaking>();
 
   constructor(readonly knowledge: Knowledge) {
     const store = knowledge.runs;
@@ -218,11 +220,35 @@ export class KnowledgeIndex {
     return keys;
   }
 
-  /** How far each queue has moved past a run (see overtaking.ts), counting n later runs. */
-  overtaking(n: number): Overtaking {
-    let view = this.overtakings.get(n);
-    if (view === undefined) this.overtakings.set(n, (view = new Overtaking(this.knowledge.runs, n)));
+  /**
+   * How far each queue has moved past a run (see overtaking.ts), counting n
+   * later runs: all runs, for a normal request's run; for a huge one's,
+   * only the runs of huge requests (their own, lower, queue), found from
+   * the huge batches sent and the ledger's huge requests.
+   */
+  overtaking(n: number, huge: boolean): Overtaking {
+    const cache = huge ? this.hugeOvertakings : this.overtakings;
+    let view = cache.get(n);
+    if (view === undefined) cache.set(n, (view = huge ? Overtaking.ofRuns(this.hugeRuns(), n) : Overtaking.ofStore(this.knowledge.runs, n)));
     return view;
+  }
+
+  /** The finished runs made for huge requests: runs of a key requested huge, created after that request (less clock skew). */
+  private *hugeRuns(): Generator<{ suite: string; arch: string; createdAt: number; finishedAt: number }> {
+    const seen = new Set<number>();
+    const requests: Array<{ key: TestKey; requestedAt: number }> = [];
+    for (const batch of this.knowledge.outbox) {
+      if (!batch.huge || batch.place !== "sent" || batch.body === null || batch.requestedAt === null) continue;
+      for (const request of batchRequests(batch.body, true)) requests.push({ key: request, requestedAt: batch.requestedAt });
+    }
+    for (const entry of this.knowledge.ledger.entries) if (entry.huge) requests.push({ key: entry, requestedAt: entry.requestedAt });
+    for (const { key, requestedAt } of requests) {
+      for (const run of this.runsFor(key)) {
+        if (run.status === null || run.createdAt === null || run.updatedAt === null || run.createdAt < requestedAt - MAX_CLOCK_SKEW_MS || seen.has(run.runId)) continue;
+        seen.add(run.runId);
+        yield { suite: key.suite, arch: key.arch, createdAt: run.createdAt, finishedAt: run.updatedAt };
+      }
+    }
   }
 
   /** Whether a batch still in the outbox carries the key. */

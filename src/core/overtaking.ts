@@ -13,57 +13,28 @@ import type { RunStore } from "./run-store.js";
  * caller's requests.
  */
 export class Overtaking {
-  private byQueue: Map<number, Queue> | null = null;
-
-  constructor(
-    private readonly store: RunStore,
-    /** How many later runs must have finished (the overtakenBy setting). */
-    private readonly n: number,
+  private constructor(
+    /** By suite and arch ("suite arch"): the queue's finished runs. */
+    private readonly queues: ReadonlyMap<string, Queue>,
   ) {}
 
-  /**
-   * When the n-th run on the suite and arch created after `created` (in a
-   * later second: debci's times are whole seconds, and a tie proves
-   * nothing) finished, as debci reports its end; +Infinity while fewer
-   * than n have.
-   */
-  nthFinishAfter(suite: string, arch: string, created: number): number {
-    const suiteId = this.store.suiteId(suite);
-    const archId = this.store.archId(arch);
-    if (suiteId === undefined || archId === undefined) return Number.POSITIVE_INFINITY;
-    const queue = this.queues().get(queueNumber(suiteId, archId));
-    if (queue === undefined) return Number.POSITIVE_INFINITY;
-    const second = Math.floor(created / 1000);
-    // First position created in a later second.
-    let lo = 0;
-    let hi = queue.seconds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (queue.seconds[mid]! <= second) lo = mid + 1;
-      else hi = mid;
-    }
-    return queue.nth[lo]!;
-  }
-
-  /**
-   * Built on first use, in two passes over the store (a counting sort of
-   * finished rows by queue, then each queue sorted by creation): most
-   * plans judge no waiting run, and those that do pay once.
-   */
-  private queues(): Map<number, Queue> {
-    if (this.byQueue !== null) return this.byQueue;
-    const store = this.store;
+  /** Every finished run of the store (each queue at every priority): what a normal request's run waits behind. */
+  static ofStore(store: RunStore, n: number): Overtaking {
     const times = new Float64Array(2);
     const slotOf = new Map<number, number>();
+    const names: string[] = [];
     const queueOfRow = new Int32Array(store.size).fill(-1);
     const counts: number[] = [];
+    // A counting sort of finished rows by queue: no object per row.
     for (let row = 0; row < store.size; row++) {
       if (!store.finishedTimes(row, times)) continue;
-      const queue = queueNumber(store.suiteIdOf(row), store.archIdOf(row));
+      const queue = store.suiteIdOf(row) * 2 ** 26 + store.archIdOf(row); // ids are table positions, far below 2^26
       let slot = slotOf.get(queue);
       if (slot === undefined) {
         slot = counts.length;
         slotOf.set(queue, slot);
+        const run = store.observation(row);
+        names.push(queueName(run.suite, run.arch));
         counts.push(0);
       }
       queueOfRow[row] = slot;
@@ -80,21 +51,53 @@ export class Overtaking {
       created[slot]![at] = Math.floor(times[0]! / 1000);
       finished[slot]![at] = times[1]!;
     }
-    this.byQueue = new Map();
-    for (const [queue, slot] of slotOf) this.byQueue.set(queue, suffixNth(created[slot]!, finished[slot]!, this.n));
-    return this.byQueue;
+    return new Overtaking(new Map(names.map((name, slot) => [name, suffixNth(created[slot]!, finished[slot]!, n)])));
   }
+
+  /** The given finished runs only (the huge requests' runs: their own, lower, queue). */
+  static ofRuns(runs: Iterable<{ suite: string; arch: string; createdAt: number; finishedAt: number }>, n: number): Overtaking {
+    const byQueue = new Map<string, { created: number[]; finished: number[] }>();
+    for (const run of runs) {
+      const name = queueName(run.suite, run.arch);
+      let queue = byQueue.get(name);
+      if (queue === undefined) byQueue.set(name, (queue = { created: [], finished: [] }));
+      queue.created.push(Math.floor(run.createdAt / 1000));
+      queue.finished.push(run.finishedAt);
+    }
+    return new Overtaking(new Map([...byQueue].map(([name, q]) => [name, suffixNth(Float64Array.from(q.created), Float64Array.from(q.finished), n)])));
+  }
+
+  /**
+   * When the n-th run on the suite and arch created after `created` (in a
+   * later second: debci's times are whole seconds, and a tie proves
+   * nothing) finished, as debci reports its end; +Infinity while fewer
+   * than n have.
+   */
+  nthFinishAfter(suite: string, arch: string, created: number): number {
+    const queue = this.queues.get(queueName(suite, arch));
+    if (queue === undefined) return Number.POSITIVE_INFINITY;
+    const second = Math.floor(created / 1000);
+    // First position created in a later second.
+    let lo = 0;
+    let hi = queue.seconds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (queue.seconds[mid]! <= second) lo = mid + 1;
+      else hi = mid;
+    }
+    return queue.nth[lo]!;
+  }
+}
+
+/** One string for a suite and arch, unambiguous whatever the names hold. */
+function queueName(suite: string, arch: string): string {
+  return JSON.stringify([suite, arch]);
 }
 
 /** A queue's finished runs by creation second, ascending, and nth[i]: the n-th earliest end among positions i and after. */
 interface Queue {
   seconds: Float64Array;
   nth: Float64Array;
-}
-
-function queueNumber(suiteId: number, archId: number): number {
-  // Ids are table positions, far below 2^26 each.
-  return suiteId * 2 ** 26 + archId;
 }
 
 /** The positions of `seconds` in ascending order: a native sort of (second, position) packed in one double where they fit. */

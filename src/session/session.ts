@@ -186,8 +186,6 @@ export class Session {
     const keep = (entry: LedgerEntry) => {
       const status = factsFor(this.index, entry, this.settings, this.index.place(entry), now).ledgerRequest;
       if (status === "answered") return false;
-      // A huge request's waiting run is never judged overtaken (answer.ts), so its entry goes once the run is listed, as every entry did before.
-      if (status === "waiting" && entry.huge) return false;
       return !(status === "lost" && now - entry.requestedAt > this.settings.pendingMaxAgeMs);
     };
     return pruneLedger(this.loaded.knowledge.ledger, keep, new Set(this.loaded.knowledge.outbox.map((b) => b.name)));
