@@ -19,7 +19,7 @@ export interface SoakRecord {
   options: SoakOptions;
   start: number;
   end: number;
-  /** The final submit's time: what is in flight is judged then. */
+  /** The final submit's time (the final fetch and plan are at `end`). */
   finalAt: number;
   uploads: readonly Upload[];
   jobs: readonly Job[];
@@ -52,7 +52,7 @@ export interface Figures {
   jobs: { total: number; pass: number; fail: number; neutral: number; tmpfail: number; queuedAtEnd: number; runningAtEnd: number; dropped: number; neverQueued: number; keys: number; perKeyMean: number; perKeyMax: number; byCause: Record<string, number> };
   needlessDuplicates: { total: number; byCause: Record<string, number> };
   stuckAtEnd: { count: number; afterDrop: number; other: number; examples: string[] };
-  dropToReRequest: { drops: number; reRequested: number; medianHours: number | null; p90Hours: number | null; maxHours: number | null; neverReRequested: number; neverReRequestedStillNeeded: number };
+  dropToReRequest: { drops: number; reRequested: number; medianHours: number | null; p90Hours: number | null; maxHours: number | null; neverReRequested: number; neverReRequestedStillNeeded: number; neverReRequestedMedianAgeHours: number | null; neverReRequestedMaxAgeHours: number | null };
   reRequestsThatRanAfterAll: { total: number; byCause: Record<string, number> };
   lostWithResult: { finalRun: number; allRuns: number };
   /** Keys the final needs held whose final answer is neither pass/fail, nor in flight, nor asked for now. */
@@ -134,12 +134,14 @@ export function computeFigures(r: SoakRecord): Figures {
   const hours: number[] = [];
   let neverReRequested = 0;
   let neverStillNeeded = 0;
+  const neverAges: number[] = [];
   for (const a of attributed) {
     if (!r.fates.get(a.job.run_id)?.dropped) continue;
     const next = r.ledger.requestsOf(a.key).find((q) => q.at > a.job.created_at);
     if (next !== undefined) hours.push((next.at - a.job.created_at) / HOUR);
     else {
       neverReRequested++;
+      neverAges.push((r.end - a.job.created_at) / HOUR);
       if (r.finalNeeded.has(a.key)) neverStillNeeded++;
     }
   }
@@ -155,7 +157,9 @@ export function computeFigures(r: SoakRecord): Figures {
     if (!answered && !(answer?.inFlight === true || typeof answer?.request === "string")) unanswered.push(key);
     if (answered) continue;
     const list = byKey.get(key) ?? [];
-    const live = list.some((a) => goingToRun(a.job, r.fates.get(a.job.run_id), r.finalAt));
+    // In flight as of the final fetch (r.end), whose data the final answers stand on: a job that ran after
+    // it, or that the final submit made, will give the key a result.
+    const live = list.some((a) => goingToRun(a.job, r.fates.get(a.job.run_id), r.end));
     if (live || r.outboxKeysAtEnd.has(key)) continue;
     stuck.push(key);
     const last = list.at(-1);
@@ -233,6 +237,8 @@ export function computeFigures(r: SoakRecord): Figures {
       maxHours: hours.length === 0 ? null : round(Math.max(...hours), 1),
       neverReRequested,
       neverReRequestedStillNeeded: neverStillNeeded,
+      neverReRequestedMedianAgeHours: neverAges.length === 0 ? null : round(median(neverAges)!, 1),
+      neverReRequestedMaxAgeHours: neverAges.length === 0 ? null : round(Math.max(...neverAges), 1),
     },
     reRequestsThatRanAfterAll,
     lostWithResult: { finalRun: r.finalAnswers.filter((a) => (a.state === "pass" || a.state === "fail") && a.lost === true).length, allRuns: r.lostWithResultAllRuns },
@@ -261,7 +267,7 @@ export function formatFigures(f: Figures): string {
     ["jobs per key", `mean ${f.jobs.perKeyMean}, max ${f.jobs.perKeyMax} (${f.jobs.keys} keys)`],
     ["needless duplicate jobs", `${f.needlessDuplicates.total}${causes(f.needlessDuplicates.byCause)}`],
     ["stuck keys at the end", `${f.stuckAtEnd.count} (after a drop ${f.stuckAtEnd.afterDrop}, other ${f.stuckAtEnd.other})${f.stuckAtEnd.examples.length === 0 ? "" : `: ${f.stuckAtEnd.examples.join("; ")}`}`],
-    ["drop -> re-request (hours)", `median ${orDash(f.dropToReRequest.medianHours)}, p90 ${orDash(f.dropToReRequest.p90Hours)}, max ${orDash(f.dropToReRequest.maxHours)}, count ${f.dropToReRequest.reRequested} of ${f.dropToReRequest.drops} drops; never re-requested ${f.dropToReRequest.neverReRequested} (${f.dropToReRequest.neverReRequestedStillNeeded} still needed at the end)`],
+    ["drop -> re-request (hours)", `median ${orDash(f.dropToReRequest.medianHours)}, p90 ${orDash(f.dropToReRequest.p90Hours)}, max ${orDash(f.dropToReRequest.maxHours)}, count ${f.dropToReRequest.reRequested} of ${f.dropToReRequest.drops} drops; never re-requested ${f.dropToReRequest.neverReRequested} (${f.dropToReRequest.neverReRequestedStillNeeded} still needed at the end; dropped a median ${orDash(f.dropToReRequest.neverReRequestedMedianAgeHours)} h, at most ${orDash(f.dropToReRequest.neverReRequestedMaxAgeHours)} h before the end)`],
     ["re-requests that ran after all", `${f.reRequestsThatRanAfterAll.total}${causes(f.reRequestsThatRanAfterAll.byCause)}`],
     ["answers with a result saying lost", `${f.lostWithResult.finalRun} in the final run, ${f.lostWithResult.allRuns} over every run`],
     ["needed keys neither answered nor in flight", `${f.unanswered.count}${f.unanswered.examples.length === 0 ? "" : `: ${f.unanswered.examples.join("; ")}`}`],
