@@ -4,8 +4,9 @@
  * (a proxy's 500, a hang, a cut body, an answer lost after the POST was
  * handled), outages of several hours (the workers keep running), and
  * SIGKILL of plan and submit a short while after they start. Dropped jobs
- * are the workers' (debci-workers.ts). Counts what was armed and what
- * actually happened.
+ * are the workers' (debci-workers.ts). Counts what was due and what
+ * actually happened. What is due is a function of the seed alone: the
+ * stream is drawn from the same way whatever the processes did.
  */
 import type { Fault, FakeDebci } from "../test/support/fake-debci.js";
 import { seededRandom } from "../test/support/random.js";
@@ -44,17 +45,27 @@ export interface Outage {
 }
 
 export class Faults {
-  /** Armed: set up to happen; injected: happened (a fake fault met by a request, a process actually killed, an outage begun). */
-  readonly counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, { armed: 0, injected: 0 }])) as Record<FaultKind, { armed: number; injected: number }>;
+  /**
+   * Due: the seeded stream called for it (a function of the seed alone); injected: it happened (a
+   * request met the fake's fault, a process was still running when the kill came, a command met
+   * the outage). A fault due on a submit with nothing to send waits for the next submit that has.
+   */
+  readonly counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, { due: 0, injected: 0 }])) as Record<FaultKind, { due: number; injected: number }>;
   readonly outages: Outage[] = [];
+  /** Whether a fault is due, and its kind: drawn the same way whatever the processes did. */
   private readonly random: () => number;
+  /** Where and after how many requests a fault meets a request: drawn only when it is set up. */
+  private readonly placement: () => number;
   private armed: Fault[] = [];
+  /** Faults due on submits that had nothing to send. */
+  private waitingForPosts: Fault[] = [];
 
   constructor(
     readonly rates: FaultRates,
     seed: number,
   ) {
     this.random = seededRandom(seed * 40_503 + 99);
+    this.placement = seededRandom(seed * 7_919 + 3);
   }
 
   /**
@@ -70,7 +81,7 @@ export class Faults {
       this.outageTurn ??= this.random() < 0.5 ? 0 : 1;
       const kind = this.outageTurn++ % 2 === 0 ? "refused" : "503";
       this.outages.push({ kind, from, until: from + hours * HOUR });
-      this.counts[`outage-${kind}`].armed++;
+      this.counts[`outage-${kind}`].due++;
     }
   }
 
@@ -89,35 +100,43 @@ export class Faults {
     this.counts[`outage-${outage.kind}`].injected++;
   }
 
-  private arm(fake: FakeDebci, fault: Fault, paths: string[], maxSkip: number): void {
-    if (maxSkip < 0) return;
-    const path = paths[Math.floor(this.random() * paths.length)]!;
-    fake.inject(fault, path, 1, Math.floor(this.random() * (maxSkip + 1)));
+  /** Sets a fault up on one of the next `requests` requests to one of `paths`. */
+  private arm(fake: FakeDebci, fault: Fault, paths: string[], requests: number): void {
+    const path = paths[Math.floor(this.placement() * paths.length)]!;
+    fake.inject(fault, path, 1, Math.floor(this.placement() * requests));
     this.armed.push(fault);
-    this.counts[OF_FAKE[fault]!].armed++;
+  }
+
+  private due(fault: Fault): Fault {
+    this.counts[OF_FAKE[fault]!].due++;
+    return fault;
   }
 
   /** Before a fetch: its GETs of results (and the pending window) and of the reject list. */
   armFetch(fake: FakeDebci): void {
     const gets = ["/api/v1/test", "/api/v1/test", "/api/v1/reject_list"];
-    if (this.random() < this.rates.http500) this.arm(fake, "500", gets, 1);
-    if (this.random() < this.rates.hang) this.arm(fake, "hang", gets, 1);
-    if (this.random() < this.rates.truncate) this.arm(fake, "truncate", ["/api/v1/test"], 1);
+    if (this.random() < this.rates.http500) this.arm(fake, this.due("500"), gets, 2);
+    if (this.random() < this.rates.hang) this.arm(fake, this.due("hang"), gets, 2);
+    if (this.random() < this.rates.truncate) this.arm(fake, this.due("truncate"), ["/api/v1/test"], 2);
   }
 
   /**
    * Before a submit that has `posts` POSTs to make (one per suite and arch of each batch in the
-   * outbox) to /api/v1/test/SUITE/ARCH: each fault on one of them. The three ways of losing an
-   * answer take turns.
+   * outbox) to /api/v1/test/SUITE/ARCH: each fault due on one of them. The three ways of losing
+   * an answer take turns. With nothing to send, the faults due wait for the next submit.
    */
   armSubmit(fake: FakeDebci, posts: number): void {
-    const paths = ["/api/v1/test/"];
-    if (this.random() < this.rates.http500) this.arm(fake, "500", paths, posts - 1);
-    if (this.random() < this.rates.hang) this.arm(fake, "hang", paths, posts - 1);
+    const due: Fault[] = [];
+    if (this.random() < this.rates.http500) due.push(this.due("500"));
+    if (this.random() < this.rates.hang) due.push(this.due("hang"));
     if (this.random() < this.rates.lostAnswer) {
       const kinds: Fault[] = ["handle-then-reset", "handle-then-500", "handle-then-hang"];
-      this.arm(fake, kinds[this.lostTurn++ % kinds.length]!, paths, posts - 1);
+      due.push(this.due(kinds[this.lostTurn++ % kinds.length]!));
     }
+    this.waitingForPosts.push(...due);
+    if (posts === 0) return;
+    for (const fault of this.waitingForPosts) this.arm(fake, fault, ["/api/v1/test/"], posts);
+    this.waitingForPosts = [];
   }
 
   /** After the command: the faults no request met are dropped; the rest were injected. */
@@ -135,7 +154,7 @@ export class Faults {
   killAfter(kind: "sigkill-plan" | "sigkill-submit", typicalMs: number): number | null {
     const rate = kind === "sigkill-plan" ? this.rates.killPlan : this.rates.killSubmit;
     if (this.random() >= rate) return null;
-    this.counts[kind].armed++;
+    this.counts[kind].due++;
     return Math.max(20, Math.round(typicalMs * (0.15 + this.random() * 0.85)));
   }
 

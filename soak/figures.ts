@@ -35,7 +35,7 @@ export interface SoakRecord {
   outboxKeysAtEnd: ReadonlySet<string>;
   /** Answers with a result that said lost, over every plan run. */
   lostWithResultAllRuns: number;
-  faults: Record<FaultKind, { armed: number; injected: number }>;
+  faults: Record<FaultKind, { due: number; injected: number }>;
   outageHours: number;
   locksLeft: string[];
   wallSeconds: number;
@@ -58,7 +58,7 @@ export interface Figures {
   /** Keys the final needs held whose final answer is neither pass/fail, nor in flight, nor asked for now. */
   unanswered: { count: number; examples: string[] };
   perDay: Array<{ day: number; stateBytes: number; planMedianSeconds: number | null; plans: number; uploads: number; jobsCreated: number; jobsFinished: number; queueWaitMedianHours: number | null; queueWaitMaxHours: number | null; waitingAtDayEnd: number }>;
-  faults: Record<FaultKind, { armed: number; injected: number }>;
+  faults: Record<FaultKind, { due: number; injected: number }>;
   outageHours: number;
   commands: Record<string, { runs: number; killed: number; medianSeconds: number; exits: Record<string, number> }>;
   crashes: Array<{ command: string; at: string; code: number | null; signal: string | null; stackTrace: boolean; stderr: string }>;
@@ -273,7 +273,7 @@ export function formatFigures(f: Figures): string {
     ["needed keys neither answered nor in flight", `${f.unanswered.count}${f.unanswered.examples.length === 0 ? "" : `: ${f.unanswered.examples.join("; ")}`}`],
   ];
   for (const d of f.perDay) rows.push([`day ${d.day}`, `state ${mib(d.stateBytes)}, plan median ${orDash(d.planMedianSeconds, " s")} (${d.plans} runs), ${d.uploads} uploads, ${d.jobsCreated} jobs created, ${d.jobsFinished} finished; queue wait median ${orDash(d.queueWaitMedianHours, " h")}, max ${orDash(d.queueWaitMaxHours, " h")}, ${d.waitingAtDayEnd} waiting at its end`]);
-  for (const kind of FAULT_KINDS) rows.push([`fault ${kind}`, `${f.faults[kind].injected} injected (${f.faults[kind].armed} armed)`]);
+  for (const kind of FAULT_KINDS) rows.push([`fault ${kind}`, `${f.faults[kind].injected} injected (${f.faults[kind].due} due)`]);
   rows.push(["outage hours", String(f.outageHours)]);
   for (const [name, c] of Object.entries(f.commands)) rows.push([`command ${name}`, `${c.runs} runs, median ${c.medianSeconds} s, exits ${Object.entries(c.exits).map(([k, v]) => `${k}: ${v}`).join(", ")}${c.killed === 0 ? "" : `, killed ${c.killed}`}`]);
   rows.push(["crashes", f.crashes.length === 0 ? "0" : `${f.crashes.length}: ${f.crashes.map((c) => `${c.command} at ${c.at} exit ${c.signal ?? c.code}${c.stackTrace ? " (stack trace)" : ""}`).join("; ")}`]);

@@ -187,7 +187,7 @@ export async function runSoak(options: SoakOptions, progress: (line: string) => 
     finalNeeded: workload.neededKeys(),
     outboxKeysAtEnd: outboxKeys(state),
     lostWithResultAllRuns,
-    faults: { ...faults.counts, "dropped-job": { armed: dropped, injected: dropped } },
+    faults: { ...faults.counts, "dropped-job": { due: dropped, injected: dropped } },
     outageHours: Math.round(outageHours * 10) / 10,
     locksLeft: readdirSync(state).filter((n) => n.endsWith(".lock")),
     wallSeconds: (performance.now() - wallStart) / 1000,
