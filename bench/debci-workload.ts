@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { seededRandom } from "../test/support/random.js";
+import { seededRandom, zipf } from "../test/support/random.js";
 
 export interface DebciWorkload {
   stateDir: string;
@@ -29,24 +29,6 @@ const T0 = Date.UTC(2026, 8, 1);
 
 /** The version of package number p in testing: what its runs tested, and what britney2 says it tests now. */
 const versionOf = (p: number) => `${1 + (p % 5)}.${p % 11}-${1 + (p % 3)}`;
-
-/** An index drawn with weight 1/(rank+1)^s: a long tail, as real package popularity. */
-function zipf(random: () => number, n: number, s: number): () => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) cumulative[i] = total += 1 / (i + 1) ** s;
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -6,7 +6,7 @@
  * pass or fail, or when it has waited `maxWaitDays`.
  */
 import { writeFileSync } from "node:fs";
-import { seededRandom } from "../test/support/random.js";
+import { seededRandom, zipf } from "../test/support/random.js";
 
 /** britney2's ADT_HUGE in Debian's britney.conf: an upload with more tests than this asks for them as huge. */
 export const ADT_HUGE = 20;
@@ -25,24 +25,6 @@ export interface Upload {
 
 const SYLLABLES = ["ba", "ce", "di", "fo", "gu", "ka", "le", "mi", "no", "pu", "ra", "se", "ti", "vo", "xu", "zy", "lin", "tor", "gen", "mal", "pix", "que", "rus", "sol"];
 const PREFIXES = ["", "", "", "", "lib", "lib", "python-", "node-", "golang-", "r-cran-", "ruby-", "haskell-", "rust-"];
-
-/** An index drawn with weight 1/(rank+1)^s: a few packages are reverse dependencies of many uploads, most of few. */
-function zipf(random: () => number, n: number, s: number): () => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) cumulative[i] = total += 1 / (i + 1) ** s;
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
 
 export interface WorkloadOptions {
   seed: number;

@@ -1,4 +1,5 @@
 import type { FakeDebci, Job } from "./fake-debci.js";
+import { seededRandom } from "./random.js";
 
 /**
  * debci's CI side for a FakeDebci: the AMQP queues and the workers that run
@@ -64,14 +65,7 @@ export function statusOfExitCode(code: number): { status: Exclude<Job["status"],
 export function hashRandom(seed: number, text: string): () => number {
   let h = 0x811c9dc5 ^ (seed >>> 0);
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  let state = h >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(h);
 }
 
 export const jobKey = (job: Pick<Job, "suite" | "arch" | "package" | "trigger">) => `${job.suite}/${job.arch} ${job.package} ${(job.trigger ?? "").split(" ")[0]}`;
