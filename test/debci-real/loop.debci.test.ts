@@ -151,6 +151,121 @@ describe.skipIf(!enabled)("the loop against debci 3.6 as Debian packages it", ()
     expect(summary(next)).toEqual(["testing/amd64 pkgok pending", "testing/s390x pkgok missing (held: refused)"]);
   });
 
+  it("a job debci dropped is overtaken: three later jobs of ours finished 6 h before the snapshot, it is lost and asked again, once", async () => {
+    // Its own state (under home, removed by afterAll), so the snapshots this test
+    // dates hours ahead never reach the shared one; the same debci, user and key.
+    const own = join(home, "overtaken-state");
+    mkdirSync(own);
+    const ownCli = async (command: string, args: string[]) => {
+      const run = await cli([command, "--state", own, ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      return run;
+    };
+    const ownPlan = async (at?: string) => jsonLines((await ownCli("plan", ["--needs", needs, ...(at === undefined ? [] : ["--now", at])])).stdout);
+    const ownFetch = async (at?: string) => JSON.parse((await ownCli("fetch", [...http(), ...(at === undefined ? [] : ["--now", at])])).stdout);
+    /** The caller's jobs as the API reports them (lib/debci/api.rb GET /test: the key's own jobs, as_json). */
+    const apiJobs = async () => {
+      const r = await fetch(`${debci.apiUrl}/test?since=0`, { headers: { "Auth-Key": debci.apiKey } });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { results: Array<{ run_id: number; package: string; status: string | null; created_at: string; updated_at: string; date: string | null }> }).results;
+    };
+    /** The run ids the snapshot lists unfinished (other tests' queued jobs are listed too: same user). */
+    const listed = () => (JSON.parse(readFileSync(join(own, "pending.json"), "utf8")).pending as Array<{ run_id: number }>).map((p) => p.run_id);
+    const HOUR_MS = 3_600_000;
+    const DROPPED = { package: "pkgovertaken", trigger: "openssl/3.5.1-1", arch: "arm64" };
+    const LATER = ["pkgahead1", "pkgahead2", "pkgahead3"].map((p) => ({ package: p, trigger: "openssl/3.5.1-1", arch: "arm64" }));
+    const droppedKey = "testing/arm64 pkgovertaken openssl/3.5.1-1";
+    let needs = needsFile([DROPPED]);
+    // The earlier tests leave nothing queued on arm64, so the worker below takes only this test's jobs.
+    expect(await debci.peekQueue("arm64")).toEqual([]);
+
+    // 1. Dropped as real debci drops a job (as in the broker test below): with the broker
+    //    down, lib/debci/test_handler.rb request_tests writes the row (Job.create!) and only
+    //    then enqueues; lib/debci/job.rb enqueue publishes through lib/debci/amqp.rb, which
+    //    fails: 500. submit's reconciliation finds the row and does not send it again.
+    await ownPlan();
+    await debci.stopBroker();
+    try {
+      const run = await ownCli("submit", http());
+      expect(run.stderr).toMatch(/HTTP 500/);
+      expect(JSON.parse(run.stdout)).toMatchObject({ alreadyCreated: 1 });
+    } finally {
+      await debci.startBroker();
+    }
+    // lib/debci/amqp.rb memoises its Bunny session per process (@conn ||=); a fresh API
+    // process opens one on its first enqueue, to the running broker: no POST below can
+    // meet a session still recovering from the outage (and be dropped too).
+    await debci.restartApi();
+    const [dropped] = (await apiJobs()).filter((j) => j.package === DROPPED.package);
+    // Never finished, never queued: status null for ever (nothing but a worker's result
+    // sets it: lib/debci/job.rb receive), and GET /test lists it unfinished.
+    expect(dropped).toMatchObject({ status: null });
+    await ownFetch();
+    expect(listed()).toContain(dropped!.run_id);
+
+    // 2. Three later needs on the same suite and arch, normal priority (api.rb: priority
+    //    defaults to 5; submit sends normal batches at --priority 5).
+    needs = needsFile([DROPPED, ...LATER]);
+    expect(summary(await ownPlan())).toEqual([
+      "testing/arm64 pkgovertaken pending",
+      ...LATER.map((l) => `testing/arm64 ${l.package} missing (asked: missing)`),
+    ]);
+    const sent = await ownCli("submit", http());
+    expect(sent.stderr).not.toMatch(/HTTP 5\d\d/);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ rejected: [], kept: [], alreadyCreated: 0 });
+    expect((await debci.peekQueue("arm64")).map((m) => `${m.priority} ${m.body.split(" ")[0]}`).sort()).toEqual(LATER.map((l) => `5 ${l.package}`));
+    // debci's worker (bin/debci-worker: amqp-consume --prefetch-count 1) takes the three;
+    // the dropped job, older at the same priority in a queue with x-max-priority 10
+    // (lib/debci/amqp.rb get_queue), would have gone first had it been queued.
+    const finished = await debci.finishJobs(3, "pass", { arch: "arm64" });
+    expect(finished.map((f) => f.package).sort()).toEqual(LATER.map((l) => l.package));
+    expect(await debci.peekQueue("arm64")).toEqual([]);
+    const later = (await apiJobs()).filter((j) => LATER.some((l) => l.package === j.package));
+    expect(later.map((j) => j.status)).toEqual(["pass", "pass", "pass"]);
+    // Created in a later second than the dropped job: the rule counts no tie.
+    const second = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    for (const j of later) expect(second(j.created_at)).toBeGreaterThan(second(dropped!.created_at));
+    // A run's end, for the rule, is its updated_at: set when the collector saves the result
+    // (lib/debci/job.rb receive: job.date = the duration file's mtime, whole seconds as the
+    // worker's `tar czf` carried it, then save!), so never before `date`. The third later
+    // job's end, as the API reports it:
+    for (const j of later) expect(Date.parse(j.updated_at)).toBeGreaterThanOrEqual(Date.parse(j.date!));
+    const third = Math.max(...later.map((j) => Date.parse(j.updated_at)));
+
+    // 3. Snapshots dated hours ahead of debci's wall clock. fetch takes such a --now: debci's
+    //    `until` is the newest created_at it returns and it selects by updated_at >= since
+    //    (lib/debci/api.rb GET /test), both real times, and fetch refuses only an `until`
+    //    later than --now (src/sync/fetch-window.ts). plan warns "stale data" at these --now
+    //    (the results reach only to that until, 6 h back): a warning, the answers unchanged.
+    //    One second short of 6 h after the third end: the dropped job is still in flight.
+    const short = new Date(third + 6 * HOUR_MS - 1000).toISOString();
+    await ownFetch(short);
+    expect(listed()).toContain(dropped!.run_id);
+    const before = await ownPlan(short);
+    expect(before[0]).toMatchObject({ state: "pending", inFlight: true, lost: false, request: null });
+    expect(before[0]!.overtaken).toBeUndefined();
+    expect(before.slice(1).map((a) => [a.state, a.request])).toEqual(LATER.map(() => ["pass", null]));
+    expect(batchFiles(join(own, "outbox"))).toEqual([]);
+
+    // At 6 h: lost, overtaken by the three, and asked again.
+    const at = new Date(third + 6 * HOUR_MS).toISOString();
+    await ownFetch(at);
+    expect(listed()).toContain(dropped!.run_id);
+    const after = await ownPlan(at);
+    expect(after[0]).toMatchObject({ state: "missing", inFlight: false, lost: true, overtaken: dropped!.run_id, request: "overtaken" });
+    expect(after.slice(1).map((a) => [a.state, a.request])).toEqual(LATER.map(() => ["pass", null]));
+    expect(requestsIn(join(own, "outbox"))).toEqual([`${DROPPED.package} ${DROPPED.trigger} arm64`]);
+    const resent = await ownCli("submit", [...http(), "--now", at]);
+    expect(JSON.parse(resent.stdout)).toMatchObject({ rejected: [], kept: [], alreadyCreated: 0 });
+    const jobs = await jobsPerKey();
+    expect(jobs[droppedKey]).toBe(2);
+    expect(Object.entries(jobs).filter(([k, n]) => k !== droppedKey && n !== 1)).toEqual([]);
+    // The second request was queued (the worker takes it), which also leaves arm64's queue empty, as found.
+    const [rerun] = await debci.finishJobs(1, "pass", { arch: "arm64" });
+    expect(rerun).toMatchObject({ package: DROPPED.package, status: "pass" });
+    expect(rerun!.run_id).toBeGreaterThan(dropped!.run_id);
+  });
+
   it("a wrong key: exit 5, nothing moved, nothing created", async () => {
     await plan(needsFile([{ package: "pkgkey", trigger: "zlib/1.3-1", arch: "arm64" }]));
     const unsent = batchFiles(join(state, "outbox"));
