@@ -1,28 +1,16 @@
 import { compareDebianVersions } from "./debian-version.js";
 import { isoTime } from "./iso-time.js";
-import type { KeyRecord, KnowledgeIndex } from "./knowledge.js";
+import type { KnowledgeIndex } from "./knowledge.js";
+import { newestLost, requestFate, waitingRuns, type InFlightEvidence, type LostAttempt, type RequestFate } from "./in-flight.js";
 import { minOf } from "./numbers.js";
 import { later } from "./observations.js";
 import type { KeyPlace } from "./key-numbers.js";
 import type { PlannedAnswer } from "./answer-shapes.js";
 import { REFERENCE_TRIGGER, versionUploadedBy } from "./trigger.js";
 import { STATUS_RANK, gradeOf } from "./grade.js";
-import type { Answer, AnswerState, KeyQuery, LedgerEntry, PendingEntry, PendingSnapshot, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
 
-/** Why a key counts as in flight, and whether the CI service itself confirmed it. */
-export interface InFlightEvidence {
-  kind: "snapshot" | "queued-run" | "request" | "unsent";
-  since: number | null;
-  /** True when the latest pending snapshot lists it; only unconfirmed evidence can grow too old. */
-  confirmed: boolean;
-  /** The run that is in flight, where one is known (a snapshot entry, a queued run). */
-  runId?: number;
-  /**
-   * When the CI service is last known to have had it, where that is later
-   * than `since`: the pending-too-long rule counts from here.
-   */
-  lastSeen?: number;
-}
+export type { InFlightEvidence, LostAttempt } from "./in-flight.js";
+import type { Answer, AnswerState, KeyQuery, LedgerEntry, RefusedRequest, RunBrief, Settings, TestKey } from "./types.js";
 
 export interface KeyFacts {
   answer: Answer;
@@ -33,7 +21,7 @@ export interface KeyFacts {
    * What became of this side's latest request for the key, if the ledger
    * has one: `waiting` when a run made for it is listed, not yet finished.
    */
-  ledgerRequest: "answered" | "waiting" | "in-flight" | "lost" | "refused" | null;
+  ledgerRequest: RequestFate | "refused" | null;
   /** The CI service's refusal of the latest request for the key, while no later request replaced it. */
   refusal: RefusedRequest | null;
   /** Set when the answer is lost: the newest attempt, which was. */
@@ -47,9 +35,6 @@ export interface KeyFacts {
 function ownUploadVersion(key: KeyQuery): string | null {
   return versionUploadedBy(key.trigger, key.package);
 }
-
-/** Most keys have no snapshot entry: one shared empty list rather than one per question. */
-const NO_ENTRIES: readonly PendingEntry[] = Object.freeze([]);
 
 function countsFor(minimum: string, run: RunBrief): boolean {
   return run.version === null || compareDebianVersions(run.version, minimum) >= 0;
@@ -101,30 +86,6 @@ function earliestSince(evidence: readonly InFlightEvidence[]): number | null {
   return minOf(evidence.map((e) => e.since).filter((t): t is number => t !== null));
 }
 
-function startedAt(run: RunBrief): number | null {
-  return run.createdAt ?? run.updatedAt;
-}
-
-/**
- * Whether something created at `created` lies before the snapshot's window
- * (pending.json `since`), of which the snapshot says nothing. Unknown
- * times and snapshots without `since` are covered, as they always were.
- */
-function beforeWindow(snapshot: PendingSnapshot, created: number | null): boolean {
-  return snapshot.since !== null && created !== null && created < snapshot.since;
-}
-
-/**
- * A run last seen unfinished and created before the snapshot's window: not
- * lost (the snapshot did not look that far back), still in flight, and
- * judged by the pending-too-long rule. Every snapshot since it was made
- * looked back at least as far as this one does, so the service listed it
- * until it left that window: that is when it was last seen.
- */
-function outOfWindow(snapshot: PendingSnapshot, created: number, runId: number): InFlightEvidence {
-  return { kind: "queued-run", since: created, confirmed: false, lastSeen: created + (snapshot.generatedAt - snapshot.since!), runId };
-}
-
 /** A refusal stands until a later request for the key (a later batch in the ledger) replaces it. */
 function standingRefusal(refusal: RefusedRequest | undefined, request: LedgerEntry | undefined): RefusedRequest | null {
   if (refusal === undefined) return null;
@@ -168,119 +129,6 @@ function blankAnswer(key: TestKey, state: AnswerState, inFlight: boolean, lost: 
     links: undefined,
   } satisfies Record<keyof PlannedAnswer, unknown>; // every field a planned answer can have, so none is added later
   return answer as Answer;
-}
-
-/** A run of the key not finished as far as the state knows, and what became of it. */
-interface WaitingRun {
-  runId: number;
-  created: number | null;
-  /** When the CI service last listed it unfinished. */
-  lastSeen: number;
-  /** Its evidence of being in flight; null once judged lost (vanished, or overtaken). */
-  evidence: InFlightEvidence | null;
-  overtaken: boolean;
-}
-
-/**
- * Overtaken means lost (README, "Overtaken means lost"): the CI service
- * still lists the run, but n runs of ours created after it on its suite and
- * arch had finished longestRunMs before it was last seen, so it is neither
- * waiting (it would have gone first) nor running (it would have ended).
- * The allowance doubles for each older run of the key still waiting, so a
- * queue the rule misreads costs a few more runs, not one an hour. A huge
- * request's run waits behind every normal run by design, so only later runs
- * of huge requests overtake it. A run whose request the ledger no longer
- * holds is not judged.
- */
-function isOvertaken(index: KnowledgeIndex, key: TestKey, run: WaitingRun, olderWaiting: number, request: LedgerEntry | undefined, settings: Settings): boolean {
-  if (settings.overtakenBy === null || run.created === null || request === undefined) return false;
-  const nth = index.overtaking(settings.overtakenBy, request.huge).nthFinishAfter(key.suite, key.arch, run.created);
-  return nth + settings.longestRunMs * 2 ** Math.min(olderWaiting, 20) <= run.lastSeen;
-}
-
-/**
- * The runs of the key still unfinished as far as the state knows: listed by
- * the snapshot, or last seen unfinished in the results. Each is in flight,
- * vanished (within the snapshot's window yet not listed) or overtaken.
- */
-function waitingRuns(index: KnowledgeIndex, key: TestKey, runs: readonly RunBrief[], record: KeyRecord | undefined, settings: Settings): WaitingRun[] {
-  const snapshot = index.knowledge.pending;
-  const waiting: WaitingRun[] = [];
-  for (const entry of record?.pending ?? NO_ENTRIES) {
-    // A run that finished after the snapshot was taken is no longer in flight.
-    if ((index.knowledge.runs.statusOf(entry.runId) ?? null) !== null) continue;
-    const evidence: InFlightEvidence = { kind: "snapshot", since: entry.createdAt ?? snapshot!.generatedAt, confirmed: true, runId: entry.runId };
-    waiting.push({ runId: entry.runId, created: entry.createdAt, lastSeen: snapshot!.generatedAt, evidence, overtaken: false });
-  }
-  for (const run of runs) {
-    if (run.status !== null) continue;
-    const created = startedAt(run);
-    const snapshotIsNewer = snapshot !== null && snapshot.generatedAt > (run.updatedAt ?? Number.NEGATIVE_INFINITY);
-    if (!snapshotIsNewer) {
-      const evidence: InFlightEvidence = { kind: "queued-run", since: created, confirmed: false, runId: run.runId };
-      waiting.push({ runId: run.runId, created, lastSeen: run.updatedAt ?? created ?? Number.NEGATIVE_INFINITY, evidence, overtaken: false });
-    } else if (index.pendingRunIds.has(run.runId)) continue; // listed: its snapshot entry stands for it
-    else if (beforeWindow(snapshot!, created)) {
-      const evidence = outOfWindow(snapshot!, created!, run.runId);
-      waiting.push({ runId: run.runId, created, lastSeen: evidence.lastSeen!, evidence, overtaken: false });
-    } else waiting.push({ runId: run.runId, created, lastSeen: run.updatedAt ?? Number.NEGATIVE_INFINITY, evidence: null, overtaken: false }); // vanished without a result
-  }
-  const request = record?.request;
-  for (const run of waiting) {
-    if (run.evidence === null) continue;
-    const older = waiting.reduce((n, other) => n + (other !== run && other.created !== null && run.created !== null && other.created < run.created ? 1 : 0), 0);
-    if (isOvertaken(index, key, run, older, request, settings)) {
-      run.evidence = null;
-      run.overtaken = true;
-    }
-  }
-  return waiting;
-}
-
-/** The key's newest attempt, when it is lost: its time, and the run, if it was one. */
-export interface LostAttempt {
-  at: number;
-  runId?: number;
-  overtaken: boolean;
-}
-
-/**
- * What became of this side's latest request: answered once a run created
- * after it (allowing for clock skew) has finished; waiting while such a
- * run waits; in flight while the snapshot cannot yet speak of it; lost when its
- * run vanished or was overtaken, or when the snapshot should list it and
- * does not.
- */
-function requestFate(request: LedgerEntry, runs: readonly RunBrief[], waiting: readonly WaitingRun[], record: KeyRecord, snapshot: PendingSnapshot | null, settings: Settings): "answered" | "waiting" | "in-flight" | "lost" | "unknown" {
-  const from = request.requestedAt - settings.graceMs;
-  if (runs.some((run) => run.status !== null && (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= from)) return "answered";
-  const ownRuns = waiting.filter((run) => (run.created ?? Number.NEGATIVE_INFINITY) >= from);
-  if (ownRuns.length > 0) return ownRuns.some((run) => run.evidence !== null) ? "waiting" : "lost";
-  // The snapshot can speak of the request's job only if it was taken after the job was made and its window reaches back to it.
-  const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs && !beforeWindow(snapshot, from);
-  if (!serviceShouldKnow) return "unknown";
-  return record.pending.length > 0 ? "in-flight" : "lost";
-}
-
-/**
- * The key's newest attempt (its latest run, or a request no run followed)
- * when that attempt is lost. A run older than a later one is never the
- * reason a key is lost (README: `lost`).
- */
-function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingRun[], request: LedgerEntry | undefined, fate: KeyFacts["ledgerRequest"]): LostAttempt | null {
-  if (fate === "lost" && request !== undefined && !waiting.some((run) => run.overtaken || run.evidence !== null)) return { at: request.requestedAt, overtaken: false };
-  let newest: { at: number; runId: number } | null = null;
-  const consider = (runId: number, at: number | null) => {
-    const t = at ?? Number.NEGATIVE_INFINITY;
-    if (newest === null || t > newest.at || (t === newest.at && runId > newest.runId)) newest = { at: t, runId };
-  };
-  for (const run of runs) consider(run.runId, startedAt(run));
-  for (const run of waiting) consider(run.runId, run.created);
-  if (newest === null) return fate === "lost" && request !== undefined ? { at: request.requestedAt, overtaken: false } : null;
-  const { at, runId } = newest as { at: number; runId: number };
-  const run = waiting.find((w) => w.runId === runId);
-  if (run === undefined || run.evidence !== null) return null;
-  return { at, runId, overtaken: run.overtaken };
 }
 
 /**
