@@ -41,6 +41,9 @@ describe("unusable arguments get exit 1 and a message saying what", () => {
     [["--pending-max-age", "three"], /--pending-max-age: expected a number/],
     [["--retry-older-than", ""], /--retry-older-than: expected a number/],
     [["--baseline", "sometimes"], /--baseline: expected "reference" or "any"/],
+    [["--overtaken-by", "0"], /--overtaken-by: expected a whole number from 1 to 1000 \(runs\), got "0"/],
+    [["--overtaken-by", "2.5"], /--overtaken-by: expected a whole number/],
+    [["--longest-run", "never"], /--longest-run: expected a number from 0.1 to 720 \(hours\)/],
   ])("plan %j", async (extra, message) => {
     const state = copyScenarioState("new-package");
     const before = snapshotTree(state);
@@ -111,6 +114,14 @@ describe("malformed state files", () => {
     const state = copyScenarioState("pass-to-pass");
     writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ retryOlderThan: 7 }));
     await expectBadInput(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64"], /debci-bridge\.json: Unrecognized key: "retryOlderThan"/);
+  });
+
+  it("overtakenBy takes a whole number of runs or \"off\"; anything else names the file and the key", async () => {
+    const state = copyScenarioState("pass-to-pass");
+    writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ overtakenBy: "never" }));
+    await expectBadInput(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64"], /debci-bridge\.json: overtakenBy: /);
+    writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ overtakenBy: "off", longestRunHours: 8 }));
+    expect((await runCli(["status", "--state", state, "--package", "baz", "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", NOW])).code).toBe(0);
   });
 
   it("a gzip file that is cut off is skipped like a truncated JSON file", async () => {
