@@ -102,6 +102,15 @@ describe("overtaken means lost", () => {
     expect(answerKey(gone, KEY, S)).toMatchObject({ state: "missing", lost: true, overtaken: 8 });
   });
 
+  it("a re-request the service should list and does not is lost in its own right, not overtaken", () => {
+    // The old run was overtaken and asked for again at 16:05; the snapshot of 17:00 has no job for the new request.
+    const index = indexOf({ pending: DROPPED.pending, requests: [request("2026-11-25T16:05:00Z")], runs: THREE_LATER, snapshotAt: "2026-11-25T17:00:00Z" });
+    const answer = answerKey(index, KEY, S);
+    expect(answer).toMatchObject({ state: "missing", lost: true });
+    expect(answer.overtaken).toBeUndefined();
+    expect(plan(index, "2026-11-25T17:05:00Z").request).toBe("lost");
+  });
+
   it("a run that ends up running after all counts like any other result", () => {
     const index = indexOf({ ...DROPPED, runs: [...THREE_LATER, run(7, "pass", "2026-11-25T20:00:00Z", { createdAt: at("2026-11-25T08:00:00Z") })], snapshotAt: "2026-11-25T21:00:00Z" });
     expect(answerKey(index, KEY, S)).toMatchObject({ state: "pass", runId: 7, lost: false, inFlight: false });

@@ -157,7 +157,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
     // Refused by the service: neither in flight nor lost, and not asked again while the refusal is fresh (see plan.ts).
     ledgerRequest = "refused";
   } else if (request !== undefined && unsent === undefined) {
-    const fate = requestFate(request, runs, waiting, record!, snapshot, settings);
+    const fate = requestFate(request, runs, waiting, snapshot, settings);
     if (fate === "unknown") {
       ledgerRequest = "in-flight";
       evidence.push({ kind: "request", since: request.requestedAt, confirmed: false });
@@ -167,7 +167,7 @@ export function factsFor(index: KnowledgeIndex, key: KeyQuery, settings: Setting
   const deciding = decidingRun(key, runs, settings);
   const inFlight = evidence.length > 0;
   // Lost: no result decides, nothing is in flight, and the newest attempt is lost.
-  const lostAttempt = deciding === null && !inFlight ? newestLost(runs, waiting, request, ledgerRequest) : null;
+  const lostAttempt = deciding === null && !inFlight ? newestLost(runs, waiting, request, ledgerRequest, settings.graceMs) : null;
   const answer = blankAnswer(key, deciding !== null ? (deciding.status === "fail" ? "fail" : "pass") : inFlight ? "pending" : "missing", inFlight, lostAttempt !== null, index.isRejected(key));
   if (lostAttempt?.overtaken === true) answer.overtaken = lostAttempt.runId;
   if (deciding !== null) {

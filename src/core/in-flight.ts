@@ -131,7 +131,7 @@ export interface LostAttempt {
  * run vanished or was overtaken, or when the snapshot should list it and
  * does not.
  */
-export function requestFate(request: LedgerEntry, runs: readonly RunBrief[], waiting: readonly WaitingRun[], record: KeyRecord, snapshot: PendingSnapshot | null, settings: Settings): RequestFate | "unknown" {
+export function requestFate(request: LedgerEntry, runs: readonly RunBrief[], waiting: readonly WaitingRun[], snapshot: PendingSnapshot | null, settings: Settings): RequestFate | "unknown" {
   const from = request.requestedAt - settings.graceMs;
   if (runs.some((run) => run.status !== null && (startedAt(run) ?? Number.NEGATIVE_INFINITY) >= from)) return "answered";
   const ownRuns = waiting.filter((run) => (run.created ?? Number.NEGATIVE_INFINITY) >= from);
@@ -139,7 +139,8 @@ export function requestFate(request: LedgerEntry, runs: readonly RunBrief[], wai
   // The snapshot can speak of the request's job only if it was taken after the job was made and its window reaches back to it.
   const serviceShouldKnow = snapshot !== null && request.requestedAt <= snapshot.generatedAt - settings.graceMs && !beforeWindow(snapshot, from);
   if (!serviceShouldKnow) return "unknown";
-  return record.pending.length > 0 ? "in-flight" : "lost";
+  // A run the snapshot lists for the key (not overtaken) may be its job, made a little before it by the service's clock.
+  return waiting.some((run) => run.evidence?.kind === "snapshot") ? "in-flight" : "lost";
 }
 
 /**
@@ -147,8 +148,9 @@ export function requestFate(request: LedgerEntry, runs: readonly RunBrief[], wai
  * when that attempt is lost. A run older than a later one is never the
  * reason a key is lost (README: `lost`).
  */
-export function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingRun[], request: LedgerEntry | undefined, fate: RequestFate | "refused" | null): LostAttempt | null {
-  if (fate === "lost" && request !== undefined && !waiting.some((run) => run.overtaken || run.evidence !== null)) return { at: request.requestedAt, overtaken: false };
+export function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingRun[], request: LedgerEntry | undefined, fate: RequestFate | "refused" | null, graceMs: number): LostAttempt | null {
+  // A lost request that no run followed (allowing for clock skew) is the newest attempt.
+  if (fate === "lost" && request !== undefined && !waiting.some((run) => (run.created ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - graceMs)) return { at: request.requestedAt, overtaken: false };
   let newest: { at: number; runId: number } | null = null;
   const consider = (runId: number, at: number | null) => {
     const t = at ?? Number.NEGATIVE_INFINITY;
@@ -156,7 +158,7 @@ export function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingR
   };
   for (const run of runs) consider(run.runId, startedAt(run));
   for (const run of waiting) consider(run.runId, run.created);
-  if (newest === null) return fate === "lost" && request !== undefined ? { at: request.requestedAt, overtaken: false } : null;
+  if (newest === null) return null;
   const { at, runId } = newest as { at: number; runId: number };
   const run = waiting.find((w) => w.runId === runId);
   if (run === undefined || run.evidence !== null) return null;
