@@ -103,12 +103,6 @@ interface Queue {
 /** The positions of `seconds` in ascending order: a native sort of (second, position) packed in one double where they fit. */
 function ascending(seconds: Float64Array): Uint32Array {
   const count = seconds.length;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < count; i++) {
-    if (seconds[i]! < min) min = seconds[i]!;
-    if (seconds[i]! > max) max = seconds[i]!;
-  }
   let sorted = true;
   for (let i = 1; i < count && sorted; i++) sorted = seconds[i - 1]! <= seconds[i]!;
   // debci numbers runs as it creates them, and states hold them in run-id order: usually nothing to sort.
@@ -116,6 +110,12 @@ function ascending(seconds: Float64Array): Uint32Array {
     const identity = new Uint32Array(count);
     for (let i = 0; i < count; i++) identity[i] = i;
     return identity;
+  }
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    if (seconds[i]! < min) min = seconds[i]!;
+    if (seconds[i]! > max) max = seconds[i]!;
   }
   const span = 2 ** Math.ceil(Math.log2(count + 1));
   if (count > 0 && (max - min + 1) * span < 2 ** 53) {

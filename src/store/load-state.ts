@@ -118,7 +118,7 @@ async function loadOutbox(paths: StatePaths, state: LoadedState, maxFileBytes: n
       const parsedName = parseBatchName(name);
       const base = { name, place, huge: parsedName?.huge ?? false, requestedAt: parsedName?.requestedAt ?? null };
       // Sent batches the ledger already knows need no reading: their content only matters for repair, and,
-      // for the few huge ones, for telling which runs were huge requests (the overtaken rule, answer.ts).
+      // for the few huge ones, for telling which runs were huge requests (the overtaken rule, core/in-flight.ts).
       if (place !== "outbox" && known.has(name) && !(place === "sent" && base.huge)) {
         state.knowledge.outbox.push({ ...base, body: null });
         continue;
