@@ -69,7 +69,14 @@ const RULES: readonly HelpFlag[] = [
   { name: "baseline", arg: "reference|any", text: "reference: the migration-reference/0 result; any: ever passed, under any trigger (ADT_BASELINE)", default: "reference", setting: "baseline" },
   { name: "reference-max-age", arg: "DAYS|off", text: "a reference result older than this is old (OLD_*), asked for again (ADT_REFERENCE_MAX_AGE); 0-3650, off: never", default: "7", setting: "referenceMaxAgeDays" },
   { name: "hints", arg: "FILE", repeatable: true, text: "a britney2 hints file (force-badtest, force-skiptest are read); repeatable", default: "none" },
-  { name: "ci-url", arg: "URL", text: "the CI service's web address, e.g. https://ci.debian.net/: answers carry log, history and retry links", default: "none", setting: "ciUrl" },
+  { name: "ci-url", arg: "URL", text: "the CI service's web address, e.g. https://ci.debian.net/: answers carry log, history and retry links (ADT_CI_URL)", default: "none", setting: "ciUrl" },
+  {
+    name: "britney-conf",
+    arg: "FILE",
+    text: "britney2's configuration: its ADT_BASELINE, ADT_RETRY_OLDER_THAN, ADT_REFERENCE_MAX_AGE, ADT_ARCHES and ADT_CI_URL are the rules, absent keys as britney2's defaults; the same rule set to another value here or in debci-bridge.json is exit 1",
+    default: "none: debci-bridge's defaults, which are Debian's britney.conf",
+    setting: "britneyConf",
+  },
 ];
 
 /** stateOptions' parts: each moves one part of the state elsewhere. */
@@ -94,12 +101,12 @@ const RETRYING: readonly HelpFlag[] = [
   { name: "backoff", arg: "MS", text: "the wait before the first retry, doubling each time; 0-600000", default: "1000" },
 ];
 
-const SETTINGS_KEYS = ["suite", "graceMinutes", "pendingMaxAgeDays", "overtakenBy", "longestRunHours", "retryOlderThanDays", "baseline", "refusedRetryDays", "referenceMaxAgeDays", "maxFileBytes", "wait", "serviceSuites", "serviceArches", "staleAfterHours", "allowIncomplete", "ciUrl"];
+const SETTINGS_KEYS = ["suite", "graceMinutes", "pendingMaxAgeDays", "overtakenBy", "longestRunHours", "retryOlderThanDays", "baseline", "refusedRetryDays", "referenceMaxAgeDays", "maxFileBytes", "wait", "serviceSuites", "serviceArches", "staleAfterHours", "allowIncomplete", "ciUrl", "britneyConf"];
 const SETTINGS = `Settings come from STATE/debci-bridge.json (keys: ${SETTINGS_KEYS.join(", ")}); the flags above override them.`;
 
 const EXIT_OK = "0  done (warnings allowed)";
 const EXIT_LOCKED = "2  another committing run holds the state's lock (the message names its pid, host, command and start)";
-const EXIT_ARGS = "unusable arguments, a bad debci-bridge.json";
+const EXIT_ARGS = "unusable arguments, a bad debci-bridge.json, a rule britney.conf sets otherwise";
 const EXIT_FILES = "or a file that cannot be read or written (the message names it)";
 const EXIT_READ_ONLY = [EXIT_OK, `1  ${EXIT_ARGS}, malformed input under --strict, ${EXIT_FILES}`];
 const EXIT_SYNC = (tool: string) => [
@@ -200,15 +207,16 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   {
     name: "export-britney",
     summary: [
-      "Writes what an unmodified britney2 reads into --out, each file atomically: autopkgtest-results.cache,",
-      "autopkgtest-pending.json and debci.json (the keys in flight as queued jobs, for ADT_SWIFT_URL).",
+      "Writes what an unmodified britney2 reads, all three files or none: autopkgtest-results.cache, autopkgtest-pending.json",
+      "and debci.json (the keys in flight as queued jobs, for ADT_SWIFT_URL). With --britney-conf, where that britney2 reads",
+      "them (STATE_DIR, ADT_SHARED_RESULTS_CACHE, ADT_SWIFT_URL's file), or exit 1 naming the line to change; else into --out.",
     ],
     sections: [
       {
         title: OPTIONS,
         flags: [
           STATE,
-          { name: "out", arg: "DIR", text: "britney2's STATE_DIR, where the three files are written", default: REQUIRED },
+          { name: "out", arg: "DIR", text: "britney2's STATE_DIR, where the three files are written", default: "STATE_DIR of --britney-conf; required without it" },
           { name: "needs", arg: "FILE", text: "the run's needs: a result for a version no need names for its package is written OLD_*", default: "none: only age and a null version make a result old" },
           NOW,
           STRICT,
@@ -224,15 +232,16 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     summary: [
       "Reads britney2's AMQP file output (debci.input) and commits its requests as outbox batches and ledger entries,",
       "each as britney2 decided (request reason imported), except a key in flight, waiting in the outbox, reject-listed",
-      "or repeated. Lines that are not requests are skipped with a warning (errors under --strict).",
+      "or repeated. The file is taken whole or not at all: a line that is not a request for this state's suite and arches,",
+      "a PPA queue or a parameter it would drop is exit 1 naming the line, and nothing of the file is imported.",
     ],
-    positionals: [{ name: "FILE", text: "britney2's AMQP file, debci.input (lines debci-SUITE-ARCH:PACKAGE {...})" }],
+    positionals: [{ name: "[FILE]", text: "britney2's AMQP file, debci.input (lines debci-SUITE-ARCH:PACKAGE {...}); with --britney-conf, ADT_AMQP's file by default" }],
     sections: [
       { title: OPTIONS, flags: [STATE, SCRATCH, NOW, STRICT, WAIT, ALLOW_INCOMPLETE] },
       ...RULES_AND_PARTS,
     ],
     settings: SETTINGS,
-    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, an unreadable ledger in a committing run, a line that is not a request or other malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}; never with --scratch`],
+    exitCodes: [EXIT_OK, `1  ${EXIT_ARGS}, a bad britney.conf, an unreadable ledger in a committing run, a line that is not a request this state serves, malformed input under --strict, ${EXIT_FILES}`, `${EXIT_LOCKED}; never with --scratch`],
   },
   {
     name: "compact",

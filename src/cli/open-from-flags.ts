@@ -26,6 +26,7 @@ export async function openFromFlags(command: string, values: Record<string, stri
     ...(scratchDir === undefined ? {} : { scratchDir }),
     now: parseNow(values.now as string | undefined),
     settings: settingsFromFlags(values),
+    ...(typeof values["britney-conf"] === "string" ? { britneyConf: values["britney-conf"] } : {}),
     strict: values.strict === true,
     command: `debci-bridge ${command}`,
     hints,

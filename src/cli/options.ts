@@ -33,6 +33,7 @@ export const ruleOptions = {
   "reference-max-age": { type: "string" },
   hints: { type: "string", multiple: true },
   "ci-url": { type: "string" },
+  "britney-conf": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 /** Options of the runs that plan requests (plan, serve, import-amqp). */
@@ -47,8 +48,8 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(
   return parseWithPositionals(argv, options, 0).values;
 }
 
-/** As parseCommand, for a command that takes exactly `count` positional arguments. */
-export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, count: number): { values: FlagValues<O>; positionals: string[] } {
+/** As parseCommand, for a command that takes exactly `count` positional arguments (at most, when `optional`). */
+export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, count: number, optional = false): { values: FlagValues<O>; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: count > 0, strict: true });
@@ -82,7 +83,8 @@ export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["opti
     }
     throw new InputError(message);
   }
-  if (parsed.positionals.length !== count) throw new InputError(`expected ${count} file argument(s), got ${parsed.positionals.length}`);
+  const n = parsed.positionals.length;
+  if (optional ? n > count : n !== count) throw new InputError(`expected ${optional ? "at most " : ""}${count} file argument(s), got ${n}`);
   return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
 }
 

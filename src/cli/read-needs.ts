@@ -38,10 +38,11 @@ export function parseNeeds(text: string, source: string, defaultSuite: string, s
   return needs;
 }
 
-/** The suites and arches the CI service runs (debci-bridge.json), when known. */
+/** The suites and arches the CI service runs (debci-bridge.json, or ADT_ARCHES of britney.conf), when known, and where the arches came from. */
 export interface ServiceLists {
   serviceSuites: readonly string[] | null;
   serviceArches: readonly string[] | null;
+  sources?: { readonly serviceArches?: string };
 }
 
 const NO_SERVICE_LISTS: ServiceLists = { serviceSuites: null, serviceArches: null };
@@ -56,16 +57,24 @@ function needOf(value: unknown, defaultSuite: string, where: () => string, servi
     if (!parsed.success) throw new InputError(`${where()}: ${firstProblem(parsed.error)}`);
     need = toNeed(parsed.data, defaultSuite);
   }
+  const problem = serviceProblem(need, defaultSuite, service);
+  if (problem !== null) throw new InputError(`${where()}: ${problem}`);
+  return need;
+}
+
+/** Why a need's suite or arch is not one the CI service runs, or null: a need, a serve param and an imported request are held to the same lists. */
+export function serviceProblem(need: Pick<Need, "suite" | "arch">, defaultSuite: string, service: ServiceLists): string | null {
   // britney2 runs for one target suite: without serviceSuites, that (the configured suite) is the only one a need may name.
   const suites = service.serviceSuites ?? [defaultSuite];
   if (!suites.includes(need.suite)) {
     const setting = service.serviceSuites === null ? `the configured suite is ${defaultSuite}; serviceSuites in debci-bridge.json lists others the CI service runs` : `serviceSuites in debci-bridge.json: ${suites.join(", ")}`;
-    throw new InputError(`${where()}: suite: ${JSON.stringify(need.suite)} is not one the CI service runs (${setting})`);
+    return `suite: ${JSON.stringify(need.suite)} is not one the CI service runs (${setting})`;
   }
   if (service.serviceArches !== null && !service.serviceArches.includes(need.arch)) {
-    throw new InputError(`${where()}: arch: ${JSON.stringify(need.arch)} is not one the CI service runs (serviceArches in debci-bridge.json: ${service.serviceArches.join(", ")})`);
+    const from = service.sources?.serviceArches ?? "debci-bridge.json";
+    return `arch: ${JSON.stringify(need.arch)} is not one the CI service runs (serviceArches: ${service.serviceArches.join(", ") || "none"}, from ${from})`;
   }
-  return need;
+  return null;
 }
 
 export function readNeedsFile(path: string): Promise<string> {

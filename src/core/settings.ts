@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ciUrl: null,
   serviceSuites: null,
   serviceArches: null,
+  sources: {},
 };
 
 /** Settings given in days and minutes, as people and config files say them. */
@@ -68,4 +69,61 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
   if (overrides.serviceSuites !== undefined) next.serviceSuites = overrides.serviceSuites;
   if (overrides.serviceArches !== undefined) next.serviceArches = overrides.serviceArches;
   return next;
+}
+
+/** The rules a site sets once, in britney2's configuration, that debci-bridge.json and flags may also set. */
+export type RuleName = "baseline" | "retryOlderThanDays" | "referenceMaxAgeDays" | "serviceArches" | "ciUrl";
+export const RULE_NAMES: readonly RuleName[] = ["baseline", "retryOlderThanDays", "referenceMaxAgeDays", "serviceArches", "ciUrl"];
+const RULE_FLAGS: Record<RuleName, string | null> = { baseline: "--baseline", retryOlderThanDays: "--retry-older-than", referenceMaxAgeDays: "--reference-max-age", serviceArches: null, ciUrl: "--ci-url" };
+
+/** The rules as britney2 applies them (britney.conf read by britney-rules.ts), and where each came from. */
+export interface BritneyRuleLayer {
+  rules: Required<Pick<SettingsOverrides, RuleName>>;
+  sources: Record<RuleName, string>;
+}
+
+/** A rule's value as a person writes it: `reference`, `1`, `off`, `amd64 arm64`. */
+function shown(value: unknown): string {
+  if (value === null) return "off";
+  if (Array.isArray(value)) return value.join(" ");
+  return String(value);
+}
+
+/** Two values of one rule mean the same: arches in any order, an address however it is written. */
+function sameRule(rule: RuleName, a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return shown([...a].sort()) === shown([...b].sort());
+  if (rule === "ciUrl" && typeof a === "string" && typeof b === "string") return new URL(a).href === new URL(b).href;
+  return a === b;
+}
+
+/**
+ * The settings of a run: the defaults, then britney2's rules when a
+ * britney.conf is given, then debci-bridge.json, then the flags. A rule that
+ * britney.conf sets and the file or a flag sets to another value is a
+ * conflict, never a silent winner: the returned problem names both places,
+ * both values and the fix. `settingsFile` names the file in messages.
+ */
+export function combineSettings(britney: BritneyRuleLayer | null, file: SettingsOverrides, settingsFile: string, flags: SettingsOverrides): { settings: Settings } | { conflict: string } {
+  const sources: Partial<Record<RuleName, string>> = {};
+  if (britney !== null) {
+    for (const rule of RULE_NAMES) {
+      sources[rule] = britney.sources[rule];
+      const theirs = britney.rules[rule];
+      for (const [where, layer, fix] of [
+        [`${settingsFile} says ${rule}: ${shown(file[rule])}`, file, `remove "${rule}" from ${settingsFile}`],
+        [`${RULE_FLAGS[rule]} ${shown(flags[rule])}`, flags, `drop ${RULE_FLAGS[rule]}`],
+      ] as const) {
+        const ours = layer[rule];
+        if (ours !== undefined && !sameRule(rule, ours, theirs)) {
+          return { conflict: `${rule} is set twice: ${where}, but britney2 runs with ${shown(theirs)} (${britney.sources[rule]}); set it in one place: ${fix}, or change britney.conf` };
+        }
+      }
+    }
+  }
+  for (const rule of RULE_NAMES) {
+    if (file[rule] !== undefined && sources[rule] === undefined) sources[rule] = settingsFile;
+    if (flags[rule] !== undefined && sources[rule] === undefined) sources[rule] = RULE_FLAGS[rule] ?? rule;
+  }
+  const settings = applySettings(applySettings(applySettings(DEFAULT_SETTINGS, britney?.rules ?? {}), file), flags);
+  return { settings: { ...settings, sources } };
 }

@@ -189,4 +189,6 @@ export interface Settings {
   /** The suites and arches the CI service runs, when known: a need for another is refused at plan time. */
   serviceSuites: string[] | null;
   serviceArches: string[] | null;
+  /** Where the rules that are not debci-bridge's defaults came from (a britney.conf line, debci-bridge.json, a flag), for messages that name them. */
+  sources: Readonly<Partial<Record<"baseline" | "retryOlderThanDays" | "referenceMaxAgeDays" | "serviceArches" | "ciUrl", string>>>;
 }

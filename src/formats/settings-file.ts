@@ -24,4 +24,6 @@ export const settingsFileSchema = z.strictObject({
     .optional(),
   serviceSuites: z.array(z.string().min(1)).min(1).nullable().optional(),
   serviceArches: z.array(z.string().min(1)).min(1).nullable().optional(),
+  // britney2's configuration, whose rules this run then follows (relative: to this file's directory).
+  britneyConf: z.string().min(1).optional(),
 });

@@ -9,7 +9,9 @@ import { planBatches } from "../core/batches.js";
 import { KnowledgeIndex } from "../core/knowledge.js";
 import { Planner, type PlannedAnswer } from "../core/plan.js";
 import { buildReport, type Report } from "../core/report.js";
-import { DEFAULT_SETTINGS, applySettings, type SettingsOverrides } from "../core/settings.js";
+import { combineSettings, type SettingsOverrides } from "../core/settings.js";
+import type { BritneyRules } from "../formats/britney-rules.js";
+import { loadBritneyConf } from "../store/load-britney-conf.js";
 import { pruneLedger } from "../core/ledger.js";
 import { stalenessWarning, stateAges, type DataAges } from "../core/staleness.js";
 import { exportForBritney } from "../core/britney-export.js";
@@ -40,8 +42,14 @@ export interface SessionOptions {
   scratchDir?: string;
   /** The run's time: every time rule is judged against it. */
   now: number;
-  /** Overrides on top of debci-bridge.json, which is on top of the defaults. */
+  /** Overrides on top of debci-bridge.json, which is on top of britney2's rules (britneyConf) or the defaults. */
   settings?: SettingsOverrides;
+  /**
+   * britney2's configuration (britney.conf): its ADT_* rules become this
+   * run's, a rule also set to another value in debci-bridge.json or
+   * `settings` is an error. Overrides `britneyConf` in debci-bridge.json.
+   */
+  britneyConf?: string;
   /** Make any malformed input file or record an error instead of a warning. */
   strict?: boolean;
   /** Names the holder in the lock file, for the message another run shows. */
@@ -69,6 +77,8 @@ export class Session {
     readonly index: KnowledgeIndex,
     readonly warnings: string[],
     private readonly lock: HeldLock | null,
+    /** britney2's configuration as read, when the run has one: its rules are in `settings`, its places here. */
+    readonly britney: BritneyRules | null = null,
   ) {
     this.planner = new Planner(index, settings, options.now, options.hints ?? NO_HINTS, this.holdsForIncomplete);
   }
@@ -216,7 +226,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const paths = statePaths(options.stateDir, options.paths);
   await requireStateDir(paths.stateDir);
   if (options.mode === "scratch") await checkScratchDir(options.scratchDir!, paths);
-  const settings = applySettings(applySettings(DEFAULT_SETTINGS, await loadSettingsFile(paths.settings)), options.settings ?? {});
+  const { britneyConf, ...file } = await loadSettingsFile(paths.settings);
+  const confPath = options.britneyConf ?? britneyConf;
+  const britney = confPath === undefined ? null : await loadBritneyConf(resolve(confPath));
+  const combined = combineSettings(britney, file, paths.settings, options.settings ?? {});
+  if ("conflict" in combined) throw new InputError(combined.conflict);
+  const { settings } = combined;
   const lock = options.mode === "commit" ? await acquireLock(paths.lock, options.command ?? "debci-bridge", options.now, settings.waitMs) : null;
   try {
     if (lock !== null) await removeStaleTemps([paths.stateDir, paths.outbox, dirname(paths.ledger)]);
@@ -227,7 +242,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       throw new InputError(`${problems.find((p) => p.startsWith(paths.ledger)) ?? paths.ledger}; a committing run will not overwrite it (fix or move it; scratch runs still work)`);
     }
     // A failed worker thread is no input's fault and lost nothing: a warning even under --strict.
-    const warnings = [...problems, ...loaded.loadProblems];
+    const warnings = [...(britney?.warnings ?? []), ...problems, ...loaded.loadProblems];
     const unreadable = unreadableKnowledge(loaded);
     if (unreadable.length > 0) warnings.push(incompleteWarning(unreadable, options.mode === "commit" && !settings.allowIncomplete));
     const stale = stalenessWarning(agesOf(loaded, settings, options.now));
@@ -235,7 +250,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (loaded.repairedBatches.length > 0) {
       warnings.push(`ledger did not record ${loaded.repairedBatches.length} batch(es) (an earlier run stopped between batch and ledger); folded in: ${loaded.repairedBatches.join(", ")}`);
     }
-    return new Session(options, paths, settings, loaded, new KnowledgeIndex(loaded.knowledge), warnings, lock);
+    return new Session(options, paths, settings, loaded, new KnowledgeIndex(loaded.knowledge), warnings, lock, britney);
   } catch (error) {
     await lock?.release();
     throw error;
