@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Need } from "../src/core/types.js";
-import { Britney2Reader, type BritneyOptions } from "./support/britney2-reader.js";
+import { Britney2Reader, versionsFromNeeds, type BritneyOptions } from "./support/britney2-reader.js";
 import { jsonLines, runCli } from "./support/cli.js";
 import { SCENARIOS, TESTDATA, copyScenarioState, tempDir } from "./support/temp-state.js";
 
@@ -22,11 +22,6 @@ const worlds = [
   { name: "demo", dir: join(TESTDATA, "demo"), now: "2026-11-25T12:00:00Z" },
 ];
 
-function versionsFromNeeds(needs: Need[]): (src: string) => string[] | undefined {
-  const map = new Map<string, Set<string>>();
-  for (const n of needs) for (const v of n.versions ?? (n.version === undefined ? [] : [n.version])) (map.get(n.package) ?? map.set(n.package, new Set()).get(n.package)!).add(v);
-  return (src) => (map.has(src) ? [...map.get(src)!] : undefined);
-}
 
 describe.each(worlds)("britney2 reading export-britney's files: $name", ({ name, dir, now }) => {
   it("reads them without failing, holds in flight exactly what plan does, and has plan's result for every key", async () => {

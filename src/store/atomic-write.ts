@@ -21,11 +21,8 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/**
- * Writes a file so that a reader sees the old content or the new, never a
- * mix: write a temporary file beside it, flush it to disk, rename it over.
- */
-export async function writeFileAtomic(path: string, content: string | Readable, crashBeforeRename?: CrashPoint): Promise<void> {
+/** Writes `content` to a new temporary file beside `path` and flushes it; the caller renames it into place. */
+async function writeTemp(path: string, content: string | Readable): Promise<string> {
   await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
     throw new WriteError(path, error);
   });
@@ -33,6 +30,20 @@ export async function writeFileAtomic(path: string, content: string | Readable, 
   try {
     await pipeline(typeof content === "string" ? Readable.from([content]) : content, createWriteStream(temp));
     await fsyncPath(temp);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new WriteError(path, error);
+  }
+  return temp;
+}
+
+/**
+ * Writes a file so that a reader sees the old content or the new, never a
+ * mix: write a temporary file beside it, flush it to disk, rename it over.
+ */
+export async function writeFileAtomic(path: string, content: string | Readable, crashBeforeRename?: CrashPoint): Promise<void> {
+  const temp = await writeTemp(path, content);
+  try {
     if (crashBeforeRename !== undefined) crashPoint(crashBeforeRename);
     await rename(temp, path);
   } catch (error) {
@@ -40,4 +51,25 @@ export async function writeFileAtomic(path: string, content: string | Readable, 
     throw error instanceof WriteError ? error : new WriteError(path, error);
   }
   await fsyncPath(dirname(path)).catch(() => undefined); // make the rename itself durable where the platform allows
+}
+
+/**
+ * Writes several files that are read together (britney2's results cache,
+ * pending file and debci.json): every one is written and flushed beside its
+ * place before any is renamed, so a file that cannot be written leaves all
+ * of them as they were rather than half a picture.
+ */
+export async function writeFilesTogether(files: readonly { path: string; content: string | Readable }[]): Promise<void> {
+  const temps: string[] = [];
+  try {
+    for (const file of files) temps.push(await writeTemp(file.path, file.content));
+    for (const [i, file] of files.entries()) {
+      await rename(temps[i]!, file.path).catch((error: unknown) => {
+        throw new WriteError(file.path, error);
+      });
+    }
+  } finally {
+    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
+  }
+  await Promise.all(files.map((f) => fsyncPath(dirname(f.path)).catch(() => undefined)));
 }

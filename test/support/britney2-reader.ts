@@ -201,3 +201,44 @@ function markOld(result: ResultName): ResultName {
   if (result === "NEUTRAL") return "OLD_NEUTRAL";
   return result;
 }
+
+/** The options of britney.conf that say which files britney2 reads at start. */
+export interface BritneyFileOptions {
+  /** STATE_DIR. */
+  stateDir: string;
+  /** ADT_SHARED_RESULTS_CACHE as written ("" when empty). */
+  sharedResultsCache: string;
+  /** ADT_SWIFT_URL as written. */
+  swiftUrl: string;
+}
+
+/**
+ * The files britney2 reads at start, from where its options put them:
+ * autopkgtest.py __init__ (140-143) reads the results cache from
+ * ADT_SHARED_RESULTS_CACHE when non-empty, else STATE_DIR/
+ * autopkgtest-results.cache; initialise (166-245) reads the pending file
+ * STATE_DIR/autopkgtest-pending.json (read_pending_tests, 789-801: none is
+ * an empty dict), the cache if it exists, then the ADT_SWIFT_URL file when
+ * it is a file:// URL (url[7:]) that exists, then filters old results
+ * under the reference baseline.
+ */
+export function readAsBritney2(options: BritneyOptions, files: BritneyFileOptions, read: (path: string) => string | null): Britney2Reader {
+  const britney = new Britney2Reader(options);
+  const pending = read(`${files.stateDir}/autopkgtest-pending.json`);
+  if (pending !== null) britney.readPendingFile(pending);
+  const cache = read(files.sharedResultsCache !== "" ? files.sharedResultsCache : `${files.stateDir}/autopkgtest-results.cache`);
+  if (cache !== null) britney.readResultsCache(cache);
+  if (files.swiftUrl.startsWith("file://")) {
+    const debci = read(files.swiftUrl.slice(7));
+    if (debci !== null) britney.readDebciFile(debci);
+  }
+  britney.filterOldResults();
+  return britney;
+}
+
+/** test_version_in_any_suite's versions, from the needs' `versions` (testing and unstable) or `version`. */
+export function versionsFromNeeds(needs: readonly { package: string; version?: string; versions?: readonly string[] }[]): (src: string) => string[] | undefined {
+  const map = new Map<string, Set<string>>();
+  for (const n of needs) for (const v of n.versions ?? (n.version === undefined ? [] : [n.version])) (map.get(n.package) ?? map.set(n.package, new Set()).get(n.package)!).add(v);
+  return (src) => (map.has(src) ? [...map.get(src)!] : undefined);
+}
