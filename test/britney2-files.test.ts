@@ -9,8 +9,8 @@ import { TESTDATA, copyScenarioState, snapshotTree, tempDir } from "./support/te
 
 const NOW = "2026-11-25T12:00:00Z";
 const INPUT = join(TESTDATA, "britney2-files", "debci.input");
-/** Lines 1-9 of the fixture are requests as britney2 writes them (see testdata/britney2-files/README.md). */
-const GOOD_LINES = readFileSync(INPUT, "utf8").split("\n").slice(0, 9);
+/** Every line of the fixture is a request as britney2 writes it (see testdata/britney2-files/README.md). */
+const GOOD_LINES = readFileSync(INPUT, "utf8").split("\n").filter((l) => l !== "");
 
 /** The needs the batch files in a directory carry, as britney2's AMQP lines. */
 function asAmqpLines(dir: string): string[] {
@@ -80,12 +80,10 @@ describe("import-amqp: britney2's request file into the outbox", () => {
     expect(run.code, run.stderr).toBe(0);
     const unique = [...new Set(GOOD_LINES.map((l) => amqpLine(parseAmqpLine(l) as Need)))].sort();
     expect(asAmqpLines(join(state, "outbox"))).toEqual(unique);
-    expect(jsonLines(run.stdout).map((a) => a.request ?? a.held)).toEqual(["imported", "imported", "imported", "imported", "imported", "imported", "imported", "imported", "duplicate"]);
-    expect(run.stderr).toContain(`${INPUT} line 10: expected QUEUE:PACKAGE {JSON}`);
-    expect(run.stderr).toContain(`${INPUT} line 11: triggers: Too small`);
-    expect(run.stderr).toContain("9 request(s) read, 2 line(s) skipped");
+    expect(jsonLines(run.stdout).map((a) => a.request ?? a.held)).toEqual(["imported", "imported", "imported", "imported", "imported", "imported", "imported", "duplicate"]);
+    expect(run.stderr).toContain(`8 request(s) read from ${INPUT}`);
     const ledger = JSON.parse(readFileSync(join(state, "requested.json"), "utf8")) as { requests: unknown[] };
-    expect(ledger.requests).toHaveLength(8);
+    expect(ledger.requests).toHaveLength(7);
   });
 
   it("does not ask again for what the ledger shows in flight", async () => {
@@ -97,17 +95,59 @@ describe("import-amqp: britney2's request file into the outbox", () => {
     expect(again.stderr).toContain("no requests written");
   });
 
-  it("in scratch mode touches nothing; under --strict a bad line is an error and nothing is written", async () => {
+  it("in scratch mode touches nothing; with no file and no britney.conf it says what to give", async () => {
     const state = copyScenarioState("new-package");
     const before = snapshotTree(state);
     const scratch = tempDir();
     expect((await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--scratch", scratch])).code).toBe(0);
-    expect(requestsIn(scratch)).toHaveLength(8);
-    const strict = await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--strict"]);
-    expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("line 10: expected QUEUE:PACKAGE {JSON}");
+    expect(requestsIn(scratch)).toHaveLength(7);
     expect(snapshotTree(state)).toEqual(before);
-    expect((await runCli(["import-amqp", "--state", state, "--now", NOW])).stderr).toContain("expected 1 file argument(s), got 0");
+    expect((await runCli(["import-amqp", "--state", state, "--now", NOW])).stderr).toContain("FILE is required: britney2's AMQP file, debci.input (or --britney-conf FILE");
+  });
+
+  /**
+   * One line britney2's Debian code would not write for this state, added to
+   * the good file: the whole file is refused (exit 1, the line and why) and
+   * nothing of it reaches the outbox or the ledger. send_test_request
+   * (britney2/policies/autopkgtest.py) names queues debci-SERIES-ARCH,
+   * debci-huge-SERIES-ARCH, or with ADT_PPAS debci-ppa-SERIES-ARCH and a
+   * "ppas" parameter; its parameters are triggers and submit-time.
+   */
+  const REFUSED: Array<[string, string, string]> = [
+    ["not a request", "this line is not a request", "expected QUEUE:PACKAGE {JSON}"],
+    ["no trigger", 'debci-testing-amd64:broken {"triggers": []}', "triggers: Too small"],
+    ["a PPA queue", 'debci-ppa-testing-amd64:baz {"triggers": ["glibc/2.41-7"], "ppas": ["team/ppa"], "submit-time": "2026-11-25 11:58:02+0000"}', "debci-ppa-testing-amd64 is a PPA queue (britney2's ADT_PPAS): debci-bridge sends no PPA requests"],
+    ["a parameter it would drop", 'debci-testing-amd64:baz {"triggers": ["glibc/2.41-7"], "ppas": ["team/ppa"]}', 'parameter "ppas" is not one debci-bridge passes on (it reads triggers, pin-packages and submit-time): importing would drop it'],
+    ["another suite", 'debci-testing-proposed-updates-amd64:zed {"triggers": ["zed/1.0-2"], "submit-time": "2026-11-25 11:58:05+0000"}', 'suite: "testing-proposed-updates" is not one the CI service runs (the configured suite is testing'],
+    ["an unknown queue", 'ubuntu-testing-amd64:baz {"triggers": ["glibc/2.41-7"]}', "not a debci queue (debci-SUITE-ARCH or debci-huge-SUITE-ARCH): ubuntu-testing-amd64"],
+  ];
+  for (const [what, line, message] of REFUSED) {
+    it(`refuses the whole file for ${what}, naming the line, and imports nothing`, async () => {
+      const state = copyScenarioState("new-package");
+      const before = snapshotTree(state);
+      const file = join(tempDir(), "debci.input");
+      writeFileSync(file, `${GOOD_LINES.slice(0, 3).join("\n")}\n${line}\n${GOOD_LINES.slice(3).join("\n")}\n`);
+      const run = await runCli(["import-amqp", "--state", state, file, "--now", NOW]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${file} line 4: ${message}`);
+      expect(run.stderr).toContain(`nothing was imported from ${file}`);
+      expect(run.stdout).toBe("");
+      expect(snapshotTree(state)).toEqual(before);
+    });
+  }
+
+  it("takes another suite's queue when serviceSuites lists it; an arch outside serviceArches is refused", async () => {
+    const state = copyScenarioState("new-package");
+    writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ serviceSuites: ["testing", "testing-proposed-updates"], serviceArches: ["amd64", "arm64"] }));
+    const file = join(tempDir(), "debci.input");
+    writeFileSync(file, 'debci-testing-proposed-updates-amd64:zed {"triggers": ["zed/1.0-2"], "submit-time": "2026-11-25 11:58:05+0000"}\n');
+    const scratch = tempDir();
+    const run = await runCli(["import-amqp", "--state", state, file, "--now", NOW, "--scratch", scratch]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout).map((a) => [a.suite, a.arch, a.package, a.request])).toEqual([["testing-proposed-updates", "amd64", "zed", "imported"]]);
+    const refused = await runCli(["import-amqp", "--state", state, INPUT, "--now", NOW, "--scratch", tempDir()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${INPUT} line 7: arch: "hurd-i386" is not one the CI service runs (serviceArches: amd64, arm64, from ${join(state, "debci-bridge.json")})`);
   });
 });
 

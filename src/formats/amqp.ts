@@ -7,13 +7,25 @@ import { pinPackagesSchema } from "./pin-packages.js";
 /** Debian architectures whose names hold a hyphen, so `debci-SUITE-ARCH` cannot be split at the last one. */
 const HYPHENATED_ARCHES = ["hurd-i386", "hurd-amd64", "kfreebsd-amd64", "kfreebsd-i386"];
 
-const paramsSchema = z.looseObject({
+const paramsSchema = z.strictObject({
   triggers: z.array(z.string().min(1)).min(1),
   "pin-packages": pinPackagesSchema.optional(),
+  "submit-time": z.string().max(64).optional(),
 });
+
+/**
+ * The parameters a request may carry: what Debian's britney2 writes
+ * (`send_test_request`: triggers and submit-time; ppas only with ADT_PPAS,
+ * to a debci-ppa-* queue) and pin-packages, which debci takes. Anything
+ * else would be dropped on the way to debci, so a line carrying it is
+ * refused rather than sent as a different request.
+ */
+const KNOWN_PARAMS = new Set(["triggers", "pin-packages", "submit-time"]);
 
 /** Where britney2 sends a request: `debci-SUITE-ARCH`, or `debci-huge-SUITE-ARCH` for huge runs. */
 function parseQueue(queue: string): { suite: string; arch: string; huge: boolean } | null {
+  // send_test_request names a PPA queue debci-ppa-SERIES-ARCH: not a suite "ppa-SERIES".
+  if (queue.startsWith("debci-ppa-")) return null;
   const m = /^debci-(huge-)?(.+)$/.exec(queue);
   if (m === null) return null;
   const rest = m[2]!;
@@ -41,7 +53,10 @@ export function parseAmqpLine(line: string): Need | { problem: string } {
   const colon = head.indexOf(":");
   if (colon === -1 || space === -1) return { problem: "expected QUEUE:PACKAGE {JSON}" };
   const queue = parseQueue(head.slice(0, colon));
-  if (queue === null) return { problem: `not a debci queue: ${head.slice(0, colon)}` };
+  if (queue === null) {
+    const name = head.slice(0, colon);
+    return { problem: name.startsWith("debci-ppa-") ? `${name} is a PPA queue (britney2's ADT_PPAS): debci-bridge sends no PPA requests` : `not a debci queue (debci-SUITE-ARCH or debci-huge-SUITE-ARCH): ${name}` };
+  }
   const pkg = head.slice(colon + 1);
   if (pkg === "") return { problem: "no package after the queue" };
   let json: unknown;
@@ -49,6 +64,10 @@ export function parseAmqpLine(line: string): Need | { problem: string } {
     json = JSON.parse(line.slice(space + 1));
   } catch (error) {
     return { problem: `not valid JSON: ${(error as Error).message}` };
+  }
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    const unknown = Object.keys(json).find((k) => !KNOWN_PARAMS.has(k));
+    if (unknown !== undefined) return { problem: `parameter ${JSON.stringify(unknown)} is not one debci-bridge passes on (it reads triggers, pin-packages and submit-time): importing would drop it` };
   }
   const params = paramsSchema.safeParse(json);
   if (!params.success) return { problem: firstProblem(params.error) };
