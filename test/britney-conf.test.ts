@@ -137,7 +137,9 @@ describe("the rules britney2 applies, absent keys included (britney2/policies/au
     expect(rulesOf(withLine(DEBIAN, "ADT_SWIFT_URL", "https://objectstorage.example/swift")).places.debciFile).toEqual({ problem: expect.stringContaining("not a file:// URL, so britney2 does not read a file debci-bridge can write") });
     // file://localhost/x is "localhost/x" to britney2: relative to wherever it was started.
     expect(rulesOf(withLine(DEBIAN, "ADT_SWIFT_URL", "file://localhost/srv/debci.json")).places.debciFile).toEqual({ problem: expect.stringContaining('"localhost/srv/debci.json" is relative') });
-    expect(rulesOf(withLine(DEBIAN, "ADT_AMQP", "amqp://user:pw@broker")).places.amqpFile).toEqual({ problem: expect.stringContaining("britney2 sends its requests to an AMQP broker") });
+    const broker = rulesOf(withLine(DEBIAN, "ADT_AMQP", "amqp://britney:s3cret@broker.example")).places.amqpFile;
+    expect(broker).toEqual({ problem: expect.stringContaining("ADT_AMQP = amqp://britney:***@broker.example): britney2 sends its requests to an AMQP broker") });
+    expect(JSON.stringify(broker)).not.toContain("s3cret");
     expect(rulesOf(without(DEBIAN, "STATE_DIR")).places.stateDir).toEqual({ problem: "/etc/britney.conf: no STATE_DIR line (britney2 stops with AttributeError); set STATE_DIR to britney2's state directory" });
     expect(rulesOf(withLine(DEBIAN, "ADT_PPAS", "team/ppa")).warnings[0]).toContain("debci-ppa-* queues");
   });
@@ -331,5 +333,39 @@ describe("import-amqp --britney-conf: ADT_AMQP's file, ADT_ARCHES' arches", () =
     const foreign = await runCli(["import-amqp", "--state", state, "--now", NOW, "--britney-conf", conf, "--scratch", tempDir()]);
     expect(foreign.code).toBe(1);
     expect(foreign.stderr).toContain(`line 1: arch: "s390x" is not one the CI service runs (serviceArches: amd64, arm64, from ${lineOf(conf, "ADT_ARCHES")})`);
+  });
+});
+
+describe("serve --britney-conf: the rules for a client that configures nothing twice", () => {
+  it("`rules` gives ADT_ARCHES, ADT_HUGE and the rules with the line each came from; a need on another arch is refused as plan refuses it", async () => {
+    const state = demoState();
+    const { conf } = writeConf(tempDir(), { ADT_HUGE: "20", ADT_BASELINE: null });
+    const lines = [
+      { id: 1, method: "rules" },
+      { id: 2, method: "need", params: { package: "baz", trigger: "glibc/2.41-7", arch: "s390x" } },
+      { id: 3, method: "preview", params: { package: "baz", trigger: "glibc/2.41-7", arch: "amd64" } },
+    ];
+    const run = await runCli(["serve", "--state", state, "--now", NOW, "--scratch", tempDir(), "--britney-conf", conf], lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    expect(run.code, run.stderr).toBe(0);
+    const [rules, refused, preview] = jsonLines(run.stdout);
+    expect(rules!.result).toEqual({
+      britneyConf: conf,
+      suite: "testing",
+      baseline: "any",
+      retryOlderThanDays: 1,
+      referenceMaxAgeDays: 7,
+      arches: ["amd64", "arm64"],
+      hugeAbove: 20,
+      ciUrl: "https://ci.debian.net/",
+      sources: {
+        baseline: `${conf}: no ADT_BASELINE line (britney2's default: the ever-passed baseline, "any")`,
+        retryOlderThanDays: lineOf(conf, "ADT_RETRY_OLDER_THAN"),
+        referenceMaxAgeDays: lineOf(conf, "ADT_REFERENCE_MAX_AGE"),
+        serviceArches: lineOf(conf, "ADT_ARCHES"),
+        ciUrl: lineOf(conf, "ADT_CI_URL"),
+      },
+    });
+    expect(refused!.error).toEqual({ message: `need: arch: "s390x" is not one the CI service runs (serviceArches: amd64, arm64, from ${lineOf(conf, "ADT_ARCHES")})` });
+    expect(preview!.result).toMatchObject({ package: "baz", arch: "amd64" });
   });
 });

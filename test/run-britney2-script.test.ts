@@ -34,10 +34,18 @@ describe("examples/britney2/run-britney2.sh", () => {
     const stub = join(tempDir(), "britney.cjs");
     writeFileSync(stub, STUB);
     const britneyState = tempDir();
+    // britney2's own configuration, read by both debci-bridge steps: the scenario's rules (no retry, no reference age) and the places.
+    const conf = join(tempDir(), "britney.conf");
+    const confLines = (amqp: string) =>
+      [`STATE_DIR = ${britneyState}`, "ADT_ARCHES = amd64 arm64", `ADT_SWIFT_URL = file://${britneyState}/debci.json`, `ADT_AMQP = ${amqp}`, "ADT_SHARED_RESULTS_CACHE =", "ADT_BASELINE = reference", "ADT_RETRY_OLDER_THAN =", ""].join("\n");
+    writeFileSync(conf, confLines(`file://${britneyState}/debci.input`));
     return {
       bridge: copyScenarioState("fail-then-pending-rerun"),
       britneyState,
-      env: (lines: string[], exit = 0) => ({ BRIDGE_STATE: "", BRITNEY_STATE: britneyState, BRITNEY: stub, BRITNEY_CONF: "/dev/null", PYTHON: process.execPath, DEBCI_BRIDGE: `${process.execPath} ${BIN}`, DEBCI_URL: "", STUB_LINES: JSON.stringify(lines), STUB_EXIT: String(exit) }),
+      conf,
+      useAmqp: (url: string) => writeFileSync(conf, confLines(url)),
+      // BRITNEY_STATE is for the stand-in only, which has no britney.conf reader: the script itself takes every place from BRITNEY_CONF.
+      env: (lines: string[], exit = 0) => ({ BRIDGE_STATE: "", BRITNEY_STATE: britneyState, BRITNEY: stub, BRITNEY_CONF: conf, PYTHON: process.execPath, DEBCI_BRIDGE: `${process.execPath} ${BIN}`, DEBCI_URL: "", STUB_LINES: JSON.stringify(lines), STUB_EXIT: String(exit) }),
     };
   };
   const line = (pkg: string, arch: string, triggers: string) => `debci-testing-${arch}:${pkg} {"triggers": ["${triggers}"], "submit-time": "2026-11-25 12:00:00+0000"}`;
@@ -62,6 +70,15 @@ describe("examples/britney2/run-britney2.sh", () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/britney2 failed \(exit 3\)/);
     expect(requestsIn(join(w.bridge, "outbox"))).toEqual(["qux glibc/2.41-7 arm64"]);
+  });
+
+  it("a britney.conf whose requests go to an AMQP broker stops the cycle before britney2 runs, naming the line", async () => {
+    const w = world();
+    w.useAmqp("amqp://guest:guest@127.0.0.1");
+    const run = await runScript({ ...w.env([line("qux", "arm64", "glibc/2.41-7")]), BRIDGE_STATE: w.bridge });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`ADT_AMQP in ${w.conf} names no file to import britney2's requests from`);
+    expect(existsSync(join(w.britneyState, "debci.input"))).toBe(false);
   });
 
   it("a state that cannot be exported stops the cycle before britney2 runs", async () => {

@@ -47,16 +47,18 @@ class DebciBridge:
     def __init__(self, state_dir, scratch=None, now=None, suite=None, baseline=None,
                  retry_older_than=None, pending_max_age=None, grace=None, strict=False, command=None,
                  wait=None, reference_max_age=None, hints=(), allow_incomplete=False, ci_url=None,
-                 raise_on_warnings=False):
-        """Starts the server. What loading found (files skipped and why, an ignored snapshot, stale data)
-        is in self.warnings, for the policy to log as britney2 logs its own; with raise_on_warnings, any
-        warning raises DebciBridgeWarning instead (the server is closed, nothing written)."""
+                 raise_on_warnings=False, britney_conf=None):
+        """Starts the server. britney_conf: britney2's configuration, whose ADT_* rules the server then
+        follows (pass no baseline, retry_older_than, reference_max_age or ci_url beside it: a value that
+        differs from britney.conf's is refused). What loading found (files skipped and why, an ignored
+        snapshot, stale data) is in self.warnings, for the policy to log as britney2 logs its own; with
+        raise_on_warnings, any warning raises DebciBridgeWarning instead (the server is closed, nothing written)."""
         args = list(command or default_command()) + ["serve", "--state", state_dir]
         options = {"--scratch": scratch, "--now": now, "--suite": suite, "--baseline": baseline,
                    "--retry-older-than": retry_older_than, "--pending-max-age": pending_max_age, "--grace": grace,
                    # Seconds a committing run waits out a cron job holding the lock (compact) rather than failing.
                    "--wait": None if scratch is not None else wait,
-                   "--reference-max-age": reference_max_age, "--ci-url": ci_url}
+                   "--reference-max-age": reference_max_age, "--ci-url": ci_url, "--britney-conf": britney_conf}
         for flag, value in options.items():
             if value is not None:
                 args += [flag, str(value)]
@@ -188,6 +190,11 @@ class DebciBridge:
 
     def report(self):
         return self._call("report")
+
+    def rules(self):
+        """The rules in force and where each came from: baseline, retryOlderThanDays, referenceMaxAgeDays,
+        arches (ADT_ARCHES), hugeAbove (ADT_HUGE), ciUrl, and britneyConf, the configuration read."""
+        return self._call("rules")
 
     def commit(self):
         """Writes the outbox batch(es) and the ledger; returns counts and the batch paths. Then closes."""

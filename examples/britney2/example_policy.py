@@ -5,7 +5,8 @@ For each excuse (a source upload and the tests it triggers), for each
 architecture in ADT_ARCHES: register every test as a need (which also
 answers it, with britney2's label), then decide the verdict as the policy
 does. At the end of the run, commit: the requests go to the outbox. The
-ADT_* options come from a britney2 configuration file.
+ADT_* options come from a britney2 configuration file, which the server
+reads as britney2 does: the policy configures nothing a second time.
 
     example_policy.py --config britney.conf --excuses excuses.json --state DIR [--scratch DIR] [--now ISO]
 """
@@ -16,31 +17,6 @@ import os
 import sys
 
 from debci_bridge import DebciBridge, DebciBridgeError
-
-
-def read_britney_conf(path):
-    """britney.conf lines are KEY = value; # starts a comment."""
-    options = {}
-    with open(path) as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if "=" in line:
-                key, value = line.split("=", 1)
-                options[key.strip()] = value.strip()
-    return options
-
-
-def bridge_options(conf):
-    """Maps britney2's ADT_* options onto debci-bridge's."""
-    return {
-        # ADT_BASELINE = reference compares against migration-reference/0; unset means "ever passed".
-        "baseline": "reference" if conf.get("ADT_BASELINE") == "reference" else "any",
-        "retry_older_than": conf.get("ADT_RETRY_OLDER_THAN") or "off",
-        # ADT_REFERENCE_MAX_AGE: a reference result older than this many days is old, and asked for again.
-        "reference_max_age": conf.get("ADT_REFERENCE_MAX_AGE") or "off",
-        # ADT_CI_URL: answers then carry the log, history and retry links britney2 puts on its excuses.
-        "ci_url": conf.get("ADT_CI_URL") or None,
-    }
 
 
 def main():
@@ -56,17 +32,20 @@ def main():
                         help="seconds to wait for the state's lock (a cron job compacting) before failing")
     args = parser.parse_args()
 
-    conf = read_britney_conf(args.config)
-    arches = conf.get("ADT_ARCHES", "amd64").split()
-    huge_limit = int(conf.get("ADT_HUGE", "0") or 0)
     with open(args.excuses) as f:
         excuses = json.load(f)
 
     try:
         bridge = DebciBridge(args.state, scratch=args.scratch, now=args.now, wait=args.wait, hints=args.hints,
-                             **bridge_options(conf))
+                             britney_conf=args.config)
     except OSError as error:
         sys.exit("cannot start debci-bridge: %s" % error)
+    except DebciBridgeError as error:
+        sys.exit("debci-bridge: %s" % error)
+    # ADT_ARCHES and ADT_HUGE as the server read them from the same britney.conf.
+    rules = bridge.rules()
+    arches = rules["arches"]
+    huge_limit = rules["hugeAbove"]
     # What loading found (a results file skipped, the snapshot ignored, stale data), where britney2 logs its warnings.
     for warning in bridge.warnings:
         print("W: debci-bridge: %s" % warning)
@@ -74,7 +53,7 @@ def main():
         for excuse in excuses:
             trigger = " ".join(["%s/%s" % (excuse["source"], excuse["version"])] + excuse.get("also", []))
             tests = excuse["tests"]
-            is_huge = huge_limit > 0 and len(tests) > huge_limit
+            is_huge = huge_limit is not None and len(tests) > huge_limit
             labels = []
             retries = []
             print("%s/%s:" % (excuse["source"], excuse["version"]))

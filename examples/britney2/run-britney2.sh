@@ -3,11 +3,12 @@
 # The order and the britney.conf lines are in the README ("Running an
 # unmodified britney2"):
 #   fetch -> export-britney -> britney2 -> import-amqp -> submit
+# Both debci-bridge steps read britney2's own britney.conf: the rules, where
+# britney2 reads its results (STATE_DIR, ADT_SHARED_RESULTS_CACHE,
+# ADT_SWIFT_URL) and where it writes its requests (ADT_AMQP) are set once.
 #
 # Settings, from the environment:
 #   BRIDGE_STATE    debci-bridge's state directory                    (required)
-#   BRITNEY_STATE   britney2's STATE_DIR, where it reads its autopkgtest
-#                   files and writes debci.input (ADT_AMQP)          (required)
 #   BRITNEY         britney2's britney.py                             (required)
 #   BRITNEY_CONF    its britney.conf                                  (required)
 #   DEBCI_URL       the CI service; empty: no fetch and no submit (an
@@ -22,7 +23,6 @@
 # or the import.
 set -eu
 : "${BRIDGE_STATE:?set BRIDGE_STATE to debci-bridge's state directory}"
-: "${BRITNEY_STATE:?set BRITNEY_STATE to britney2's STATE_DIR}"
 : "${BRITNEY:?set BRITNEY to britney2's britney.py}"
 : "${BRITNEY_CONF:?set BRITNEY_CONF to its britney.conf}"
 DEBCI_URL="${DEBCI_URL:-}"
@@ -35,18 +35,24 @@ if [ -n "$DEBCI_URL" ]; then
     say "fetch failed (exit $?): britney2 runs on what the state already holds"
 fi
 
-# What britney2 reads: its results cache and pending file, and debci.json (ADT_SWIFT_URL) with the keys in flight.
-$DEBCI_BRIDGE export-britney --state "$BRIDGE_STATE" --out "$BRITNEY_STATE" >/dev/null
+# What britney2 reads, where it reads it: its results cache and pending file, and ADT_SWIFT_URL's
+# debci.json with the keys in flight. It prints where britney2 will write its requests (ADT_AMQP).
+exported=$($DEBCI_BRIDGE export-britney --state "$BRIDGE_STATE" --britney-conf "$BRITNEY_CONF")
+amqp=$(printf '%s\n' "$exported" | sed -n 's/.*"amqp":"\([^"\\]*\)".*/\1/p')
+if [ -z "$amqp" ]; then
+  say "ADT_AMQP in $BRITNEY_CONF names no file to import britney2's requests from (it must be file:///an/absolute/path)"
+  exit 1
+fi
 
-# A debci.input left by an earlier run must not be imported twice; britney2 writes a new one.
-rm -f "$BRITNEY_STATE/debci.input"
+# A request file left by an earlier run must not be imported twice; britney2 writes a new one.
+rm -f "$amqp"
 status=0
 $PYTHON "$BRITNEY" -c "$BRITNEY_CONF" || status=$?
 [ "$status" -eq 0 ] || say "britney2 failed (exit $status); importing the requests it wrote before it stopped"
 
 # britney2's requests into the outbox and the ledger: what is already in flight is held, nothing is sent twice.
-if [ -s "$BRITNEY_STATE/debci.input" ]; then
-  $DEBCI_BRIDGE import-amqp --state "$BRIDGE_STATE" "$BRITNEY_STATE/debci.input" >/dev/null
+if [ -s "$amqp" ]; then
+  $DEBCI_BRIDGE import-amqp --state "$BRIDGE_STATE" --britney-conf "$BRITNEY_CONF" >/dev/null
 fi
 
 if [ -n "$DEBCI_URL" ]; then

@@ -7,7 +7,7 @@ import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.j
 import { openFromFlags } from "./open-from-flags.js";
 import { resolve } from "node:path";
 import type { Session } from "../session/session.js";
-import { serviceProblem } from "./read-needs.js";
+import { serviceProblem } from "../core/service-lists.js";
 import { commitOptions, planOptions, parseWithPositionals, required, ruleOptions, stateOptions } from "./options.js";
 
 

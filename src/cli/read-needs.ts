@@ -1,6 +1,7 @@
 import type { Need } from "../core/types.js";
 import { firstProblem } from "../formats/problems.js";
 import { needSchema, quickNeed, toNeed } from "../formats/needs-input.js";
+import { serviceProblem, type ServiceLists } from "../core/service-lists.js";
 import { InputError } from "../store/errors.js";
 import { readTextFile } from "./io.js";
 
@@ -38,13 +39,6 @@ export function parseNeeds(text: string, source: string, defaultSuite: string, s
   return needs;
 }
 
-/** The suites and arches the CI service runs (debci-bridge.json, or ADT_ARCHES of britney.conf), when known, and where the arches came from. */
-export interface ServiceLists {
-  serviceSuites: readonly string[] | null;
-  serviceArches: readonly string[] | null;
-  sources?: { readonly serviceArches?: string };
-}
-
 const NO_SERVICE_LISTS: ServiceLists = { serviceSuites: null, serviceArches: null };
 
 /** One need checked by hand, or by zod for the message naming `where` (made only then); then against the service's lists. */
@@ -60,21 +54,6 @@ function needOf(value: unknown, defaultSuite: string, where: () => string, servi
   const problem = serviceProblem(need, defaultSuite, service);
   if (problem !== null) throw new InputError(`${where()}: ${problem}`);
   return need;
-}
-
-/** Why a need's suite or arch is not one the CI service runs, or null: a need, a serve param and an imported request are held to the same lists. */
-export function serviceProblem(need: Pick<Need, "suite" | "arch">, defaultSuite: string, service: ServiceLists): string | null {
-  // britney2 runs for one target suite: without serviceSuites, that (the configured suite) is the only one a need may name.
-  const suites = service.serviceSuites ?? [defaultSuite];
-  if (!suites.includes(need.suite)) {
-    const setting = service.serviceSuites === null ? `the configured suite is ${defaultSuite}; serviceSuites in debci-bridge.json lists others the CI service runs` : `serviceSuites in debci-bridge.json: ${suites.join(", ")}`;
-    return `suite: ${JSON.stringify(need.suite)} is not one the CI service runs (${setting})`;
-  }
-  if (service.serviceArches !== null && !service.serviceArches.includes(need.arch)) {
-    const from = service.sources?.serviceArches ?? "debci-bridge.json";
-    return `arch: ${JSON.stringify(need.arch)} is not one the CI service runs (serviceArches: ${service.serviceArches.join(", ") || "none"}, from ${from})`;
-  }
-  return null;
 }
 
 export function readNeedsFile(path: string): Promise<string> {

@@ -52,7 +52,10 @@ export function parseBritneyConf(text: string, path: string): BritneyConf {
   return { path, options };
 }
 
+/** A URL's password, never echoed: ADT_AMQP may be amqp://user:password@host. */
+const redacted = (value: string) => value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
+
 /** Where a value came from, for messages: `/etc/britney.conf line 98 (ADT_BASELINE = reference)`. */
 export function placeOf(conf: BritneyConf, entry: ConfEntry): string {
-  return `${conf.path} line ${entry.line} (${entry.key} = ${entry.value})`;
+  return `${conf.path} line ${entry.line} (${entry.key} = ${redacted(entry.value)})`;
 }

@@ -4,7 +4,9 @@ import { firstProblem } from "../formats/problems.js";
 import { answerLine } from "../formats/answer-line.js";
 import { quickNeed, toNeed } from "../formats/needs-input.js";
 import { isoTime } from "../core/iso-time.js";
-import type { Answer } from "../core/types.js";
+import type { Answer, Need } from "../core/types.js";
+import { DAY_MS } from "../core/settings.js";
+import { serviceProblem } from "../core/service-lists.js";
 import type { Session } from "../session/session.js";
 import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, quickKeyParams, verdictParamsSchema } from "./requests.js";
 
@@ -49,6 +51,14 @@ export class Dispatcher {
     return this.committed;
   }
 
+  /** A need's params, held to the suites and arches the CI service runs as plan holds a need. */
+  private needOf(p: unknown, method: string): Need {
+    const need = toNeed(params(needParamsSchema, p, method, quickNeed), this.session.settings.suite);
+    const problem = serviceProblem(need, this.session.settings.suite, this.session.settings);
+    if (problem !== null) throw new ProtocolError(`${method}: ${problem}`);
+    return need;
+  }
+
   private readonly methods: Record<string, (p: unknown) => unknown | Promise<unknown>> = {
     status: (p) => new AnswerResult(this.session.describe(params(keyParamsSchema, p, "status", quickKeyParams))),
     label: (p) => {
@@ -59,14 +69,14 @@ export class Dispatcher {
       const { package: pkg, arch, suite, versions } = params(baselineParamsSchema, p, "baseline");
       return this.session.baseline(arch, pkg, suite, versions);
     },
-    preview: (p) => new AnswerResult(this.session.preview(toNeed(params(needParamsSchema, p, "preview", quickNeed), this.session.settings.suite))),
+    preview: (p) => new AnswerResult(this.session.preview(this.needOf(p, "preview"))),
     verdict: (p) => {
       const { trigger, labels } = params(verdictParamsSchema, p, "verdict");
       return this.session.verdict(trigger, labels);
     },
     need: (p) => {
       if (this.committed) throw new ProtocolError("need: this session has already committed");
-      return new AnswerResult(this.session.need(toNeed(params(needParamsSchema, p, "need", quickNeed), this.session.settings.suite)));
+      return new AnswerResult(this.session.need(this.needOf(p, "need")));
     },
     commit: async (p) => {
       params(noParamsSchema, p, "commit");
@@ -78,6 +88,23 @@ export class Dispatcher {
     report: (p) => {
       params(noParamsSchema, p, "report");
       return this.session.report();
+    },
+    // The rules in force and where each came from (britney.conf's lines), so a client configures nothing twice: ADT_ARCHES, ADT_HUGE...
+    rules: (p) => {
+      params(noParamsSchema, p, "rules");
+      const { settings, britney } = this.session;
+      const days = (ms: number | null) => (ms === null ? null : ms / DAY_MS);
+      return {
+        britneyConf: britney?.conf.path ?? null,
+        suite: settings.suite,
+        baseline: settings.baseline,
+        retryOlderThanDays: days(settings.retryOlderThanMs),
+        referenceMaxAgeDays: days(settings.referenceMaxAgeMs),
+        arches: settings.serviceArches,
+        hugeAbove: britney?.hugeAbove ?? null,
+        ciUrl: settings.ciUrl,
+        sources: settings.sources,
+      };
     },
     // What loading found, for the client to show where britney2 logs: skipped files, an ignored snapshot, stale data.
     warnings: (p) => {
