@@ -142,6 +142,8 @@ describe("the rules britney2 applies, absent keys included (britney2/policies/au
     expect(JSON.stringify(broker)).not.toContain("s3cret");
     expect(rulesOf(without(DEBIAN, "STATE_DIR")).places.stateDir).toEqual({ problem: "/etc/britney.conf: no STATE_DIR line (britney2 stops with AttributeError); set STATE_DIR to britney2's state directory" });
     expect(rulesOf(withLine(DEBIAN, "ADT_PPAS", "team/ppa")).warnings[0]).toContain("debci-ppa-* queues");
+    // __init__ line 140 tests `self.options.adt_shared_results_cache`: without the line britney2 stops before reading anything.
+    expect(rulesOf(without(DEBIAN, "ADT_SHARED_RESULTS_CACHE")).places.resultsCache).toEqual({ problem: expect.stringContaining('no ADT_SHARED_RESULTS_CACHE line (britney2 stops with AttributeError when its autopkgtest policy starts); add "ADT_SHARED_RESULTS_CACHE ="') });
   });
 });
 

@@ -87,7 +87,9 @@ function places(conf: BritneyConf): BritneyPlaces {
   // autopkgtest.py __init__: the shared cache when the option is non-empty, else STATE_DIR/autopkgtest-results.cache.
   const resultsCache: BritneyPlace = sharedCache
     ? absolutePlace(conf, shared, shared.value)
-    : "path" in stateDir
+    : shared === undefined
+      ? { problem: `${absent(conf, "ADT_SHARED_RESULTS_CACHE", "britney2 stops with AttributeError when its autopkgtest policy starts")}; add "ADT_SHARED_RESULTS_CACHE =" (the cache in STATE_DIR) or the shared cache's path` }
+      : "path" in stateDir
       ? { path: `${stateDir.path.replace(/\/+$/, "")}/autopkgtest-results.cache`, source: `${stateDir.source}, ADT_SHARED_RESULTS_CACHE empty` }
       : stateDir;
   const debciFile = fileUrlPlace(conf, "ADT_SWIFT_URL", entryOf(conf, "adt_swift_url"), "file://STATE_DIR/debci.json, the file export-britney writes");
