@@ -194,7 +194,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     name: "serve",
     summary: [
       "A long-lived session for britney2: one JSON request per line on stdin, one JSON response per line on stdout",
-      "(methods status, need, preview, label, baseline, verdict, commit, report, warnings; see the README's serve protocol).",
+      "(methods status, need, preview, label, baseline, verdict, commit, report, rules, warnings; see the README's serve protocol).",
       "Without --scratch it holds the lock from start until its input ends; input ending without commit writes nothing.",
     ],
     sections: [
