@@ -10,6 +10,16 @@ import { KeyMap, keyNumber } from "../src/core/key-numbers.js";
 import { ledgerFileChunks, ledgerFileSchema, ledgerToFile, quickLedgerFile } from "../src/formats/ledger-file.js";
 import { parseTrigger, versionUploadedBy } from "../src/core/trigger.js";
 import { keyParamsSchema, quickKeyParams } from "../src/serve/requests.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { RunStore } from "../src/core/run-store.js";
+import { sameRun } from "../src/core/observations.js";
+import { readBase, writeBase } from "../src/store/base-file.js";
+import { joinSides, loadClaimed, loadOtherSide, loadSequentially } from "../src/store/load-results.js";
+import { DEFAULT_MAX_FILE_BYTES } from "../src/store/read-json.js";
+import { loadState } from "../src/store/load-state.js";
+import { statePaths } from "../src/store/state-paths.js";
+import { tempDir } from "./support/temp-state.js";
 
 const schema = resultRecordSchema("testing");
 
@@ -299,5 +309,99 @@ describe("the hand-written ledger check agrees with the ledger schema", () => {
 
   it("a ledger the fast check accepts, zod accepts as the same ledger; many are compared", () => {
     holdsToSchema(file, quickLedgerFile, ledgerFileSchema, 3000);
+  });
+});
+
+describe("loading results files split between two threads agrees with one thread loading them in name order", () => {
+  /**
+   * Records over a small world so run ids are often reused as other runs
+   * (another arch, package or trigger, null included); some malformed, some
+   * with the run id as a string of digits (zod's path, not the quick one).
+   */
+  const record = fc.record({
+    run_id: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 8 }), weight: 6 }, { arbitrary: fc.integer({ min: 1, max: 8 }).map(String), weight: 1 }, { arbitrary: fc.constant("x"), weight: 1 }),
+    trigger: fc.constantFrom("glibc/2.41-7", "glibc/2.41-7", "a/1 b/2", null),
+    package: fc.constantFrom("baz", "baz", "baz", "qux"),
+    arch: fc.constantFrom("amd64", "amd64", "amd64", "arm64"),
+    suite: fc.constantFrom("testing", "testing", "testing", undefined),
+    version: fc.constantFrom("4.5-1", null),
+    status: fc.constantFrom("pass", "fail", "tmpfail", null),
+    created_at: fc.constant("2026-11-25T08:10:00Z"),
+    updated_at: fc.constantFrom("2026-11-25T09:00:00Z", "2026-11-25T10:00:00.000Z", "2026-11-25T11:00:00Z", null),
+  });
+  /** Files with the side each falls on (true: this thread), and runs of a compacted base. */
+  const state = fc.record({
+    files: fc.array(fc.tuple(fc.array(record, { maxLength: 8 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
+    base: fc.array(record, { maxLength: 4 }),
+  });
+
+  /** Writes the state: the base's runs through the exact path into a binary base, the files as debci's JSON. */
+  async function write(files: Array<[unknown[], boolean]>, base: unknown[]) {
+    const dir = tempDir();
+    mkdirSync(join(dir, "results"));
+    const paths = files.map(([records], i) => {
+      const path = join(dir, "results", `2026112${i}T000000.json`);
+      writeFileSync(path, JSON.stringify({ results: records }));
+      return path;
+    });
+    const baseRuns = new RunStore();
+    const schema = resultRecordSchema("testing");
+    for (const r of base) {
+      const parsed = schema.safeParse(r);
+      if (parsed.success) baseRuns.merge(parsed.data);
+    }
+    await writeBase(join(dir, "compacted.base"), baseRuns, { format: "debci-bridge-base/2", compactedAt: 0, runs: baseRuns.size, until: null, folded: [] });
+    return { paths, baseRuns, basePath: join(dir, "compacted.base") };
+  }
+
+  /** The store's runs and sources, in run-id order: what the two loads must agree on. */
+  const content = (store: RunStore) => [...store.values()].sort((a, b) => a.runId - b.runId).map((o) => ({ ...o, sources: store.sourcesOf(o.runId) }));
+
+  it("the same runs, the same records counted and skipped, the same problems, whichever files fall on which side", async () => {
+    let crossing = 0;
+    await fc.assert(
+      fc.asyncProperty(state, async ({ files, base }) => {
+        const { paths, baseRuns, basePath } = await write(files, base);
+        // One thread, in name order, after the base read back whole (binary columns).
+        const one = new RunStore();
+        await readBase(basePath, one);
+        const inOrder = await loadSequentially(paths, one, "testing", DEFAULT_MAX_FILE_BYTES);
+        // Two sides, after the base as merged in memory (the exact path) on this one.
+        const split = new RunStore();
+        for (const o of baseRuns.values()) split.merge(o, 0);
+        const mineIndexes = files.flatMap(([, mine], i) => (mine ? [i] : []));
+        let k = 0;
+        const mine = await loadClaimed(paths, () => mineIndexes[k++] ?? paths.length, split, "testing", DEFAULT_MAX_FILE_BYTES);
+        const other = await loadOtherSide(paths, files.flatMap(([, mine], i) => (mine ? [] : [i])), "testing", DEFAULT_MAX_FILE_BYTES);
+        const otherRuns = new RunStore();
+        otherRuns.mergeForeign(other.tables, other.rows);
+        if ([...otherRuns.values()].some((o) => split.get(o.runId) !== undefined && !sameRun(o, split.get(o.runId)!))) crossing++;
+        const outcomes = await joinSides(paths, split, mine, other, "testing", DEFAULT_MAX_FILE_BYTES);
+        expect(outcomes).toEqual(inOrder);
+        expect(content(split)).toEqual(content(one));
+      }),
+      { numRuns: 300 },
+    );
+    // Many cases put the two runs of a reused run id on different sides: the case the join must settle.
+    expect(crossing).toBeGreaterThan(30);
+  });
+
+  it("the same directory content makes the same state, whatever order its files were written in: name order decides", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(record, { maxLength: 6 }), { minLength: 2, maxLength: 5 }).chain((files) => fc.tuple(fc.constant(files), fc.shuffledSubarray([...files.keys()], { minLength: files.length, maxLength: files.length }))),
+        async ([files, arrival]) => {
+          const load = async (order: number[]) => {
+            const dir = join(tempDir(), "state");
+            mkdirSync(join(dir, "results"), { recursive: true });
+            for (const i of order) writeFileSync(join(dir, "results", `2026112${i}T000000.json`), JSON.stringify({ results: files[i] }));
+            const loaded = await loadState(statePaths(dir), "testing");
+            return { runs: content(loaded.knowledge.runs), files: loaded.files.map(({ path, ...f }) => ({ name: basename(path), ...f, problem: f.problem?.replaceAll(dir, "") })) };
+          };
+          expect(await load(arrival)).toEqual(await load([...files.keys()]));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

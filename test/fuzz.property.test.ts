@@ -134,6 +134,36 @@ describe("garbage in any input: a clear exit, no stack trace, nothing changed", 
     );
   });
 
+  it("results reusing a run id as another run: exit 0, a warning naming the run, the answers of the state without them; --strict refuses", async () => {
+    // The late file again, each record kept, dropped, or given to another run (another suite, arch, package or trigger string, null included).
+    const another = fc.oneof(fc.constant({ suite: "unstable" }), fc.constantFrom("arm64", "i386").map((arch) => ({ arch })), fc.constant({ package: "qux" }), fc.constantFrom(null, "gcc-14/14.2.0-5", "glibc/2.41-7 gcc-14/14.2.0-5").map((trigger) => ({ trigger })));
+    const changes = fc.array(fc.oneof(fc.constant("keep" as const), fc.constant("drop" as const), another), { minLength: 2, maxLength: 2 });
+    const { results } = JSON.parse(samples.results!) as { results: Array<Record<string, unknown>> };
+    // The same records again change nothing: the answers every case must give.
+    const expected = await runCli(prepare("results", JSON.stringify({ results })).args);
+    expect(expected.code, expected.stderr).toBe(0);
+    await fc.assert(
+      fc.asyncProperty(changes, async (change) => {
+        const records = results.flatMap((r, i) => (change[i] === "drop" ? [] : change[i] === "keep" ? [r] : [{ ...r, ...(change[i] as object), status: "fail", updated_at: "2026-11-25T11:00:00Z" }]));
+        const reused = results.filter((r, i) => typeof change[i] === "object" && Object.entries(change[i] as object).some(([k, v]) => r[k] !== v));
+        const { state, args } = prepare("results", JSON.stringify({ results: records }));
+        const before = snapshotTree(state);
+        const run = await runCli(args);
+        check(run, before, state);
+        expect(run.code, run.stderr).toBe(0);
+        // The base's runs stand: every answer as without the file.
+        expect(run.stdout).toBe(expected.stdout);
+        // One line for the file: the first record of another run named, all of them counted.
+        const counted = reused.length === 1 ? "" : `${reused.length} records skipped, their run ids known as other runs; first: `;
+        if (reused.length > 0) expect(run.stderr).toMatch(new RegExp(`fuzz\\.json: ${counted}results\\[\\d\\]: run ${reused[0]!.run_id} is .* in the compacted base \\(debci never reuses a run id\\)`));
+        if (reused.length === 0) expect(run.stderr).not.toContain("debci never reuses a run id");
+        else expect((await runCli([...args, "--strict"])).code).toBe(1);
+        rmSync(join(state, ".."), { recursive: true, force: true });
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("one real process per input: peak memory stays bounded", async () => {
     for (const target of targets) {
       const [text] = fc.sample(garbage(() => samples[SAMPLE_OF[target]]!), { numRuns: 1, seed: 42 });

@@ -21,8 +21,18 @@ function canonical(o: Observation): string {
   return JSON.stringify([o.status, o.version, o.trigger, o.suite, o.arch, o.package, o.createdAt]);
 }
 
-/** Folds observations into the latest per run_id. Order-independent and idempotent. */
-export function mergeObservations<S extends { merge(o: Observation): void }>(into: S, observations: Iterable<Observation>): S {
+/** Whether two observations are of one run: the same suite, arch, package and trigger string (null included). */
+export function sameRun(a: Observation, b: Observation): boolean {
+  return a.package === b.package && a.arch === b.arch && a.suite === b.suite && a.trigger === b.trigger;
+}
+
+/**
+ * Folds observations into the latest per run_id. Idempotent, and
+ * order-independent as long as no run id stands for two runs; when one
+ * does, the first observation's run stands (RunStore.merge), so the order
+ * given is the order that decides.
+ */
+export function mergeObservations<S extends { merge(o: Observation): unknown }>(into: S, observations: Iterable<Observation>): S {
   for (const o of observations) into.merge(o);
   return into;
 }

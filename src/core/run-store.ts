@@ -13,6 +13,13 @@ export type EncodedRun = [number, number, number, number, number, number, number
 
 const STATUS_CODE = new Map<RunStatus, number>(STATUSES.map((s, i) => [s, i]));
 
+/** A run of another store that this one knows as another run (see RunStore.mergeForeign), with where the other store met it first and last. */
+export interface ForeignRun {
+  observation: Observation;
+  first: number;
+  last: number;
+}
+
 /**
  * The latest observation of every run, stored as columns rather than one
  * object per run: millions of runs cost tens of bytes each, and names are
@@ -67,6 +74,16 @@ export class RunStore {
   private statuses = new Uint8Array(0);
   private created = new Float64Array(0);
   private updated = new Float64Array(0);
+  /**
+   * Where each row's run was first met, and last met as the same run:
+   * sources in load order (0 the compacted base, k the k-th results file
+   * read). The first says which record came first when one run id turns up
+   * as two runs (see merge); the last bounds where to look again for a
+   * run's records (load-results.ts). Written once per record, never read
+   * for an ordinary one.
+   */
+  private firstSources = new Uint32Array(0);
+  private lastSources = new Uint32Array(0);
 
   get size(): number {
     return this.count;
@@ -109,6 +126,8 @@ export class RunStore {
     this.statuses = widen(this.statuses, (n) => new Uint8Array(n));
     this.created = widen(this.created, (n) => new Float64Array(n));
     this.updated = widen(this.updated, (n) => new Float64Array(n));
+    this.firstSources = widen(this.firstSources, (n) => new Uint32Array(n));
+    this.lastSources = widen(this.lastSources, (n) => new Uint32Array(n));
     this.capacity = capacity;
   }
 
@@ -126,23 +145,63 @@ export class RunStore {
     this.updated[row] = o.updatedAt ?? Number.NaN;
   }
 
-  /** Keeps the observation if it wins over what is known of its run (compareObservations). */
-  merge(o: Observation): void {
+  /**
+   * Keeps the observation if it wins over what is known of its run
+   * (compareObservations), `source` saying where it comes from (see
+   * firstSources; 0 when no file). Returns false, keeping nothing, when the
+   * run id is known as another run (another suite, arch, package or trigger
+   * string): debci never reuses a run id, so one of the two is corrupt, and
+   * the first met stands. Which is first is the caller's order to keep: the
+   * loader's is the base, then files in name order.
+   */
+  merge(o: Observation, source = 0): boolean {
     const row = this.findRow(o.runId);
     if (row === undefined) {
       if (this.count === this.capacity) this.grow();
       this.rowOf.set(o.runId, this.count);
+      this.firstSources[this.count] = this.lastSources[this.count] = source;
       this.write(this.count++, o);
-      return;
+      return true;
     }
+    if (!this.isRunOf(row, o)) return false;
+    if (source > this.lastSources[row]!) this.lastSources[row] = source;
     // Fast path for the common re-delivery: a different updated_at decides alone.
     const known = this.updated[row]!;
     const incoming = o.updatedAt ?? Number.NaN;
     if (!Number.isNaN(known) && !Number.isNaN(incoming) && known !== incoming) {
       if (incoming > known) this.write(row, o);
-      return;
+      return true;
     }
     if (compareObservations(o, this.observation(row)) > 0) this.write(row, o);
+    return true;
+  }
+
+  /** Whether an observation is of the row's run: the same suite, arch, package and trigger string (null included). */
+  private isRunOf(row: number, o: Observation): boolean {
+    return this.packageNames.get(this.packages[row]!) === o.package && this.archNames.get(this.arches[row]!) === o.arch && this.suiteNames.get(this.suites[row]!) === o.suite && this.triggerNames.get(this.triggers[row]!) === o.trigger;
+  }
+
+  /**
+   * Where a known run was first met and last met (see firstSources), or
+   * undefined when the run is not known.
+   */
+  sourcesOf(runId: number): { first: number; last: number } | undefined {
+    const row = this.findRow(runId);
+    return row === undefined ? undefined : { first: this.firstSources[row]!, last: this.lastSources[row]! };
+  }
+
+  /**
+   * Makes a known run another run: the row takes `o` whole, names included,
+   * and its sources. Only for settling a run id that two threads each met
+   * first as a different run (load-results.ts): the earlier one replaces
+   * the other.
+   */
+  replaceRun(o: Observation, first: number, last: number): void {
+    const row = this.findRow(o.runId);
+    if (row === undefined) throw new Error(`run ${o.runId} is not known`);
+    this.write(row, o);
+    this.firstSources[row] = first;
+    this.lastSources[row] = last;
   }
 
   get(runId: number): Observation | undefined {
@@ -362,6 +421,9 @@ export class RunStore {
     this.versions = c.versions;
     this.triggers = c.triggers;
     this.statuses = c.statuses;
+    // Every run of a base comes from the base: source 0.
+    this.firstSources = new Uint32Array(n);
+    this.lastSources = new Uint32Array(n);
     this.count = this.capacity = this.sortedRows = n;
     return null;
   }
@@ -388,9 +450,11 @@ export class RunStore {
   }
 
   /** Appends a run not yet in the store, its names already as this store's ids; `sorted` extends the sorted prefix instead of rowOf. */
-  private appendEncoded(r: EncodedRun, sorted: boolean): void {
+  private appendEncoded(r: EncodedRun, sorted: boolean, first = 0, last = first): void {
     if (this.count === this.capacity) this.grow();
     const row = this.count++;
+    this.firstSources[row] = first;
+    this.lastSources[row] = last;
     if (sorted) this.sortedRows++;
     else this.rowOf.set(r[0], row);
     this.runIds[row] = r[0];
@@ -404,23 +468,53 @@ export class RunStore {
     this.updated[row] = r[8] ?? Number.NaN;
   }
 
-  /** Merges an encoded row written by `encodedRow` of a store whose tables were adopted. */
-  mergeEncoded(r: EncodedRun): void {
+  /**
+   * Merges an encoded row written by `encodedRow` of a store whose tables
+   * were adopted (a base, source 0). False for a run met before as another
+   * run, which a base written by this module never holds.
+   */
+  mergeEncoded(r: EncodedRun): boolean {
     // In run-id order, while every row so far is: the sorted prefix grows, no map entry needed.
     const inOrder = this.sortedRows === this.count && (this.count === 0 || r[0] > this.runIds[this.count - 1]!);
-    if (inOrder || this.findRow(r[0]) === undefined) this.appendEncoded(r, inOrder);
-    // A run twice in one base should not happen; if it does, the merge rule decides as always.
-    else this.merge(this.decode(r, (table, id) => this.table(table).get(id)));
+    if (inOrder || this.findRow(r[0]) === undefined) {
+      this.appendEncoded(r, inOrder);
+      return true;
+    }
+    // A run twice in one base should not happen; if it does, the merge rule decides as always (as another run: refused).
+    return this.merge(this.decode(r, (table, id) => this.table(table).get(id)));
+  }
+
+  /** Every row encoded (see encodedRow) and laid end to end, NaN for null times: what a worker thread hands back. */
+  encodedRows(): Float64Array<ArrayBuffer> {
+    const rows = new Float64Array(this.count * 9);
+    for (let row = 0; row < this.count; row++) {
+      const r = this.encodedRow(row);
+      for (let i = 0; i < 9; i++) rows[row * 9 + i] = r[i] ?? Number.NaN;
+    }
+    return rows;
+  }
+
+  /** Every row's first and last source (see firstSources), laid end to end as encodedRows lays the rows. */
+  encodedSources(): Uint32Array<ArrayBuffer> {
+    const sources = new Uint32Array(this.count * 2);
+    for (let row = 0; row < this.count; row++) {
+      sources[row * 2] = this.firstSources[row]!;
+      sources[row * 2 + 1] = this.lastSources[row]!;
+    }
+    return sources;
   }
 
   /**
-   * Merges the rows of another store (a worker's), given as its tables and
-   * its encoded rows laid end to end (NaN for null times). Its ids are
-   * mapped onto this store's once per name; a run this store has not seen
-   * is appended as is, and one it has goes through `merge`, so the merge
-   * rule stays the one and only.
+   * Merges the rows of another store (a worker's), given as its tables,
+   * its encoded rows laid end to end (NaN for null times) and their sources
+   * (encodedSources; all 0 when not given). Its ids are mapped onto this
+   * store's once per name; a run this store has not seen is appended as
+   * is, and one it has goes through `merge`, so the merge rule stays the
+   * one and only. A run this store knows as another run is left out and
+   * returned, with its sources: which of the two came first, and what
+   * becomes of the other's records, is the caller's to settle.
    */
-  mergeForeign(tables: Record<TableName, readonly string[]>, rows: Float64Array): void {
+  mergeForeign(tables: Record<TableName, readonly string[]>, rows: Float64Array, sources?: Uint32Array): ForeignRun[] {
     const ids = {} as Record<TableName, Uint32Array>;
     for (const name of TABLE_NAMES) ids[name] = Uint32Array.from([0, ...tables[name].map((n) => this.table(name).intern(n))]);
     tables.triggers.forEach((t, i) => {
@@ -428,12 +522,22 @@ export class RunStore {
     });
     const foreignName = (table: TableName, id: number) => (id === 0 ? null : tables[table][id - 1]!);
     const time = (t: number) => (Number.isNaN(t) ? null : t);
+    const otherRuns: ForeignRun[] = [];
     this.reserve(rows.length / 9);
     for (let at = 0; at < rows.length; at += 9) {
       const r: EncodedRun = [rows[at]!, rows[at + 1]!, rows[at + 2]!, rows[at + 3]!, rows[at + 4]!, rows[at + 5]!, rows[at + 6]!, time(rows[at + 7]!), time(rows[at + 8]!)];
-      if (this.findRow(r[0]) !== undefined) this.merge(this.decode(r, foreignName));
-      else this.appendEncoded([r[0], ids.suites[r[1]]!, ids.arches[r[2]]!, ids.packages[r[3]]!, ids.versions[r[4]]!, r[5], ids.triggers[r[6]]!, r[7], r[8]], false);
+      const first = sources?.[(at / 9) * 2] ?? 0;
+      const last = sources?.[(at / 9) * 2 + 1] ?? 0;
+      const row = this.findRow(r[0]);
+      if (row === undefined) {
+        this.appendEncoded([r[0], ids.suites[r[1]]!, ids.arches[r[2]]!, ids.packages[r[3]]!, ids.versions[r[4]]!, r[5], ids.triggers[r[6]]!, r[7], r[8]], false, first, last);
+        continue;
+      }
+      const o = this.decode(r, foreignName);
+      if (this.merge(o, last)) this.firstSources[row] = Math.min(this.firstSources[row]!, first);
+      else otherRuns.push({ observation: o, first, last });
     }
+    return otherRuns;
   }
 
   *values(): IterableIterator<Observation> {

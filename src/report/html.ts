@@ -251,7 +251,7 @@ function stateSection(r: Report): string {
   parts.push(facts([
     ["Results files read", count(r.files.results)],
     ["Files skipped", count(r.files.skipped.count)],
-    ["Malformed records skipped", count(r.files.skippedRecords)],
+    ["Records skipped (malformed, or a run id known as another run)", count(r.files.skippedRecords)],
     ["Runs", `${count(runs.total)}: ${count(runs.pass)} pass, ${count(runs.fail)} fail, ${count(runs.neutral)} neutral, ${count(runs.tmpfail)} tmpfail, ${count(runs.running)} unfinished; ${count(runs.withoutTrigger)} without a trigger`],
     ["Keys the runs answer", count(r.keys.withRuns)],
     ["Keys known", `${count(r.keys.known)} (${count(r.keys.rejectListed)} reject-listed)`],
@@ -269,7 +269,7 @@ function stateSection(r: Report): string {
   ]));
   parts.push("<h3>Files skipped</h3>", capNote(r.files.skipped, "Files skipped"));
   if (r.files.skipped.shown > 0) parts.push(table(["file", "kind", "why"], r.files.skipped.oldest.map((f) => `<tr>${cell(text(f.path), "mono wrap")}${cell(text(f.kind))}${cell(text(f.problem), "wrap")}</tr>`)));
-  parts.push("<h3>Files with malformed records</h3>", capNote(r.files.withSkippedRecords, "Files with malformed records"));
+  parts.push("<h3>Files with skipped records</h3>", capNote(r.files.withSkippedRecords, "Files with skipped records"));
   if (r.files.withSkippedRecords.shown > 0) {
     parts.push(table(["file", ["records skipped", "n"], "first problem"], r.files.withSkippedRecords.oldest.map((f) => `<tr>${cell(text(f.path), "mono wrap")}${num(f.skippedRecords ?? 0)}${cell(text(f.firstProblem), "wrap")}</tr>`)));
   }

@@ -155,7 +155,8 @@ async function readJsonlBase(path: string, store: RunStore): Promise<BaseHeader 
         sealed = true;
       }
       if (!isEncodedRun(value) || !store.fitsTables(value)) throw damaged(lineNumber, "not a run of this base");
-      store.mergeEncoded(value);
+      // A base is written from one run store, a run id once: one met twice as two runs is damage.
+      if (!store.mergeEncoded(value)) throw damaged(lineNumber, `run ${value[0]} again, as another run`);
       runs++;
       return;
     }

@@ -30,6 +30,8 @@ export interface FileReport {
   problem?: string;
   records?: number;
   skippedRecords?: number;
+  /** Of the skipped records, those whose run id is known as another run (debci never reuses one). */
+  reusedRunIds?: number;
 }
 
 /** A results file read in full this time: what compaction folds. */
@@ -48,7 +50,7 @@ export interface LoadedState {
   base: BaseHeader | null;
   /** Results files skipped because the base already holds them. */
   foldedOnDisk: string[];
-  /** Results files read whole, without a malformed record: compaction folds these, and only these. */
+  /** Results files read whole, without a skipped record: compaction folds these, and only these. */
   readResults: ReadResultsFile[];
   /** Batches the ledger did not account for (a crash between batch and ledger), folded back in. */
   repairedBatches: string[];
@@ -77,7 +79,8 @@ async function loadResults(paths: StatePaths, state: LoadedState, defaultSuite: 
     const { window, until, ...report } = outcome;
     if (window !== undefined) state.coverage.push(window);
     state.files.push(report);
-    // Only a file read without a single problem may be folded: a malformed record must stay reported, and its file never pruned.
+    // Only a file read without a single problem may be folded: a malformed record, or one whose run id is
+    // another run's, must stay reported, and its file never pruned.
     if (report.status === "read" && (report.skippedRecords ?? 0) === 0) {
       state.readResults.push({ name: basename(report.path), size: sizes.get(report.path)!, since: window?.since ?? null, until: until ?? null });
     }

@@ -2,8 +2,8 @@
  * A worker thread's share of loading results files: take the next file
  * not yet taken (a counter shared with the main thread), read, parse,
  * validate and merge it into a run store of its own, until none is left;
- * then hand back the store's tables and rows (typed arrays, transferred
- * without copying) and what became of each file it took.
+ * then hand back the store's tables, rows and their sources (typed arrays,
+ * transferred without copying) and what became of each file it took.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { RunStore } from "../core/run-store.js";
@@ -26,9 +26,7 @@ const claimed = await loadClaimed(
   suite,
   maxFileBytes,
 );
-const rows = new Float64Array(store.size * 9);
-for (let row = 0; row < store.size; row++) {
-  const r = store.encodedRow(row);
-  for (let i = 0; i < 9; i++) rows[row * 9 + i] = r[i] ?? Number.NaN;
-}
-parentPort!.postMessage({ claimed, tables: store.tables(), rows }, [rows.buffer]);
+const rows = store.encodedRows();
+// Where each run was met, so the main thread can tell which of two runs under one run id came first.
+const sources = store.encodedSources();
+parentPort!.postMessage({ claimed, tables: store.tables(), rows, sources }, [rows.buffer, sources.buffer]);
