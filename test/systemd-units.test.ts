@@ -24,9 +24,9 @@ function environment(text: string): Record<string, string> {
   return env;
 }
 
-/** An ExecStart line as systemd splits and expands it (`${VAR}` as one word), its program replaced by this checkout's. */
-function commandLine(exec: string, env: Record<string, string>): string[] {
-  return exec.split(/\s+/).map((word) => word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? ""));
+/** An ExecStart line as systemd splits and expands it (`${VAR}` as one word), the installed state moved to `state`. */
+function commandLine(exec: string, env: Record<string, string>, state: string): string[] {
+  return exec.split(/\s+/).map((word) => (word === "/var/lib/debci-bridge" ? state : word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? "")));
 }
 
 const w = syncWorld();
@@ -42,10 +42,22 @@ describe("the systemd units of the loop", () => {
       expect(values(text, "NoNewPrivileges"), name).toEqual(["yes"]);
       expect(values(text, "PrivateTmp"), name).toEqual(["yes"]);
       expect(values(text, "CapabilityBoundingSet"), name).toEqual([""]);
+      // The state every command names is the one writable path (systemd expands no variable in ReadWritePaths),
+      // and what the timers create is group-writable for britney2's user; setgid directories are allowed.
+      for (const exec of values(text, "ExecStart")) expect(exec, name).toContain("--state /var/lib/debci-bridge ");
+      expect(values(text, "UMask"), name).toEqual(["0007"]);
+      expect(values(text, "RestrictSUIDSGID"), name).toEqual([]);
+      expect(values(text, "StateDirectory"), name).toEqual([]);
+      expect(values(text, "Documentation"), name).toEqual(["man:debci-bridge(1) file:///usr/share/doc/debci-bridge/README.md"]);
       // Every variable a command line uses is set in the environment file.
       const env = environment(readFileSync(join(UNITS, "debci-bridge.default"), "utf8"));
       for (const exec of values(text, "ExecStart")) for (const [, v] of exec.matchAll(/\$\{([A-Za-z_]+)\}/g)) expect(Object.keys(env), `${name}: ${v}`).toContain(v);
     }
+    // The directories exist from install, as the units and the README say: the state shared through the group, the key's directory.
+    expect(readFileSync(new URL("../debian/debci-bridge.tmpfiles", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("d "))).toEqual([
+      "d /var/lib/debci-bridge 2770 debci-bridge debci-bridge -",
+      "d /etc/debci-bridge 0750 root debci-bridge -",
+    ]);
     // Nothing but maintenance's own two steps may run without the network; fetch and submit need it.
     expect(values(unit("debci-bridge-maintenance.service"), "PrivateNetwork")).toEqual(["yes"]);
   });
@@ -62,14 +74,13 @@ describe("the systemd units of the loop", () => {
   it("their command lines, as the units spell them, run the loop against the CI service", async () => {
     const env = {
       ...environment(readFileSync(join(UNITS, "debci-bridge.default"), "utf8")),
-      DEBCI_BRIDGE_STATE: w.state,
       DEBCI_URL: w.fake.url,
       DEBCI_KEY_FILE: w.keyFile,
     };
     const run = (name: string, minutes: number) =>
       Promise.all(
         values(unit(name), "ExecStart").map(async (exec) => {
-          const [program, ...args] = commandLine(exec, env);
+          const [program, ...args] = commandLine(exec, env, w.state);
           expect(program).toBe("/usr/bin/debci-bridge");
           return w.spawn([...args, "--now", at(minutes)], { DEBCI_CA_FILE: (env as Record<string, string>).DEBCI_CA_FILE ?? "" });
         }),
@@ -85,7 +96,7 @@ describe("the systemd units of the loop", () => {
     expect(readdirSync(join(w.state, "results")).length).toBeGreaterThan(0);
     mkdirSync(join(w.state, "outbox", "sent"), { recursive: true });
     // compact then prune, in the order the unit gives them (systemd runs ExecStart lines one after another).
-    const [compact, prune] = values(unit("debci-bridge-maintenance.service"), "ExecStart").map((exec) => commandLine(exec, env).slice(1));
+    const [compact, prune] = values(unit("debci-bridge-maintenance.service"), "ExecStart").map((exec) => commandLine(exec, env, w.state).slice(1));
     expect((await w.spawn([...compact!, "--now", at(40)])).code).toBe(0);
     expect((await w.spawn([...prune!, "--now", at(41)])).code).toBe(0);
     expect(readdirSync(w.state)).toContain("compacted.base");

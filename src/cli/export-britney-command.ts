@@ -1,10 +1,10 @@
 export { EXPORT_BRITNEY_USAGE } from "./usage.js";
 import { open, stat } from "node:fs/promises";
-import { userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { JsonStreamStringify } from "json-stream-stringify";
 import { writeFilesTogether } from "../store/atomic-write.js";
 import { InputError, WriteError } from "../store/errors.js";
+import { processUser } from "../store/process-user.js";
 import type { BritneyPlace, BritneyRules } from "../formats/britney-rules.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
@@ -30,14 +30,6 @@ function versionsByPackage(needs: readonly Need[]): (pkg: string) => string[] | 
     const known = byPackage.get(pkg);
     return known === undefined ? undefined : [...known];
   };
-}
-
-function userName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `uid ${process.getuid?.() ?? "?"}`;
-  }
 }
 
 /** Where export-britney writes each file britney2 reads, and what names each place in a message. */
@@ -142,7 +134,7 @@ export async function exportBritneyCommand(argv: string[], io: CliIO): Promise<n
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
       const place = [to.results, to.pending, to.debci].find((p) => error.message.startsWith(`cannot write ${p.path}:`));
-      const fix = place === undefined ? "" : `; britney2 reads it (${place.source}): make it writable for this user (${userName()}), or change that line`;
+      const fix = place === undefined ? "" : `; britney2 reads it (${place.source}): make it writable for this user (${processUser()}), or change that line`;
       throw new InputError(`${error.message}${fix}; nothing was exported, and britney2 would read what it read before`);
     }
     const resultKeys = Object.values(results).reduce((n, byPkg) => n + Object.values(byPkg).reduce((m, byArch) => m + Object.keys(byArch).length, 0), 0);

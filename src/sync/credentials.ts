@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { InputError } from "../store/errors.js";
+import { processUser } from "../store/process-user.js";
 import { shownUrl } from "./http.js";
 
 /** The API key and where it came from; messages name the source, never the key. */
@@ -30,7 +31,11 @@ export async function loadApiKey(file: string | undefined, env: NodeJS.ProcessEn
       key = await readFile(file, "utf8");
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(`${source}: ${(error as NodeJS.ErrnoException).code ?? "cannot read"}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      // One line naming the file and what to do, never a bare errno: this is what a timer's journal shows.
+      if (code === "ENOENT") throw new InputError(`${source}: no such file; put the API key debci gave you in it, on one line, readable by this user only (chmod 600)`);
+      if (code === "EACCES" || code === "EPERM") throw new InputError(`${source}: cannot be read by ${processUser()}; make it this user's and mode 600 (chown ${processUser()} ${file}; chmod 600 ${file})`);
+      throw new InputError(`${source}: cannot be read (${code ?? (error as Error).message})`);
     }
   } else {
     const fromEnv = env.DEBCI_API_KEY;
