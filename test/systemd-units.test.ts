@@ -102,3 +102,22 @@ describe("the systemd units of the loop", () => {
     expect(readdirSync(w.state)).toContain("compacted.base");
   });
 });
+
+describe("the README and the units agree", () => {
+  it("the README's commands are the units' ExecStart lines, and its schedule their timers'", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const at = readme.indexOf("What the units run, for a host that schedules them otherwise");
+    expect(at).toBeGreaterThan(-1);
+    const open = readme.indexOf("```sh\n", at) + "```sh\n".length;
+    const block = readme.slice(open, readme.indexOf("```", open)).trim().split("\n");
+    const env = environment(readFileSync(join(UNITS, "debci-bridge.default"), "utf8"));
+    const units = ["debci-bridge-fetch.service", "debci-bridge-submit.service", "debci-bridge-maintenance.service"];
+    const commands = units.flatMap((name) => values(unit(name), "ExecStart").map((exec) => commandLine(exec, env, "/var/lib/debci-bridge").join(" ").replace("/usr/bin/debci-bridge", "debci-bridge")));
+    expect(block.filter((l) => !l.startsWith("#"))).toEqual(commands);
+    for (const [timer, shown] of [["debci-bridge-fetch.timer", "fetch.timer: "], ["debci-bridge-submit.timer", "submit.timer: "]] as const) {
+      expect(block.find((l) => l.includes(shown)), timer).toContain(`${shown}${values(unit(timer), "OnCalendar")[0]}`);
+    }
+    expect(values(unit("debci-bridge-maintenance.timer"), "OnCalendar")).toEqual(["daily"]);
+    for (const name of units) expect(values(unit(name), "UMask")).toEqual(["0007"]);
+  });
+});
