@@ -1,4 +1,5 @@
 import { InputError, LockHeldError } from "../store/errors.js";
+import { permissionMessage } from "../store/shared-mode.js";
 import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { commandHelp, overviewHelp } from "./help-text.js";
 import { packageVersion } from "./help-version.js";
@@ -72,8 +73,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === "string") {
-      // Filesystem trouble (permissions, full disk): the message names the path.
-      writeLine(io.stderr, `debci-bridge ${name}: ${(error as Error).message}`);
+      // Filesystem trouble (permissions, full disk): the message names the path; a permission refused in a state, also who and the fix.
+      writeLine(io.stderr, `debci-bridge ${name}: ${permissionMessage(error) ?? (error as Error).message}`);
       return EXIT_BAD_INPUT;
     }
     throw error;

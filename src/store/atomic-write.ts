@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { WriteError } from "./errors.js";
 import { crashPoint, type CrashPoint } from "./faults.js";
+import { makeDirs, shareNewFile } from "./shared-mode.js";
 
 /** Temporary files start with a dot, which every reader of the state directory skips. */
 export function tempPathFor(path: string): string {
@@ -21,14 +21,25 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** Writes `content` to a new temporary file beside `path` and flushes it; the caller renames it into place. */
+/**
+ * Writes `content` to a new temporary file beside `path` and flushes it; the
+ * caller renames it into place. In a shared state the file is made
+ * group-writable as soon as it exists (shared-mode.ts), long before the rename.
+ */
 async function writeTemp(path: string, content: string | Readable): Promise<string> {
-  await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+  await makeDirs(dirname(path)).catch((error: unknown) => {
     throw new WriteError(path, error);
   });
   const temp = tempPathFor(path);
   try {
-    await pipeline(typeof content === "string" ? Readable.from([content]) : content, createWriteStream(temp));
+    const handle = await open(temp, "w");
+    try {
+      await shareNewFile(temp, handle);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await pipeline(typeof content === "string" ? Readable.from([content]) : content, handle.createWriteStream());
     await fsyncPath(temp);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

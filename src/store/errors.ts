@@ -1,3 +1,5 @@
+import { isPermissionDenied, permissionHelp } from "./shared-mode.js";
+
 /** Bad input that the user must fix: the message names the file (or argument) and the problem. */
 export class InputError extends Error {
   constructor(message: string) {
@@ -16,7 +18,9 @@ export class WriteError extends Error {
 
   constructor(path: string, cause: unknown) {
     const e = cause as NodeJS.ErrnoException;
-    super(`cannot write ${path}: ${e.code ?? "error"} (${(e.message ?? String(cause)).replace(/^[A-Z]+: /, "")}); nothing of it was left behind`);
+    // A permission refused in a state: who was refused, and what the host's admin does about it (shared-mode.ts).
+    const denied = isPermissionDenied(cause) ? permissionHelp(path, "write") : null;
+    super(denied !== null ? `cannot write ${path}: ${denied}` : `cannot write ${path}: ${e.code ?? "error"} (${(e.message ?? String(cause)).replace(/^[A-Z]+: /, "")}); nothing of it was left behind`);
     this.name = "WriteError";
     this.code = e.code;
   }

@@ -7,6 +7,7 @@ import { isRecord } from "../formats/quick-checks.js";
 import { quickResultRecord, resultRecordSchema, resultsFileSchema } from "../formats/results-file.js";
 import { Worker } from "node:worker_threads";
 import { readJsonFile, type JsonRead } from "./read-json.js";
+import { knownStatesOf } from "./shared-mode.js";
 import { MAX_UNIX_SECONDS } from "../formats/timestamps.js";
 
 /** What became of one results file. */
@@ -177,7 +178,8 @@ export function loadInWorker(paths: readonly string[], counter: SharedArrayBuffe
     const entry = import.meta.url.endsWith(".ts") ? "./results-worker-boot.mjs" : "./results-worker.js";
     // A worker inherits the process's Node flags; --input-type (a program run with `node --input-type=module -e`) is refused there.
     const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--input-type"));
-    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, counter, suite, maxFileBytes }, execArgv });
+    // The states the files belong to, so a file the worker may not read is reported as this thread would (shared-mode.ts).
+    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { paths, counter, suite, maxFileBytes, states: knownStatesOf(paths.slice(0, 1)) }, execArgv });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`results worker exited with code ${code}`)));

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { LockHeldError, WriteError, type LockHolder } from "./errors.js";
 import { tempPathFor } from "./atomic-write.js";
 import { isAlive } from "./process-alive.js";
+import { shareNewFile } from "./shared-mode.js";
 
 export interface HeldLock {
   path: string;
@@ -80,6 +81,8 @@ async function tryLock(path: string, command: string, now: number): Promise<Held
   const temp = tempPathFor(path);
   try {
     await writeFile(temp, mine);
+    // In a shared state the other user must be able to read, take over and remove it: group-writable before it is the lock.
+    await shareNewFile(temp);
   } catch (error) {
     await unlink(temp).catch(() => undefined); // a full disk leaves an empty file behind otherwise
     throw new WriteError(path, error);

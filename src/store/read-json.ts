@@ -1,6 +1,7 @@
 import { lstat, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { isPermissionDenied, permissionHelp } from "./shared-mode.js";
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; missing: boolean; problem: string };
 
@@ -36,6 +37,9 @@ export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYT
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    // A file of a state this user may not read: who, and what the host's admin does about it (shared-mode.ts).
+    const denied = isPermissionDenied(error) ? permissionHelp(path, "read") : null;
+    if (denied !== null) return { ok: false, missing: false, problem: `cannot read: ${denied}` };
     return { ok: false, missing: code === "ENOENT", problem: code === "ENOENT" ? "no such file" : `cannot read: ${code ?? (error as Error).message}` };
   }
   if (path.endsWith(".gz")) {

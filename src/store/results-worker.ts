@@ -9,8 +9,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import { RunStore } from "../core/run-store.js";
 import { crashPoint } from "./faults.js";
 import { loadClaimed } from "./load-results.js";
+import { adoptKnownStates } from "./shared-mode.js";
 
-const { paths, counter, suite, maxFileBytes } = workerData as { paths: string[]; counter: SharedArrayBuffer; suite: string; maxFileBytes: number };
+const { paths, counter, suite, maxFileBytes, states } = workerData as { paths: string[]; counter: SharedArrayBuffer; suite: string; maxFileBytes: number; states?: unknown };
+adoptKnownStates(states);
 const taken = new Int32Array(counter);
 const store = new RunStore();
 let claimedCount = 0;

@@ -1,6 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { InputError } from "./errors.js";
+import { isPermissionDenied, noteStateDir, noteStateParts, permissionHelp } from "./shared-mode.js";
 
 /** Where each part of a state directory lives; every path can be overridden on its own. */
 export interface StatePaths {
@@ -20,7 +21,7 @@ export interface StatePaths {
 
 export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths, "stateDir" | "legacyBase">> = {}): StatePaths {
   const dir = resolve(stateDir);
-  return {
+  const paths: StatePaths = {
     stateDir: dir,
     results: resolve(overrides.results ?? join(dir, "results")),
     pending: resolve(overrides.pending ?? join(dir, "pending.json")),
@@ -32,6 +33,9 @@ export function statePaths(stateDir: string, overrides: Partial<Omit<StatePaths,
     base: resolve(overrides.base ?? join(dir, "compacted.base")),
     legacyBase: overrides.base === undefined ? join(dir, "compacted.jsonl") : null,
   };
+  // Where this state's parts are, wherever the flags put them: files made there are the state's (shared-mode.ts).
+  noteStateParts(dir, [paths.results, paths.outbox], [paths.pending, paths.ledger, paths.rejectList, paths.settings, paths.lock, paths.base]);
+  return paths;
 }
 
 /**
@@ -46,9 +50,13 @@ export async function requireStateDir(dir: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Said of the state directory, not of a flag: the library reports it too, where there are no flags.
+    const denied = isPermissionDenied(error) ? permissionHelp(dir, "read") : null;
+    if (denied !== null) throw new InputError(`state directory ${dir}: cannot be read: ${denied}`);
     throw new InputError(`state directory ${dir}: ${code === "ENOENT" ? "no such directory (an empty directory is a fresh state; create it first)" : `cannot be read (${code})`}`);
   }
   if (!info.isDirectory()) throw new InputError(`state directory ${dir}: not a directory`);
+  // The one look at the state directory's mode: group-writable means shared between users (shared-mode.ts).
+  noteStateDir(dir, info);
 }
 
 const real = (path: string) => realpath(path).catch(() => resolve(path));

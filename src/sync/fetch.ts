@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RunStore } from "../core/run-store.js";
 import type { Observation } from "../core/types.js";
@@ -9,6 +8,7 @@ import { ledgerFileReader } from "../formats/ledger-file.js";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { readJsonFile } from "../store/read-json.js";
 import { acquireLock } from "../store/lock.js";
+import { makeDirs } from "../store/shared-mode.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
 import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { watermark } from "../session/maintenance.js";
@@ -167,7 +167,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchResult> {
   const lock = await acquireLock(join(paths.stateDir, "sync-fetch.lock"), "debci-bridge fetch", options.now);
   const log = options.http.log;
   try {
-    await mkdir(paths.results, { recursive: true });
+    await makeDirs(paths.results);
     await removeStaleTemps([paths.results]); // a fetch killed mid-way leaves its slices' temporary files
     const mark = await watermark({ stateDir: options.stateDir, now: options.now, suite: options.suite, overlapMinutes: options.overlapMinutes });
     if (mark.ignoredUntils > 0) log(`${mark.ignoredUntils} results file(s) claim an until after now; not believed`);

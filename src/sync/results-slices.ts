@@ -1,6 +1,8 @@
 import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { tempPathFor } from "../store/atomic-write.js";
+import { InputError, WriteError } from "../store/errors.js";
+import { shareNewFile } from "../store/shared-mode.js";
 
 /**
  * Writes one fetched response into results/ as one or more files ("slices")
@@ -32,7 +34,26 @@ export class ResultsSlices {
     this.buffered.push(text);
   }
 
+  /**
+   * Writes what is queued. A slice this side cannot write (no permission, a
+   * full disk) is this side's trouble, not the network's: it leaves as an
+   * error naming the file, which the HTTP layer does not retry (it retries
+   * errors carrying an errno code) and the CLI shows as one line, exit 1.
+   */
   async flush(): Promise<void> {
+    await this.local(() => this.writeQueued());
+  }
+
+  private async local(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof InputError || typeof (error as NodeJS.ErrnoException).code !== "string") throw error;
+      throw new InputError(new WriteError(this.temps.at(-1) ?? this.dir, error).message);
+    }
+  }
+
+  private async writeQueued(): Promise<void> {
     if (this.buffered.length === 0) return;
     const records = this.buffered;
     this.buffered = [];
@@ -59,8 +80,10 @@ export class ResultsSlices {
   /** Closes the last slice with `until` and renames every slice into place, the last one last. Returns the files. */
   async finish(until: number): Promise<string[]> {
     await this.flush();
-    if (this.handle === null) await this.openSlice(); // an empty answer is a file too: it records the window asked
-    await this.closeSlice(until);
+    await this.local(async () => {
+      if (this.handle === null) await this.openSlice(); // an empty answer is a file too: it records the window asked
+      await this.closeSlice(until);
+    });
     const base = `debci-${this.since}-${until}-${this.stamp}`;
     const names = this.temps.map((_, i) => (this.temps.length === 1 ? `${base}.json` : `${base}-${i + 1}.json`));
     for (let i = 0; i < this.temps.length; i++) await rename(this.temps[i]!, join(this.dir, names[i]!));
@@ -82,6 +105,7 @@ export class ResultsSlices {
     const temp = tempPathFor(join(this.dir, `debci-${this.since}-slice${this.temps.length + 1}.json`));
     this.temps.push(temp);
     this.handle = await open(temp, "wx");
+    await shareNewFile(temp, this.handle); // in a shared state, group-writable before it is ever renamed into place
     await this.handle.write(`{"since":${this.since},"results":[`);
     this.sliceBytes = 0;
     this.inSlice = 0;

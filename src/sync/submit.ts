@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, unlink } from "node:fs/promises";
+import { readFile, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { batchBodySchema } from "../formats/batch-file.js";
 import { firstProblem } from "../formats/problems.js";
@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../store/atomic-write.js";
 import { crashPoint } from "../store/faults.js";
 import { listJson } from "../store/list-files.js";
 import { acquireLock } from "../store/lock.js";
+import { isPermissionDenied, makeDirs } from "../store/shared-mode.js";
 import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { bodyOf, entriesOf, localProblem, newDelivery, sendSplitting, type BatchEntry, type Delivery, type Refusal } from "./batch-split.js";
 import { alreadyCreated } from "./delivered.js";
@@ -217,7 +218,7 @@ export async function submitOutbox(options: SubmitOptions): Promise<SubmitResult
       result.alreadyCreated += outcome.alreadyCreated;
       const refused = [...local, ...delivery.refused];
       if (refused.length === 0) {
-        await mkdir(dirname(at.sent), { recursive: true });
+        await makeDirs(dirname(at.sent));
         await rename(at.unsent, at.sent);
         await removeSendingMark(paths.outbox, name);
         result.sent.push(name);
@@ -246,9 +247,17 @@ async function removeOrphanMarks(outbox: string, unsent: ReadonlySet<string>): P
 
 /** A batch's entries, or what is wrong with the file. */
 async function readBatch(path: string): Promise<BatchEntry[] | string> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    // A batch this user may not read is not a bad batch: it is not set aside as one (the error says what to fix).
+    if (isPermissionDenied(error)) throw error;
+    return `not JSON: ${(error as Error).message}`;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, "utf8"));
+    value = JSON.parse(text);
   } catch (error) {
     return `not JSON: ${(error as Error).message}`;
   }
