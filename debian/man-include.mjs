@@ -22,5 +22,5 @@ for (const command of commands) {
 out += "[FILES]\n.TP\n.I /usr/share/debci-bridge/\nthe program and its private JavaScript modules\n";
 out += ".TP\n.I /usr/lib/python3/dist-packages/debci_bridge.py\nthe Python client britney2 imports (it runs this command)\n";
 out += ".TP\n.I /usr/share/doc/debci-bridge/examples/\nbritney2 configuration and a policy using the client\n";
-out += "[SEE ALSO]\nThe README in\n.I /usr/share/doc/debci-bridge/\n";
+out += "[SEE ALSO]\n.I /usr/share/doc/debci-bridge/README.md\nand the notes in\n.I /usr/share/doc/debci-bridge/docs/\n";
 process.stdout.write(out);

@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Builds the Debian package in a temporary copy of the tree, runs lintian, installs it with apt-get,
-// runs the installed files, purges it. Needs root, debhelper, help2man, lintian and the project's
-// node_modules (npm ci). Run: npm run test:deb
+// Builds the Debian package in a temporary copy of the tree without node_modules/, runs lintian,
+// installs it with apt-get, runs the installed files, purges it, then runs its autopkgtest. Needs root,
+// the Build-Depends (debhelper, esbuild, help2man, nodejs), lintian and autopkgtest; the project's
+// node_modules only for vitest itself (npm ci). Run: npm run test:deb
 export default defineConfig({
   test: {
     include: ["test/deb/**/*.test.ts"],
