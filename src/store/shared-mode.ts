@@ -163,30 +163,23 @@ export async function makeDirs(dir: string): Promise<void> {
   }
 }
 
-/** A group's name from /etc/group, or its number. */
-function groupName(gid: number): string {
+/** The name /etc/passwd or /etc/group gives an id (its first field whose third is the id), or null. */
+function nameIn(database: "/etc/passwd" | "/etc/group", id: number): string | null {
   try {
-    for (const line of readFileSync("/etc/group", "utf8").split("\n")) {
-      const [name, , id] = line.split(":");
-      if (name !== undefined && name !== "" && Number(id) === gid) return name;
+    for (const line of readFileSync(database, "utf8").split("\n")) {
+      const [name, , field] = line.split(":");
+      if (name !== undefined && name !== "" && Number(field) === id) return name;
     }
   } catch {
-    // no /etc/group: the number
+    // no such file (a minimal container): the number stands in
   }
-  return String(gid);
+  return null;
 }
 
-function ownerName(uid: number): string {
-  try {
-    for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
-      const [name, , id] = line.split(":");
-      if (name !== undefined && name !== "" && Number(id) === uid) return name;
-    }
-  } catch {
-    // no /etc/passwd: the number
-  }
-  return `uid ${uid}`;
-}
+/** A group's name, or its number. */
+const groupName = (gid: number) => nameIn("/etc/group", gid) ?? String(gid);
+/** A user's name, or `uid N`. */
+const ownerName = (uid: number) => nameIn("/etc/passwd", uid) ?? `uid ${uid}`;
 
 const modeText = (mode: number) => `0${(mode & 0o7777).toString(8)}`;
 const describe = (path: string, info: Stats) => `${path} (owner ${ownerName(info.uid)}, group ${groupName(info.gid)}, mode ${modeText(info.mode)})`;

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { main } from "../../src/cli/main.js";
 import { runNode } from "../../bench/measure.js";
@@ -26,10 +26,9 @@ export async function runCli(args: string[], stdin = ""): Promise<CliResult> {
 
 export const BIN = new URL("../../bin/debci-bridge.js", import.meta.url).pathname;
 
-/** Runs the real CLI as its own process: for crashes, locks and races. */
-export function spawnCli(args: string[], env: Record<string, string> = {}, stdin = ""): Promise<CliResult> {
+/** A child's exit and everything it printed, once it has ended; `stdin` is written and closed first. */
+export function collected(child: ChildProcessWithoutNullStreams, stdin = ""): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -38,6 +37,11 @@ export function spawnCli(args: string[], env: Record<string, string> = {}, stdin
     child.on("close", (code, signal) => resolve({ code, stdout, stderr, signal }));
     child.stdin.end(stdin);
   });
+}
+
+/** Runs the real CLI as its own process: for crashes, locks and races. */
+export function spawnCli(args: string[], env: Record<string, string> = {}, stdin = ""): Promise<CliResult> {
+  return collected(spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] }), stdin);
 }
 
 export function jsonLines(text: string): Array<Record<string, unknown>> {

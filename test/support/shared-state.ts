@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { chmodSync, chownSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { BIN, type CliResult } from "./cli.js";
+import { BIN, collected, type CliResult } from "./cli.js";
 
 /** One entry of a tree, as stat(2) sees it. */
 export interface TreeEntry {
@@ -83,16 +83,7 @@ export function startCliAs(options: SpawnAs, args: string[]): StartedCli {
   const shell = ["sh", "-c", `umask ${options.umask}; exec "$0" "$@"`, process.execPath, options.bin ?? BIN, ...args];
   const command = options.user === undefined ? shell : ["setpriv", `--reuid=${options.user}`, `--regid=${options.user}`, options.clearGroups ? "--clear-groups" : "--init-groups", ...shell];
   const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...(options.env ?? {}) }, stdio: ["pipe", "pipe", "pipe"], cwd: "/" });
-  const done = new Promise<CliResult>((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, stdout, stderr, signal }));
-  });
-  child.stdin.end(options.stdin ?? "");
-  return { pid: child.pid!, kill: (signal) => void child.kill(signal), done };
+  return { pid: child.pid!, kill: (signal) => void child.kill(signal), done: collected(child, options.stdin ?? "") };
 }
 
 /** startCliAs, waited for. */
