@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { SettingsOverrides } from "../core/settings.js";
+import { parseCiUrl } from "../formats/ci-url.js";
 import { InputError } from "../store/errors.js";
 import type { StatePaths } from "../store/state-paths.js";
 
@@ -169,15 +170,9 @@ export function settingsFromFlags(values: Record<string, string | boolean | stri
 
 /** --ci-url: an http(s) address without credentials, since it goes into links people open. */
 function checkedCiUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(`--ci-url: not a URL: ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new InputError(`--ci-url: expected an http(s) address, got ${JSON.stringify(url.protocol)}`);
-  if (url.username !== "" || url.password !== "") throw new InputError("--ci-url: must not hold credentials");
-  return url.href;
+  const parsed = parseCiUrl(value);
+  if ("problem" in parsed) throw new InputError(`--ci-url: ${parsed.problem}`);
+  return parsed.href;
 }
 
 export function pathsFromFlags(values: Record<string, string | boolean | string[] | undefined>): Partial<Omit<StatePaths, "stateDir">> {

@@ -1,5 +1,6 @@
 import type { RuleName, SettingsOverrides } from "../core/settings.js";
 import { NAME_RULES } from "./debian-names.js";
+import { parseCiUrl } from "./ci-url.js";
 import { placeOf, type BritneyConf, type ConfEntry } from "./britney-conf.js";
 
 /**
@@ -164,16 +165,11 @@ export function britneyRules(conf: BritneyConf): BritneyRules {
   const ciEntry = entryOf(conf, "adt_ci_url");
   let ciUrl: string | null = null;
   if (ciEntry !== undefined && ciEntry.value !== "") {
-    let url: URL | null = null;
-    try {
-      url = new URL(ciEntry.value);
-    } catch {
-      url = null;
-    }
-    if (url === null || (url.protocol !== "https:" && url.protocol !== "http:") || url.username !== "" || url.password !== "") {
+    const parsed = parseCiUrl(ciEntry.value);
+    if ("problem" in parsed) {
       problems.push(`${line(ciEntry)}: expected the CI service's http(s) address without credentials, such as https://ci.debian.net/`);
     } else {
-      ciUrl = url.href;
+      ciUrl = parsed.href;
       if (!ciEntry.value.endsWith("/")) warnings.push(`${line(ciEntry)}: does not end in /, so britney2's own links read ${ciEntry.value}packages/...`);
     }
   }

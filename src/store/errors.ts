@@ -16,7 +16,10 @@ export class InputError extends Error {
 export class WriteError extends Error {
   readonly code: string | undefined;
 
-  constructor(path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     const e = cause as NodeJS.ErrnoException;
     // A permission refused in a state: who was refused, and what the host's admin does about it (shared-mode.ts).
     const denied = isPermissionDenied(cause) ? permissionHelp(path, "write") : null;
