@@ -1,6 +1,7 @@
 export { IMPORT_AMQP_USAGE } from "./usage.js";
 import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
+import { firstOfProblems } from "../formats/problems.js";
 import { InputError } from "../store/errors.js";
 import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.js";
@@ -29,8 +30,7 @@ async function readAmqpFile(path: string, session: Session): Promise<Need[]> {
     else needs.push(parsed as Need);
   });
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more line(s))` : "";
-    throw new InputError(`${problems[0]}${more}; nothing was imported from ${path}`);
+    throw new InputError(`${firstOfProblems(problems, "line(s)")}; nothing was imported from ${path}`);
   }
   return needs;
 }

@@ -10,3 +10,8 @@ export function firstProblem(error: z.ZodError, prefix = ""): string {
   );
   return path === "" ? issue.message : `${path}: ${issue.message}`;
 }
+
+/** The first of several problems and how many more there are: `first (and 2 more)`, `what` naming them (`line(s)`). */
+export function firstOfProblems(problems: readonly string[], what = ""): string {
+  return problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more${what === "" ? "" : ` ${what}`})` : (problems[0] ?? "");
+}

@@ -12,6 +12,7 @@ import { buildReport, type Report } from "../core/report.js";
 import { combineSettings, type SettingsOverrides } from "../core/settings.js";
 import type { BritneyRules } from "../formats/britney-rules.js";
 import { loadBritneyConf } from "../store/load-britney-conf.js";
+import { firstOfProblems } from "../formats/problems.js";
 import { pruneLedger } from "../core/ledger.js";
 import { stalenessWarning, stateAges, type DataAges } from "../core/staleness.js";
 import { exportForBritney } from "../core/britney-export.js";
@@ -237,7 +238,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (lock !== null) await removeStaleTemps([paths.stateDir, paths.outbox, dirname(paths.ledger)]);
     const loaded = await loadState(paths, settings.suite, settings.maxFileBytes);
     const problems = inputProblems(loaded);
-    if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+    if (options.strict && problems.length > 0) throw new InputError(`strict mode: ${firstOfProblems(problems)}`);
     if (!loaded.ledgerUsable && options.mode === "commit") {
       throw new InputError(`${problems.find((p) => p.startsWith(paths.ledger)) ?? paths.ledger}; a committing run will not overwrite it (fix or move it; scratch runs still work)`);
     }

@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { parseBritneyConf } from "../formats/britney-conf.js";
 import { britneyRules, type BritneyRules } from "../formats/britney-rules.js";
+import { firstOfProblems } from "../formats/problems.js";
 import { InputError } from "./errors.js";
 
 /** A britney.conf is a few kilobytes; anything near this is not one. */
@@ -32,8 +33,7 @@ export async function loadBritneyConf(path: string): Promise<BritneyRules> {
   }
   const rules = britneyRules(parseBritneyConf(text, path));
   if (rules.problems.length > 0) {
-    const more = rules.problems.length > 1 ? ` (and ${rules.problems.length - 1} more)` : "";
-    throw new InputError(`${rules.problems[0]}${more}`);
+    throw new InputError(firstOfProblems(rules.problems));
   }
   return rules;
 }
