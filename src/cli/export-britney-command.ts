@@ -133,7 +133,7 @@ export async function exportBritneyCommand(argv: string[], io: CliIO): Promise<n
       ]);
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
-      const place = [to.results, to.pending, to.debci].find((p) => p.path === error.path);
+      const place = [to.results, to.pending, to.debci].find((p) => p.path === error.file);
       const fix = place === undefined ? "" : `; britney2 reads it (${place.source}): make it writable for this user (${processUser()}), or change that line`;
       throw new InputError(`${error.message}${fix}; nothing was exported, and britney2 would read what it read before`);
     }

@@ -16,16 +16,17 @@ export class InputError extends Error {
 export class WriteError extends Error {
   readonly code: string | undefined;
 
-  constructor(
-    readonly path: string,
-    cause: unknown,
-  ) {
+  /** The file being written (not `path`: an error with `path` reads as Node's own to the CLI's permission messages). */
+  readonly file: string;
+
+  constructor(path: string, cause: unknown) {
     const e = cause as NodeJS.ErrnoException;
     // A permission refused in a state: who was refused, and what the host's admin does about it (shared-mode.ts).
     const denied = isPermissionDenied(cause) ? permissionHelp(path, "write") : null;
     super(denied !== null ? `cannot write ${path}: ${denied}` : `cannot write ${path}: ${e.code ?? "error"} (${(e.message ?? String(cause)).replace(/^[A-Z]+: /, "")}); nothing of it was left behind`);
     this.name = "WriteError";
     this.code = e.code;
+    this.file = path;
   }
 }
 
