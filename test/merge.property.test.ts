@@ -171,7 +171,7 @@ describe("merging observations", () => {
         for (let row = 0; row < worker.size; row++) worker.encodedRow(row).forEach((v, i) => (rows[row * 9 + i] = v ?? Number.NaN));
         expect(rows).toEqual(worker.encodedRows());
         const store = merged(mine);
-        expect(store.mergeForeign(worker.tables(), rows)).toEqual([]);
+        expect(store.mergeForeign(worker.tableParts(), rows)).toEqual([]);
         expect(sorted(store)).toEqual(sorted(merged([...mine, ...theirs])));
       }),
     );
@@ -184,7 +184,7 @@ describe("merging observations", () => {
         const worker = merged(theirs);
         const before = merged(mine);
         const store = merged(mine);
-        const others = store.mergeForeign(worker.tables(), worker.encodedRows(), worker.encodedSources());
+        const others = store.mergeForeign(worker.tableParts(), worker.encodedRows(), worker.encodedSources());
         const differ = [...worker.values()].filter((o) => before.get(o.runId) !== undefined && !sameRun(o, before.get(o.runId)!));
         expect(others.map((r) => r.observation)).toEqual(differ);
         handedBack += others.length;

@@ -80,7 +80,7 @@ describe("the run store keeps one run per run id", () => {
     theirs.merge(run({ runId: 1, status: "fail", updatedAt: T + 60_000 }), 1);
     theirs.merge(run({ runId: 2, arch: "arm64" }), 3);
     theirs.merge(run({ runId: 3 }), 4);
-    const others = mine.mergeForeign(theirs.tables(), theirs.encodedRows(), theirs.encodedSources());
+    const others = mine.mergeForeign(theirs.tableParts(), theirs.encodedRows(), theirs.encodedSources());
     expect(others).toEqual([{ observation: run({ runId: 2, arch: "arm64" }), first: 3, last: 3 }]);
     expect(mine.get(1)).toMatchObject({ status: "fail" });
     expect(mine.sourcesOf(1)).toEqual({ first: 1, last: 2 });
@@ -141,7 +141,7 @@ describe("loading results files with a reused run id", () => {
     const dir = tempDir();
     const base = new RunStore();
     base.merge(run({ runId: 9 }));
-    await writeBase(join(dir, "compacted.base"), base, { format: "debci-bridge-base/2", compactedAt: T, runs: 1, until: null, folded: [] });
+    await writeBase(join(dir, "compacted.base"), base, { format: "debci-bridge-base/3", compactedAt: T, runs: 1, until: null, folded: [] });
     const store = new RunStore();
     await readBase(join(dir, "compacted.base"), store);
     const file = writeResults(join(dir, "results"), "a.json", [record(run({ runId: 9, package: "baz" })), record(run({ runId: 9, package: "baz" }))]);
@@ -175,7 +175,7 @@ function splitFixture() {
   base.merge(run({ runId: 103 }));
   const withBase = async () => {
     const store = new RunStore();
-    await writeBase(join(dir, "compacted.base"), base, { format: "debci-bridge-base/2", compactedAt: T, runs: 1, until: null, folded: [] });
+    await writeBase(join(dir, "compacted.base"), base, { format: "debci-bridge-base/3", compactedAt: T, runs: 1, until: null, folded: [] });
     await readBase(join(dir, "compacted.base"), store);
     return store;
   };

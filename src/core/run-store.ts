@@ -1,5 +1,6 @@
 import { compareObservations } from "./observations.js";
-import { StringTable } from "./string-table.js";
+import { RunRows } from "./run-rows.js";
+import { StringTable, type StringTableParts } from "./string-table.js";
 import { splitTriggers } from "./trigger.js";
 import type { Observation, RunBrief, RunStatus } from "./types.js";
 
@@ -39,13 +40,34 @@ export interface RunColumns {
   statuses: Uint8Array<ArrayBuffer>;
 }
 
+/** The first index whose value is outside [min, max], or -1. A small function: its loop is optimised after a call or two (a base's columns are millions long). */
+function firstOutside(column: Uint32Array | Uint8Array, min: number, max: number): number {
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i]!;
+    if (v < min || v > max) return i;
+  }
+  return -1;
+}
+
+/** The first index whose run id is not a safe whole number above the one before, or -1. */
+function firstNotRising(runIds: Float64Array): number {
+  let before = -1;
+  for (let i = 0; i < runIds.length; i++) {
+    const id = runIds[i]!;
+    if (!(id > before) || !Number.isSafeInteger(id)) return i;
+    before = id;
+  }
+  return -1;
+}
+
 export class RunStore {
   // One table per column keeps suite and arch ids small: KeyNumbers finds a group by (suite, arch) pair and package id.
-  private readonly suiteNames = new StringTable();
-  private readonly archNames = new StringTable();
-  private readonly packageNames = new StringTable();
-  private readonly versionNames = new StringTable();
-  private readonly triggerNames = new StringTable();
+  // Replaced whole by adoptTableParts (a base's tables, taken as they are stored).
+  private suiteNames = new StringTable();
+  private archNames = new StringTable();
+  private packageNames = new StringTable();
+  private versionNames = new StringTable();
+  private triggerNames = new StringTable();
   private readonly triggerLists = new Map<number, string[]>();
   /**
    * For trigger strings holding several triggers, the ids of each (as single
@@ -56,7 +78,7 @@ export class RunStore {
   private partsCount = new Uint16Array(1024);
   private partIds = new Int32Array(1024);
   private partsUsed = 0;
-  private readonly rowOf = new Map<number, number>();
+  private readonly rowOf = new RunRows();
   /**
    * Rows [0, sortedRows) hold strictly increasing run ids and are found by
    * binary search instead of rowOf: a compacted base is written in run-id
@@ -139,7 +161,7 @@ export class RunStore {
     this.versions[row] = this.versionNames.intern(o.version);
     const triggerId = this.triggerNames.intern(o.trigger);
     this.triggers[row] = triggerId;
-    if (o.trigger !== null && o.trigger.includes(" ") && !this.isMultiTrigger(triggerId)) this.recordParts(triggerId, o.trigger);
+    this.noteTrigger(triggerId);
     this.statuses[row] = STATUS_CODE.get(o.status)!;
     this.created[row] = o.createdAt ?? Number.NaN;
     this.updated[row] = o.updatedAt ?? Number.NaN;
@@ -174,6 +196,57 @@ export class RunStore {
     }
     if (compareObservations(o, this.observation(row)) > 0) this.write(row, o);
     return true;
+  }
+
+  /** Notes the triggers a trigger string holding several stands for, the first time it is met. */
+  private noteTrigger(id: number): void {
+    if (id !== 0 && !this.isMultiTrigger(id) && this.triggerNames.hasSpace(id)) this.recordParts(id, this.triggerNames.get(id)!);
+  }
+
+  /**
+   * `merge` for a record whose names are ids of this store's tables already
+   * (the results scanner interns them from a file's bytes; nulls are 0,
+   * times NaN): the same rule, no observation made unless two of one run's
+   * records tie on updated_at.
+   */
+  mergeIds(runId: number, suite: number, arch: number, pkg: number, version: number, status: number, trigger: number, created: number, updated: number, source: number): boolean {
+    const row = this.findRow(runId);
+    if (row === undefined) {
+      if (this.count === this.capacity) this.grow();
+      const fresh = this.count++;
+      this.rowOf.set(runId, fresh);
+      this.firstSources[fresh] = this.lastSources[fresh] = source;
+      this.runIds[fresh] = runId;
+      this.writeIds(fresh, suite, arch, pkg, version, status, trigger, created, updated);
+      return true;
+    }
+    if (this.packages[row] !== pkg || this.arches[row] !== arch || this.suites[row] !== suite || this.triggers[row] !== trigger) return false;
+    if (source > this.lastSources[row]!) this.lastSources[row] = source;
+    const known = this.updated[row]!;
+    if (!Number.isNaN(known) && !Number.isNaN(updated) && known !== updated) {
+      if (updated > known) this.writeIds(row, suite, arch, pkg, version, status, trigger, created, updated);
+      return true;
+    }
+    const incoming = this.observationOfIds(runId, suite, arch, pkg, version, status, trigger, created, updated);
+    if (compareObservations(incoming, this.observation(row)) > 0) this.writeIds(row, suite, arch, pkg, version, status, trigger, created, updated);
+    return true;
+  }
+
+  private writeIds(row: number, suite: number, arch: number, pkg: number, version: number, status: number, trigger: number, created: number, updated: number): void {
+    this.suites[row] = suite;
+    this.arches[row] = arch;
+    this.packages[row] = pkg;
+    this.versions[row] = version;
+    this.triggers[row] = trigger;
+    this.noteTrigger(trigger);
+    this.statuses[row] = status;
+    this.created[row] = created;
+    this.updated[row] = updated;
+  }
+
+  /** The string tables, for a scanner interning names from bytes (mergeIds). */
+  get names(): Record<TableName, StringTable> {
+    return { suites: this.suiteNames, arches: this.archNames, packages: this.packageNames, versions: this.versionNames, triggers: this.triggerNames };
   }
 
   /** Whether an observation is of the row's run: the same suite, arch, package and trigger string (null included). */
@@ -351,17 +424,33 @@ export class RunStore {
     return { suites: this.suiteNames.all(), arches: this.archNames.all(), packages: this.packageNames.all(), versions: this.versionNames.all(), triggers: this.triggerNames.all() };
   }
 
-  /** Reads a table back (into an empty store): ids stay as written, so rows can refer to them. */
-  adoptTable(name: TableName, values: readonly string[]): void {
+  /** Reads a table back (into an empty store): ids stay as written, so rows can refer to them. False when a name comes twice (a damaged file). */
+  adoptTable(name: TableName, values: readonly string[]): boolean {
     if (this.count > 0) throw new Error("tables can only be adopted by an empty run store");
-    this.table(name).adopt(values);
+    return this.table(name).adopt(values);
+  }
+
+  /** Takes tables whole, as tableParts gave them (a base stores them so): false when they do not hold together. */
+  adoptTableParts(parts: Record<TableName, StringTableParts>): boolean {
+    if (this.count > 0) throw new Error("tables can only be adopted by an empty run store");
+    const [suites, arches, packages, versions, triggers] = TABLE_NAMES.map((name) => StringTable.fromParts(parts[name]));
+    if (!suites || !arches || !packages || !versions || !triggers) return false;
+    this.suiteNames = suites;
+    this.archNames = arches;
+    this.packageNames = packages;
+    this.versionNames = versions;
+    this.triggerNames = triggers;
+    return true;
+  }
+
+  /** The string tables as they sit in memory (see StringTable.parts), for a base or another thread. */
+  tableParts(): Record<TableName, StringTableParts> {
+    return { suites: this.suiteNames.parts(), arches: this.archNames.parts(), packages: this.packageNames.parts(), versions: this.versionNames.parts(), triggers: this.triggerNames.parts() };
   }
 
   /** After the last table is adopted: note the trigger strings that hold several triggers. */
   sealTables(): void {
-    this.triggerNames.all().forEach((value, i) => {
-      if (value.includes(" ") && !this.isMultiTrigger(i + 1)) this.recordParts(i + 1, value);
-    });
+    for (let id = 1; id <= this.triggerNames.size; id++) this.noteTrigger(id);
   }
 
   /** A row as numbers: [runId, suite, arch, package, version, status, trigger, createdAt, updatedAt], ids into the tables. */
@@ -403,15 +492,13 @@ export class RunStore {
     const ids = [c.suites, c.arches, c.packages, c.versions, c.triggers];
     for (let k = 0; k < ids.length; k++) {
       const column = ids[k]!;
-      const limit = limits[k]!;
-      const min = k < 3 ? 1 : 0; // suite, arch and package are never null
-      for (let i = 0; i < n; i++) if (column[i]! < min || column[i]! > limit) return `row ${i}: ${TABLE_NAMES[k]} id ${column[i]} is not in its table`;
+      const bad = firstOutside(column, k < 3 ? 1 : 0, limits[k]!); // suite, arch and package are never null
+      if (bad >= 0) return `row ${bad}: ${TABLE_NAMES[k]} id ${column[bad]} is not in its table`;
     }
-    for (let i = 0; i < n; i++) {
-      const id = c.runIds[i]!;
-      if (!Number.isSafeInteger(id) || id < 0 || (i > 0 && id <= c.runIds[i - 1]!)) return `row ${i}: run id ${id} is not a whole number above the one before`;
-      if (c.statuses[i]! >= STATUSES.length) return `row ${i}: status ${c.statuses[i]} is not a status`;
-    }
+    const badRun = firstNotRising(c.runIds);
+    if (badRun >= 0) return `row ${badRun}: run id ${c.runIds[badRun]} is not a whole number above the one before`;
+    const badStatus = firstOutside(c.statuses, 0, STATUSES.length - 1);
+    if (badStatus >= 0) return `row ${badStatus}: status ${c.statuses[badStatus]} is not a status`;
     this.runIds = c.runIds;
     this.created = c.created;
     this.updated = c.updated;
@@ -514,30 +601,41 @@ export class RunStore {
    * returned, with its sources: which of the two came first, and what
    * becomes of the other's records, is the caller's to settle.
    */
-  mergeForeign(tables: Record<TableName, readonly string[]>, rows: Float64Array, sources?: Uint32Array): ForeignRun[] {
+  mergeForeign(tables: Record<TableName, StringTableParts>, rows: Float64Array, sources?: Uint32Array): ForeignRun[] {
     const ids = {} as Record<TableName, Uint32Array>;
-    for (const name of TABLE_NAMES) ids[name] = Uint32Array.from([0, ...tables[name].map((n) => this.table(name).intern(n))]);
-    tables.triggers.forEach((t, i) => {
-      if (t.includes(" ") && !this.isMultiTrigger(ids.triggers[i + 1]!)) this.recordParts(ids.triggers[i + 1]!, t);
-    });
-    const foreignName = (table: TableName, id: number) => (id === 0 ? null : tables[table][id - 1]!);
-    const time = (t: number) => (Number.isNaN(t) ? null : t);
+    for (const name of TABLE_NAMES) {
+      const theirs = StringTable.fromParts(tables[name]);
+      if (theirs === null) throw new Error(`another thread's ${name} table does not hold together`);
+      ids[name] = this.table(name).internAll(theirs);
+    }
     const otherRuns: ForeignRun[] = [];
     this.reserve(rows.length / 9);
     for (let at = 0; at < rows.length; at += 9) {
-      const r: EncodedRun = [rows[at]!, rows[at + 1]!, rows[at + 2]!, rows[at + 3]!, rows[at + 4]!, rows[at + 5]!, rows[at + 6]!, time(rows[at + 7]!), time(rows[at + 8]!)];
+      const runId = rows[at]!;
       const first = sources?.[(at / 9) * 2] ?? 0;
       const last = sources?.[(at / 9) * 2 + 1] ?? 0;
-      const row = this.findRow(r[0]);
+      const suite = ids.suites[rows[at + 1]!]!;
+      const arch = ids.arches[rows[at + 2]!]!;
+      const pkg = ids.packages[rows[at + 3]!]!;
+      const version = ids.versions[rows[at + 4]!]!;
+      const trigger = ids.triggers[rows[at + 6]!]!;
+      const row = this.findRow(runId);
       if (row === undefined) {
-        this.appendEncoded([r[0], ids.suites[r[1]]!, ids.arches[r[2]]!, ids.packages[r[3]]!, ids.versions[r[4]]!, r[5], ids.triggers[r[6]]!, r[7], r[8]], false, first, last);
+        this.appendEncoded([runId, suite, arch, pkg, version, rows[at + 5]!, trigger, null, null], false, first, last);
+        this.created[this.count - 1] = rows[at + 7]!;
+        this.updated[this.count - 1] = rows[at + 8]!;
+        this.noteTrigger(trigger);
         continue;
       }
-      const o = this.decode(r, foreignName);
-      if (this.merge(o, last)) this.firstSources[row] = Math.min(this.firstSources[row]!, first);
-      else otherRuns.push({ observation: o, first, last });
+      if (this.mergeIds(runId, suite, arch, pkg, version, rows[at + 5]!, trigger, rows[at + 7]!, rows[at + 8]!, last)) this.firstSources[row] = Math.min(this.firstSources[row]!, first);
+      else otherRuns.push({ observation: this.observationOfIds(runId, suite, arch, pkg, version, rows[at + 5]!, trigger, rows[at + 7]!, rows[at + 8]!), first, last });
     }
     return otherRuns;
+  }
+
+  /** A run given as this store's ids (NaN times for null) as an observation. */
+  observationOfIds(runId: number, suite: number, arch: number, pkg: number, version: number, status: number, trigger: number, created: number, updated: number): Observation {
+    return { runId, suite: this.suiteNames.get(suite)!, arch: this.archNames.get(arch)!, package: this.packageNames.get(pkg)!, version: this.versionNames.get(version), status: STATUSES[status]!, trigger: this.triggerNames.get(trigger), createdAt: Number.isNaN(created) ? null : created, updatedAt: Number.isNaN(updated) ? null : updated };
   }
 
   *values(): IterableIterator<Observation> {
