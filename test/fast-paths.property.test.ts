@@ -350,7 +350,7 @@ describe("loading results files split between two threads agrees with one thread
       const parsed = schema.safeParse(r);
       if (parsed.success) baseRuns.merge(parsed.data);
     }
-    await writeBase(join(dir, "compacted.base"), baseRuns, { format: "debci-bridge-base/2", compactedAt: 0, runs: baseRuns.size, until: null, folded: [] });
+    await writeBase(join(dir, "compacted.base"), baseRuns, { format: "debci-bridge-base/3", compactedAt: 0, runs: baseRuns.size, until: null, folded: [] });
     return { paths, baseRuns, basePath: join(dir, "compacted.base") };
   }
 

@@ -42,3 +42,37 @@ function digits(s: string, from: number, length: number): number {
   }
   return value;
 }
+
+/**
+ * parseIsoTimeFast of bytes[from, to) read as ASCII, with no string made:
+ * the results scanner reads two times a record. A property test holds the
+ * two equal on the same text.
+ */
+export function parseIsoTimeBytes(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  if ((n !== 20 && n !== 24) || b[to - 1] !== 90 /* Z */) return Number.NaN;
+  if (b[from + 4] !== 45 || b[from + 7] !== 45 || b[from + 10] !== 84 || b[from + 13] !== 58 || b[from + 16] !== 58) return Number.NaN;
+  const year = byteDigits(b, from, 4);
+  const month = byteDigits(b, from + 5, 2);
+  const day = byteDigits(b, from + 8, 2);
+  const hour = byteDigits(b, from + 11, 2);
+  const minute = byteDigits(b, from + 14, 2);
+  const second = byteDigits(b, from + 17, 2);
+  let ms = 0;
+  if (n === 24) {
+    if (b[from + 19] !== 46 /* . */) return Number.NaN;
+    ms = byteDigits(b, from + 20, 3);
+  }
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+function byteDigits(b: Uint8Array, from: number, length: number): number {
+  let value = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}

@@ -6,8 +6,11 @@ import { firstProblem } from "../formats/problems.js";
 import { isRecord } from "../formats/quick-checks.js";
 import { quickResultRecord, resultRecordSchema, resultsFileSchema } from "../formats/results-file.js";
 import { Worker } from "node:worker_threads";
-import { readJsonFile, type JsonRead } from "./read-json.js";
+import type { StringTableParts } from "../core/string-table.js";
+import { parseJsonBytes, readFileBytes, readJsonFile, type BytesRead, type JsonRead } from "./read-json.js";
+import { EXACT, ResultsScanner, type ScannedFile } from "../formats/results-scanner.js";
 import { knownStatesOf } from "./shared-mode.js";
+import { addPhaseTime, timed, timedAsync } from "./phase-times.js";
 import { MAX_UNIX_SECONDS } from "../formats/timestamps.js";
 
 /** What became of one results file. */
@@ -71,38 +74,86 @@ export function fileWindow(read: JsonRead): { since: number | null; until: numbe
 /**
  * Folds one parsed results file into the store, as source `source` (see
  * loadClaimed); malformed records are skipped and counted, and records the
- * store leaves out for their run id are kept for settleLeftOut.
+ * store leaves out for their run id are kept for settleLeftOut. The exact
+ * path: what the results scanner (foldResultsBytes) must equal.
  */
 export function foldResultsFile(path: string, read: JsonRead, store: RunStore, defaultSuite: string, source = 0): FoldedFile {
   if (!read.ok) return { path, kind: "results", status: "skipped", problem: read.problem };
   const shape = fileShape(read.value);
   if ("problem" in shape) return { path, kind: "results", status: "skipped", problem: shape.problem };
   const outcome: FoldedFile = { path, kind: "results", status: "read", records: 0, skippedRecords: 0 };
-  let schema: ReturnType<typeof resultRecordSchema> | undefined;
   const { results } = shape;
-  for (let i = 0; i < results.length; i++) {
-    const quick = quickResultRecord(results[i], defaultSuite);
-    if (quick !== null) {
-      if (!store.merge(quick, source)) leaveOut(outcome, quick, source, i);
-      outcome.records!++;
-      continue;
-    }
-    schema ??= resultRecordSchema(defaultSuite);
-    const parsed = schema.safeParse(results[i]);
-    if (parsed.success) {
-      if (!store.merge(parsed.data, source)) leaveOut(outcome, parsed.data, source, i);
-      outcome.records!++;
-    } else {
-      outcome.skippedRecords!++;
-      if (outcome.problem === undefined) {
-        outcome.problem = firstProblem(parsed.error, `results[${i}]`);
-        outcome.malformedAt = i;
-      }
+  for (let i = 0; i < results.length; i++) foldRecord(outcome, results[i], i, store, defaultSuite, source);
+  return withWindow(outcome, shape.since, shape.until);
+}
+
+function withWindow(outcome: FoldedFile, since: number | null | undefined, until: number | null | undefined): FoldedFile {
+  if (until != null) outcome.until = until * 1000;
+  if (since != null && until != null) outcome.window = { since: since * 1000, until: until * 1000 };
+  return outcome;
+}
+
+/** Record schemas by default suite: made once, as zod builds one at a cost. */
+const recordSchemas = new Map<string, ReturnType<typeof resultRecordSchema>>();
+
+/** One parsed record, checked by hand when plainly right and by zod otherwise (which words its problem), and merged. */
+function foldRecord(outcome: FoldedFile, value: unknown, i: number, store: RunStore, defaultSuite: string, source: number): void {
+  const quick = quickResultRecord(value, defaultSuite);
+  if (quick !== null) {
+    if (!store.merge(quick, source)) leaveOut(outcome, quick, source, i);
+    outcome.records!++;
+    return;
+  }
+  let schema = recordSchemas.get(defaultSuite);
+  if (schema === undefined) recordSchemas.set(defaultSuite, (schema = resultRecordSchema(defaultSuite)));
+  const parsed = schema.safeParse(value);
+  if (parsed.success) {
+    if (!store.merge(parsed.data, source)) leaveOut(outcome, parsed.data, source, i);
+    outcome.records!++;
+  } else {
+    outcome.skippedRecords!++;
+    if (outcome.problem === undefined) {
+      outcome.problem = firstProblem(parsed.error, `results[${i}]`);
+      outcome.malformedAt = i;
     }
   }
-  if (shape.until != null) outcome.until = shape.until * 1000;
-  if (shape.since != null && shape.until != null) outcome.window = { since: shape.since * 1000, until: shape.until * 1000 };
-  return outcome;
+}
+
+/** DEBCI_BRIDGE_SCANNER=0 reads every results file by the exact path (to compare the two, or to rule the scanner out). */
+const scannerOn = process.env.DEBCI_BRIDGE_SCANNER !== "0";
+const scanners = new Map<string, ResultsScanner>();
+
+/**
+ * Folds a results file from its bytes: as the results scanner reads them
+ * when it is sure, by the exact path (JSON.parse, foldResultsFile)
+ * otherwise, with the same outcome either way (results-scanner.ts).
+ */
+export function foldResultsBytes(path: string, read: BytesRead, store: RunStore, defaultSuite: string, source = 0, scan = scannerOn): FoldedFile {
+  if (!read.ok) return { path, kind: "results", status: "skipped", problem: read.problem };
+  if (scan) {
+    let scanner = scanners.get(defaultSuite);
+    if (scanner === undefined) scanners.set(defaultSuite, (scanner = new ResultsScanner(defaultSuite)));
+    const scanned = timed("scan", () => scanner!.scan(read.bytes, store.names));
+    if (scanned !== null) return timed("merge", () => foldScanned(path, read.bytes, scanned, store, defaultSuite, source));
+  }
+  return timed("exact path", () => foldResultsFile(path, parseJsonBytes(read.bytes), store, defaultSuite, source));
+}
+
+/** Merges what the scanner read, record by record in the file's order; a record it was not sure of goes through JSON.parse and foldRecord in its place. */
+function foldScanned(path: string, bytes: Buffer, scanned: ScannedFile, store: RunStore, defaultSuite: string, source: number): FoldedFile {
+  const outcome: FoldedFile = { path, kind: "results", status: "read", records: 0, skippedRecords: 0 };
+  const r = scanned.records;
+  for (let i = 0; i < r.count; i++) {
+    if (r.kinds[i] === EXACT) {
+      foldRecord(outcome, JSON.parse(bytes.toString("utf8", r.starts[i], r.ends[i])), i, store, defaultSuite, source);
+      continue;
+    }
+    if (!store.mergeIds(r.runIds[i]!, r.suites[i]!, r.arches[i]!, r.packages[i]!, r.versions[i]!, r.statuses[i]!, r.triggers[i]!, r.created[i]!, r.updated[i]!, source)) {
+      leaveOut(outcome, store.observationOfIds(r.runIds[i]!, r.suites[i]!, r.arches[i]!, r.packages[i]!, r.versions[i]!, r.statuses[i]!, r.triggers[i]!, r.created[i]!, r.updated[i]!), source, i);
+    }
+    outcome.records!++;
+  }
+  return withWindow(outcome, scanned.since, scanned.until);
 }
 
 function leaveOut(file: FoldedFile, observation: Observation, source: number, at: number): void {
@@ -161,9 +212,11 @@ export type ClaimedOutcome = [index: number, outcome: FoldedFile];
 /** One thread's share of the files, loaded into a run store of its own: what became of each, and the store as tables, encoded rows and their sources. */
 export interface OtherSide {
   claimed: ClaimedOutcome[];
-  tables: Record<TableName, readonly string[]>;
+  tables: Record<TableName, StringTableParts>;
   rows: Float64Array;
   sources: Uint32Array;
+  /** Its thread's phase times (phase-times.ts), when it kept them. */
+  phaseTimes?: Record<string, number>;
 }
 
 /**
@@ -191,7 +244,7 @@ export async function loadOtherSide(paths: readonly string[], indexes: readonly 
   const side = new RunStore();
   let k = 0;
   const claimed = await loadClaimed(paths, () => indexes[k++] ?? paths.length, side, defaultSuite, maxFileBytes);
-  return { claimed, tables: side.tables(), rows: side.encodedRows(), sources: side.encodedSources() };
+  return { claimed, tables: side.tableParts(), rows: side.encodedRows(), sources: side.encodedSources() };
 }
 
 /**
@@ -230,7 +283,8 @@ export async function loadResultsFiles(paths: readonly string[], store: RunStore
  * hold every file of `paths`; the outcomes come back in its order.
  */
 export async function joinSides(paths: readonly string[], store: RunStore, mine: readonly ClaimedOutcome[], other: OtherSide, defaultSuite: string, maxFileBytes: number): Promise<ResultsFileOutcome[]> {
-  const otherRuns = store.mergeForeign(other.tables, other.rows, other.sources);
+  const otherRuns = timed("join threads", () => store.mergeForeign(other.tables, other.rows, other.sources));
+  for (const [phase, ms] of Object.entries(other.phaseTimes ?? {})) addPhaseTime(`worker ${phase}`, ms);
   const files: FoldedFile[] = new Array<FoldedFile>(paths.length);
   for (const [index, outcome] of [...mine, ...other.claimed]) files[index] = outcome;
   if (otherRuns.length > 0) await settleOtherRuns(paths, store, otherRuns, new Set(mine.map(([index]) => index)), files, defaultSuite, maxFileBytes);
@@ -293,12 +347,12 @@ async function leaveOutAgain(path: string, source: number, lost: ReadonlyMap<num
 export async function loadClaimed(paths: readonly string[], next: () => number, store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ClaimedOutcome[]> {
   const claimed: ClaimedOutcome[] = [];
   let index = next();
-  let read = index < paths.length ? readJsonFile(paths[index]!, maxFileBytes) : null;
+  let read = index < paths.length ? readFileBytes(paths[index]!, maxFileBytes) : null;
   while (read !== null) {
-    const bytes = await read;
+    const bytes = await timedAsync("read", () => read!);
     const following = next();
-    const nextRead = following < paths.length ? readJsonFile(paths[following]!, maxFileBytes) : null;
-    claimed.push([index, foldResultsFile(paths[index]!, bytes, store, defaultSuite, index + 1)]);
+    const nextRead = following < paths.length ? readFileBytes(paths[following]!, maxFileBytes) : null;
+    claimed.push([index, foldResultsBytes(paths[index]!, bytes, store, defaultSuite, index + 1)]);
     index = following;
     read = nextRead;
   }

@@ -22,12 +22,14 @@ async function linkProblem(path: string): Promise<string | null> {
   return target.startsWith(home + sep) ? null : "a symbolic link to a file outside its directory: not read";
 }
 
+export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; missing: boolean; problem: string };
+
 /**
- * Reads and parses a JSON file (gzip-compressed when it ends in .gz); never
- * throws for bad content. At most `maxBytes` are read or decompressed: a
- * gzip bomb is reported as too large, not unpacked.
+ * Reads a file whole (gunzipped when it ends in .gz); never throws for bad
+ * content. At most `maxBytes` are read or decompressed: a gzip bomb is
+ * reported as too large, not unpacked.
  */
-export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<JsonRead> {
+export async function readFileBytes(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<BytesRead> {
   let bytes: Buffer;
   try {
     const link = await linkProblem(path);
@@ -51,6 +53,11 @@ export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYT
       return { ok: false, missing: false, problem: `not valid gzip (truncated download?): ${e.message}` };
     }
   }
+  return { ok: true, bytes };
+}
+
+/** A file's bytes parsed as JSON (UTF-8, as JSON.parse of its text): the value, or the problem worded for a person. */
+export function parseJsonBytes(bytes: Buffer): JsonRead {
   try {
     return { ok: true, value: JSON.parse(bytes.toString("utf8")) };
   } catch (error) {
@@ -58,4 +65,10 @@ export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYT
     const message = (error as Error).message;
     return { ok: false, missing: false, problem: /Unexpected end of JSON input|Unterminated string/.test(message) ? `not valid JSON (cut short: a truncated download?): ${message}` : `not valid JSON: ${message}` };
   }
+}
+
+/** Reads and parses a JSON file (see readFileBytes and parseJsonBytes). */
+export async function readJsonFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<JsonRead> {
+  const read = await readFileBytes(path, maxBytes);
+  return read.ok ? parseJsonBytes(read.bytes) : read;
 }

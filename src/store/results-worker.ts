@@ -8,6 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { RunStore } from "../core/run-store.js";
 import { crashPoint } from "./faults.js";
+import { phaseTimes } from "./phase-times.js";
 import { loadClaimed } from "./load-results.js";
 import { adoptKnownStates } from "./shared-mode.js";
 
@@ -31,4 +32,4 @@ const claimed = await loadClaimed(
 const rows = store.encodedRows();
 // Where each run was met, so the main thread can tell which of two runs under one run id came first.
 const sources = store.encodedSources();
-parentPort!.postMessage({ claimed, tables: store.tables(), rows, sources }, [rows.buffer, sources.buffer]);
+parentPort!.postMessage({ claimed, tables: store.tableParts(), rows, sources, phaseTimes: phaseTimes() }, [rows.buffer, sources.buffer]);

@@ -1,0 +1,708 @@
+import type { StringTable } from "../core/string-table.js";
+import { parseIsoTimeBytes } from "./fast-iso-time.js";
+import { MAX_UNIX_SECONDS } from "./timestamps.js";
+
+/**
+ * A results file (a body of debci's `GET /api/v1/test`) read straight from
+ * its bytes: no JSON.parse, no object or string per record. The fields the
+ * run store keeps go into columns, names interned from their bytes (a
+ * string is made once per distinct name, see StringTable).
+ *
+ * Exactness comes first. The scanner answers only when it is sure it reads
+ * what JSON.parse and the record checks (results-file.ts) would:
+ * - anything not valid JSON, a key twice at the top, a top-level value it
+ *   does not read as the loader does (a `since` of the wrong type or range):
+ *   the whole file goes to the exact path (scanResults returns null), which
+ *   words the problem as it always has;
+ * - a record it is not sure of (an escape or a non-ASCII byte in a field it
+ *   keeps, a field twice, a run id or time in another form, a missing
+ *   field, an unknown status, anything but an object): that record alone
+ *   is marked EXACT with its byte range, and the caller hands exactly those
+ *   bytes to JSON.parse and the checks, in its place in the file's order.
+ * A fuzz test and a property test hold the two paths equal, record for record.
+ */
+
+const EMPTY = Buffer.alloc(0);
+
+/** Bytes that may stand in a JSON string as themselves and end nothing: all but control characters, the quote and the backslash. */
+const PLAIN = new Uint8Array(256).map((_, c) => (c >= 0x20 && c !== 0x22 && c !== 0x5c ? 1 : 0));
+
+/** Thrown (one object, made once) when the bytes are not what the scanner can read: the whole file takes the exact path. */
+const NOT_SURE = new Error("results scanner: not sure");
+
+/** `kind` of a scanned record. */
+export const SCANNED = 0;
+export const EXACT = 1;
+
+/** Records as columns, reused from file to file (grown, never shrunk). */
+export class ScannedRecords {
+  count = 0;
+  kinds = new Uint8Array(1024);
+  runIds = new Float64Array(1024);
+  suites = new Uint32Array(1024);
+  arches = new Uint32Array(1024);
+  packages = new Uint32Array(1024);
+  versions = new Uint32Array(1024);
+  triggers = new Uint32Array(1024);
+  statuses = new Uint8Array(1024);
+  created = new Float64Array(1024);
+  updated = new Float64Array(1024);
+  /** An EXACT record's bytes: [starts[i], ends[i]). */
+  starts = new Uint32Array(1024);
+  ends = new Uint32Array(1024);
+
+  /** The next record's index, with room made for it. */
+  next(): number {
+    if (this.count === this.kinds.length) this.grow();
+    return this.count++;
+  }
+
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    const widen = <T extends Uint8Array | Uint32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (size: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.kinds = widen(this.kinds);
+    this.runIds = widen(this.runIds);
+    this.suites = widen(this.suites);
+    this.arches = widen(this.arches);
+    this.packages = widen(this.packages);
+    this.versions = widen(this.versions);
+    this.triggers = widen(this.triggers);
+    this.statuses = widen(this.statuses);
+    this.created = widen(this.created);
+    this.updated = widen(this.updated);
+    this.starts = widen(this.starts);
+    this.ends = widen(this.ends);
+  }
+}
+
+/** What a scanned file says besides its records: its window, seconds as written (undefined when absent, null when null). */
+export interface ScannedFile {
+  since: number | null | undefined;
+  until: number | null | undefined;
+  records: ScannedRecords;
+}
+
+export interface ScanTables {
+  suites: StringTable;
+  arches: StringTable;
+  packages: StringTable;
+  versions: StringTable;
+  triggers: StringTable;
+}
+
+// Byte values.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** The fields the store keeps; a bit each, so a field met twice is seen. */
+const F_RUN_ID = 1;
+const F_TRIGGER = 2;
+const F_PACKAGE = 4;
+const F_ARCH = 8;
+const F_SUITE = 16;
+const F_VERSION = 32;
+const F_STATUS = 64;
+const F_CREATED = 128;
+const F_UPDATED = 256;
+
+/** Status codes as the run store numbers them (0 is null). */
+const STATUS_PASS = 1;
+const STATUS_FAIL = 2;
+const STATUS_NEUTRAL = 3;
+const STATUS_TMPFAIL = 4;
+
+/** Nesting deeper than this in a field the store drops: left to JSON.parse. */
+const MAX_DEPTH = 64;
+
+export class ResultsScanner {
+  /** Always a Buffer (never a plain Uint8Array too), so every byte read sees one kind of array. */
+  private b: Buffer = EMPTY;
+  private pos = 0;
+  private end = 0;
+  readonly records = new ScannedRecords();
+  // The record being read: its kept fields' ranges, and the fields seen.
+  private seen = 0;
+  private unsure = false;
+  private runId = 0;
+  private triggerNull = false;
+  private trigFrom = 0;
+  private trigTo = 0;
+  private pkgFrom = 0;
+  private pkgTo = 0;
+  private archFrom = 0;
+  private archTo = 0;
+  private suiteFrom = 0;
+  private suiteTo = 0;
+  private versionFrom = 0;
+  private versionTo = 0;
+  private status = 0;
+  private created = Number.NaN;
+  private updated = Number.NaN;
+
+  private tables!: ScanTables;
+
+  constructor(private readonly defaultSuite: string) {}
+
+  /** Reads a whole results file, names interned into `tables`, or returns null when the exact path must (see the top of this file). */
+  scan(bytes: Buffer, tables: ScanTables): ScannedFile | null {
+    this.tables = tables;
+    this.b = bytes;
+    this.pos = 0;
+    this.end = bytes.length;
+    this.records.count = 0;
+    try {
+      return this.file();
+    } catch (error) {
+      if (error === NOT_SURE) return null;
+      throw error;
+    } finally {
+      this.b = EMPTY;
+    }
+  }
+
+  private file(): ScannedFile {
+    this.ws();
+    this.expect(OPEN_BRACE);
+    let since: number | null | undefined;
+    let until: number | null | undefined;
+    let sawSince = false;
+    let sawUntil = false;
+    let sawResults = false;
+    this.ws();
+    if (this.peek() === CLOSE_BRACE) throw NOT_SURE; // no results: the exact path words it
+    for (;;) {
+      this.ws();
+      const key = this.key();
+      // An escaped key may be "results" in disguise.
+      if (key === KEY_ODD) throw NOT_SURE;
+      this.ws();
+      this.expect(COLON);
+      this.ws();
+      if (key === KEY_RESULTS) {
+        if (sawResults) throw NOT_SURE;
+        sawResults = true;
+        this.results();
+      } else if (key === KEY_SINCE || key === KEY_UNTIL) {
+        if (key === KEY_SINCE ? sawSince : sawUntil) throw NOT_SURE;
+        const value = this.windowValue();
+        if (key === KEY_SINCE) {
+          sawSince = true;
+          since = value;
+        } else {
+          sawUntil = true;
+          until = value;
+        }
+      } else this.skipValue(0);
+      this.ws();
+      const c = this.take();
+      if (c === CLOSE_BRACE) break;
+      if (c !== COMMA) throw NOT_SURE;
+    }
+    this.ws();
+    if (this.pos !== this.end || !sawResults) throw NOT_SURE;
+    return { since, until, records: this.records };
+  }
+
+  /** since or until: null, or a number the loader takes as it is (isWindowValue in load-results.ts); anything else is for zod to word. */
+  private windowValue(): number | null {
+    if (this.peek() === 0x6e) {
+      this.literal(LITERAL_NULL);
+      return null;
+    }
+    const from = this.pos;
+    this.skipNumber();
+    const value = Number(latin1(this.b, from, this.pos));
+    if (!Number.isFinite(value) || value < 0 || value > MAX_UNIX_SECONDS) throw NOT_SURE;
+    return value;
+  }
+
+  private results(): void {
+    this.expect(OPEN_BRACKET);
+    this.ws();
+    if (this.peek() === CLOSE_BRACKET) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      this.record();
+      this.ws();
+      const c = this.take();
+      if (c === CLOSE_BRACKET) return;
+      if (c !== COMMA) throw NOT_SURE;
+    }
+  }
+
+  /** One element of `results`: its kept fields into the columns, or marked EXACT with its bytes. */
+  private record(): void {
+    const from = this.pos;
+    const i = this.records.next();
+    if (this.peek() !== OPEN_BRACE) {
+      this.skipValue(0);
+      this.markExact(i, from);
+      return;
+    }
+    this.pos++;
+    this.seen = 0;
+    this.unsure = false;
+    this.status = 0;
+    this.versionFrom = this.versionTo = 0;
+    this.created = Number.NaN;
+    this.updated = Number.NaN;
+    this.ws();
+    if (this.peek() === CLOSE_BRACE) {
+      this.pos++;
+      this.markExact(i, from);
+      return;
+    }
+    for (;;) {
+      this.ws();
+      this.field();
+      this.ws();
+      const c = this.take();
+      if (c === CLOSE_BRACE) break;
+      if (c !== COMMA) throw NOT_SURE;
+    }
+    const required = F_RUN_ID | F_TRIGGER | F_PACKAGE | F_ARCH | F_STATUS;
+    if (this.unsure || (this.seen & required) !== required) this.markExact(i, from);
+    else this.keep(i);
+  }
+
+  private markExact(i: number, from: number): void {
+    const r = this.records;
+    r.kinds[i] = EXACT;
+    r.starts[i] = from;
+    r.ends[i] = this.pos;
+  }
+
+  /** The record's kept fields into row i, names interned. */
+  private keep(i: number): void {
+    const r = this.records;
+    const t = this.tables;
+    const b = this.b;
+    r.kinds[i] = SCANNED;
+    r.runIds[i] = this.runId;
+    r.suites[i] = (this.seen & F_SUITE) !== 0 ? t.suites.internBytes(b, this.suiteFrom, this.suiteTo) : t.suites.intern(this.defaultSuite);
+    r.arches[i] = t.arches.internBytes(b, this.archFrom, this.archTo);
+    r.packages[i] = t.packages.internBytes(b, this.pkgFrom, this.pkgTo);
+    r.versions[i] = this.versionTo > this.versionFrom ? t.versions.internBytes(b, this.versionFrom, this.versionTo) : 0;
+    r.triggers[i] = this.triggerNull ? 0 : t.triggers.internBytes(b, this.trigFrom, this.trigTo);
+    r.statuses[i] = this.status;
+    r.created[i] = this.created;
+    r.updated[i] = this.updated;
+  }
+
+  /** One key and value of a record. */
+  private field(): void {
+    const key = this.key();
+    this.ws();
+    this.expect(COLON);
+    this.ws();
+    if (key <= 0 || key > F_UPDATED) {
+      // A field the store drops (or a key it cannot read, such as one with an escape: it might be a kept field in disguise).
+      if (key === KEY_ODD) this.unsure = true;
+      this.skipValue(0);
+      return;
+    }
+    if ((this.seen & key) !== 0) this.unsure = true; // JSON.parse keeps the last; the exact path decides
+    this.seen |= key;
+    switch (key) {
+      case F_RUN_ID:
+        return this.runIdValue();
+      case F_TRIGGER:
+        return this.triggerValue();
+      case F_STATUS:
+        return this.statusValue();
+      case F_CREATED:
+        this.created = this.timeValue();
+        return;
+      case F_UPDATED:
+        this.updated = this.timeValue();
+        return;
+      default:
+        return this.nameValue(key);
+    }
+  }
+
+  private runIdValue(): void {
+    const from = this.pos;
+    this.skipNumber();
+    const to = this.pos;
+    // Digits alone, as debci writes them, at most 15 (a safe integer); any other form of a number is the exact path's.
+    if (to - from > 15) return this.doubt();
+    let value = 0;
+    for (let k = from; k < to; k++) {
+      const d = this.b[k]! - 48;
+      if (d < 0 || d > 9) return this.doubt();
+      value = value * 10 + d;
+    }
+    this.runId = value;
+  }
+
+  private doubt(): void {
+    this.unsure = true;
+  }
+
+  private triggerValue(): void {
+    if (this.peek() === QUOTE) {
+      this.triggerNull = false;
+      this.trigFrom = this.pos + 1;
+      this.trigTo = this.keptString();
+      return;
+    }
+    if (this.peek() === 0x6e) {
+      this.literal(LITERAL_NULL);
+      this.triggerNull = true;
+      return;
+    }
+    this.doubt();
+    this.skipValue(0);
+  }
+
+  /** package, arch, suite, version: a non-empty string (version also null). */
+  private nameValue(key: number): void {
+    if (this.peek() !== QUOTE) {
+      if (key === F_VERSION && this.peek() === 0x6e) {
+        this.literal(LITERAL_NULL);
+        this.versionFrom = this.versionTo = 0;
+        return;
+      }
+      this.doubt();
+      this.skipValue(0);
+      return;
+    }
+    const from = this.pos + 1;
+    const to = this.keptString();
+    if (to === from) this.doubt(); // empty: zod's to refuse
+    if (key === F_PACKAGE) {
+      this.pkgFrom = from;
+      this.pkgTo = to;
+    } else if (key === F_ARCH) {
+      this.archFrom = from;
+      this.archTo = to;
+    } else if (key === F_SUITE) {
+      this.suiteFrom = from;
+      this.suiteTo = to;
+    } else {
+      this.versionFrom = from;
+      this.versionTo = to;
+    }
+  }
+
+  private statusValue(): void {
+    const c = this.peek();
+    if (c === 0x6e) {
+      this.literal(LITERAL_NULL);
+      this.status = 0;
+      return;
+    }
+    if (c !== QUOTE) {
+      this.doubt();
+      this.skipValue(0);
+      return;
+    }
+    const from = this.pos + 1;
+    const to = this.keptString();
+    this.status = statusCode(this.b, from, to);
+    if (this.status === 0) this.doubt();
+  }
+
+  /** A time field: null (NaN), or the CI service's own format; another form is the exact path's. */
+  private timeValue(): number {
+    const c = this.peek();
+    if (c === 0x6e) {
+      this.literal(LITERAL_NULL);
+      return Number.NaN;
+    }
+    if (c !== QUOTE) {
+      this.doubt();
+      this.skipValue(0);
+      return Number.NaN;
+    }
+    const from = this.pos + 1;
+    const to = this.keptString();
+    const t = parseIsoTimeBytes(this.b, from, to);
+    if (Number.isNaN(t)) this.doubt();
+    return t;
+  }
+
+  /**
+   * A string whose bytes are kept: past its closing quote, returning where
+   * its content ends. An escape or a non-ASCII byte makes the record
+   * unsure (the string is still checked as JSON).
+   */
+  private keptString(): number {
+    const b = this.b;
+    let k = this.pos + 1;
+    for (; k < this.end; k++) {
+      const c = b[k]!;
+      if (c === QUOTE) {
+        this.pos = k + 1;
+        return k;
+      }
+      if (c < 0x20) throw NOT_SURE;
+      if (c === BACKSLASH || c > 0x7f) {
+        this.doubt();
+        this.pos = k;
+        this.skipStringFrom(k);
+        return this.pos - 1;
+      }
+    }
+    throw NOT_SURE;
+  }
+
+  /** A key: which kept field it is (an F_ bit), KEY_OTHER, KEY_ODD (an escape or a non-ASCII byte), or a top-level key. */
+  private key(): number {
+    if (this.peek() !== QUOTE) throw NOT_SURE;
+    const b = this.b;
+    const from = this.pos + 1;
+    let k = from;
+    for (; k < this.end; k++) {
+      const c = b[k]!;
+      if (c === QUOTE) break;
+      if (c < 0x20) throw NOT_SURE;
+      if (c === BACKSLASH || c > 0x7f) {
+        this.skipStringFrom(k);
+        return KEY_ODD;
+      }
+    }
+    if (k >= this.end) throw NOT_SURE;
+    this.pos = k + 1;
+    return keyOf(b, from, k);
+  }
+
+  /** Past the rest of a string from byte k within it, checking its escapes and that no control character is raw. */
+  private skipStringFrom(k: number): void {
+    const b = this.b;
+    const end = this.end;
+    for (;;) {
+      // Most bytes of a string are plain: one table read each.
+      while (k < end && PLAIN[b[k]!] === 1) k++;
+      if (k >= end) throw NOT_SURE;
+      const c = b[k]!;
+      if (c === QUOTE) {
+        this.pos = k + 1;
+        return;
+      }
+      if (c < 0x20) throw NOT_SURE;
+      // A backslash: a valid escape, or not JSON.
+      const e = b[++k];
+      if (e === 0x75 /* u */) {
+        for (let h = 1; h <= 4; h++) if (!isHex(b[k + h])) throw NOT_SURE;
+        k += 5;
+      } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) k++;
+      else throw NOT_SURE;
+    }
+  }
+
+  /** Past any JSON value, checking it as JSON.parse would. */
+  private skipValue(depth: number): void {
+    const c = this.peek();
+    if (c === QUOTE) return this.skipStringFrom(this.pos + 1);
+    if (c === OPEN_BRACE) return this.skipObject(depth + 1);
+    if (c === OPEN_BRACKET) return this.skipArray(depth + 1);
+    if (c === 0x74) return this.literal(LITERAL_TRUE);
+    if (c === 0x66) return this.literal(LITERAL_FALSE);
+    if (c === 0x6e) return this.literal(LITERAL_NULL);
+    this.skipNumber();
+  }
+
+  private skipObject(depth: number): void {
+    if (depth > MAX_DEPTH) throw NOT_SURE;
+    this.pos++;
+    this.ws();
+    if (this.peek() === CLOSE_BRACE) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      if (this.peek() !== QUOTE) throw NOT_SURE;
+      this.skipStringFrom(this.pos + 1);
+      this.ws();
+      this.expect(COLON);
+      this.ws();
+      this.skipValue(depth);
+      this.ws();
+      const c = this.take();
+      if (c === CLOSE_BRACE) return;
+      if (c !== COMMA) throw NOT_SURE;
+    }
+  }
+
+  private skipArray(depth: number): void {
+    if (depth > MAX_DEPTH) throw NOT_SURE;
+    this.pos++;
+    this.ws();
+    if (this.peek() === CLOSE_BRACKET) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      this.skipValue(depth);
+      this.ws();
+      const c = this.take();
+      if (c === CLOSE_BRACKET) return;
+      if (c !== COMMA) throw NOT_SURE;
+    }
+  }
+
+  /** Past a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+  private skipNumber(): void {
+    const b = this.b;
+    let k = this.pos;
+    if (b[k] === 0x2d) k++;
+    if (b[k] === 0x30) k++;
+    else if (isDigit(b[k])) while (isDigit(b[k])) k++;
+    else throw NOT_SURE;
+    if (b[k] === 0x2e) {
+      k++;
+      if (!isDigit(b[k])) throw NOT_SURE;
+      while (isDigit(b[k])) k++;
+    }
+    if (b[k] === 0x65 || b[k] === 0x45) {
+      k++;
+      if (b[k] === 0x2b || b[k] === 0x2d) k++;
+      if (!isDigit(b[k])) throw NOT_SURE;
+      while (isDigit(b[k])) k++;
+    }
+    if (k > this.end) throw NOT_SURE;
+    this.pos = k;
+  }
+
+  private literal(word: Buffer): void {
+    const b = this.b;
+    if (this.pos + word.length > this.end) throw NOT_SURE;
+    for (let k = 0; k < word.length; k++) if (b[this.pos + k] !== word[k]) throw NOT_SURE;
+    this.pos += word.length;
+  }
+
+  /** JSON's whitespace: space, tab, line feed, carriage return. */
+  private ws(): void {
+    const b = this.b;
+    let k = this.pos;
+    for (;;) {
+      const c = b[k];
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) k++;
+      else break;
+    }
+    this.pos = k;
+  }
+
+  private peek(): number {
+    if (this.pos >= this.end) throw NOT_SURE;
+    return this.b[this.pos]!;
+  }
+
+  private take(): number {
+    if (this.pos >= this.end) throw NOT_SURE;
+    return this.b[this.pos++]!;
+  }
+
+  private expect(c: number): void {
+    if (this.take() !== c) throw NOT_SURE;
+  }
+}
+
+const LITERAL_NULL = Buffer.from("null");
+const LITERAL_TRUE = Buffer.from("true");
+const LITERAL_FALSE = Buffer.from("false");
+
+/** Keys that are not kept fields: any other key (0), one the scanner cannot read, and the three top-level keys. */
+const KEY_OTHER = 0;
+const KEY_ODD = -1;
+const KEY_RESULTS = 1 << 10;
+const KEY_SINCE = 1 << 11;
+const KEY_UNTIL = 1 << 12;
+
+const word = (text: string) => Buffer.from(text, "latin1");
+const W_ARCH = word("arch");
+const W_SUITE = word("suite");
+const W_SINCE = word("since");
+const W_UNTIL = word("until");
+const W_RUN_ID = word("run_id");
+const W_STATUS = word("status");
+const W_TRIGGER = word("trigger");
+const W_PACKAGE = word("package");
+const W_VERSION = word("version");
+const W_RESULTS = word("results");
+const W_CREATED = word("created_at");
+const W_UPDATED = word("updated_at");
+
+/** Whether bytes[from, from + w.length) are the word w (the caller has checked the length). */
+function is(b: Uint8Array, from: number, w: Buffer): boolean {
+  for (let k = 0; k < w.length; k++) if (b[from + k] !== w[k]) return false;
+  return true;
+}
+
+/**
+ * Which known key bytes[from, to) is (KEY_OTHER when none): by length, then
+ * one telling byte, then the whole word. Every record has about twenty keys,
+ * so this runs twenty million times on a million results.
+ */
+function keyOf(b: Uint8Array, from: number, to: number): number {
+  switch (to - from) {
+    case 4:
+      return is(b, from, W_ARCH) ? F_ARCH : KEY_OTHER;
+    case 5: {
+      const c = b[from];
+      if (c === 0x73) return is(b, from, W_SUITE) ? F_SUITE : is(b, from, W_SINCE) ? KEY_SINCE : KEY_OTHER;
+      return c === 0x75 && is(b, from, W_UNTIL) ? KEY_UNTIL : KEY_OTHER;
+    }
+    case 6: {
+      const c = b[from];
+      if (c === 0x72) return is(b, from, W_RUN_ID) ? F_RUN_ID : KEY_OTHER;
+      return c === 0x73 && is(b, from, W_STATUS) ? F_STATUS : KEY_OTHER;
+    }
+    case 7: {
+      const c = b[from];
+      if (c === 0x74) return is(b, from, W_TRIGGER) ? F_TRIGGER : KEY_OTHER;
+      if (c === 0x70) return is(b, from, W_PACKAGE) ? F_PACKAGE : KEY_OTHER;
+      if (c === 0x76) return is(b, from, W_VERSION) ? F_VERSION : KEY_OTHER;
+      return c === 0x72 && is(b, from, W_RESULTS) ? KEY_RESULTS : KEY_OTHER;
+    }
+    case 10: {
+      const c = b[from];
+      if (c === 0x63) return is(b, from, W_CREATED) ? F_CREATED : KEY_OTHER;
+      return c === 0x75 && is(b, from, W_UPDATED) ? F_UPDATED : KEY_OTHER;
+    }
+    default:
+      return KEY_OTHER;
+  }
+}
+
+const W_PASS = word("pass");
+const W_FAIL = word("fail");
+const W_NEUTRAL = word("neutral");
+const W_TMPFAIL = word("tmpfail");
+
+/** The status code of bytes[from, to), 0 when not one of debci's four. */
+function statusCode(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  if (n === 4) return is(b, from, W_PASS) ? STATUS_PASS : is(b, from, W_FAIL) ? STATUS_FAIL : 0;
+  if (n === 7) return is(b, from, W_NEUTRAL) ? STATUS_NEUTRAL : is(b, from, W_TMPFAIL) ? STATUS_TMPFAIL : 0;
+  return 0;
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+}
+
+function latin1(b: Uint8Array, from: number, to: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + from, to - from).toString("latin1");
+}
