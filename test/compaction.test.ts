@@ -150,11 +150,10 @@ describe("compact", () => {
     writeFileSync(path, bytes.subarray(0, bytes.length - 10));
     let run = await status();
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/compacted\.base: \d+ bytes where 2 runs need \d+ \(cut short\?\); the compacted base is damaged/);
-    // A package id beyond its table (the packages column starts after the 8-byte columns and two 4-byte ones).
+    expect(run.stderr).toMatch(/compacted\.base: \d+ bytes where its header says \d+ \(cut short\?\); the compacted base is damaged/);
+    // A package id beyond its table (the columns end the file, 45 bytes a run; packages after the 8-byte columns and two 4-byte ones).
     const broken = Buffer.from(bytes);
-    const header = 12 + broken.readUInt32LE(8);
-    const columns = header + ((8 - (header % 8)) % 8);
+    const columns = broken.length - 2 * 45;
     broken.writeUInt32LE(99, columns + 2 * 3 * 8 + 2 * 2 * 4);
     writeFileSync(path, broken);
     run = await status();
@@ -179,13 +178,40 @@ describe("compact", () => {
     expect((await runCli(["report", "--state", damaged, "--now", NOW])).stderr).toMatch(/compacted\.jsonl line \d+: .*the compacted base is damaged/);
   });
 
+  it("reads the older binary base (debci-bridge-base/2, tables in its header) with the same answers, and the next compact rewrites it as /3", async () => {
+    const state = copyScenarioState("multi-trigger");
+    const needs = join(SCENARIOS, "multi-trigger", "needs.jsonl");
+    const before = jsonLines((await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir()])).stdout);
+    // Written by the compact of the commit before debci-bridge-base/3, folding this scenario's one results file.
+    writeFileSync(join(state, "compacted.base"), readFileSync(join(TESTDATA, "legacy-base", "compacted-v2.base")));
+    expect(jsonLines((await runCli(["dump-base", "--state", state])).stdout)[0]).toMatchObject({ format: "debci-bridge-base/2", runs: 2 });
+    expect(jsonLines((await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir()])).stdout)).toEqual(before);
+    // Nothing new to fold, yet compact moves the base to the current format.
+    expect((await runCli(["compact", "--state", state, "--now", NOW])).code).toBe(0);
+    expect(readFileSync(join(state, "compacted.base")).subarray(0, 8).toString()).toBe("DBBASE3\n");
+    expect(jsonLines((await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir()])).stdout)).toEqual(before);
+  });
+
+  it("refuses a /3 base whose string table does not hold together, naming the file and what to do", async () => {
+    const state = copyScenarioState("multi-trigger");
+    await runCli(["compact", "--state", state, "--now", NOW]);
+    const bytes = readFileSync(join(state, "compacted.base"));
+    // The first package name's first byte changed: its hash no longer leads to it.
+    const at = bytes.indexOf(Buffer.from("baz"), 12 + bytes.readUInt32LE(8));
+    bytes[at] = 0x63;
+    writeFileSync(join(state, "compacted.base"), bytes);
+    const run = await runCli(["report", "--state", state, "--now", NOW]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/compacted\.base: a string table that does not hold together; the compacted base is damaged \(restore it, or remove it and re-fetch the results it folded\)/);
+  });
+
   it("dump-base shows the binary base as JSON lines: its header, then one run per line", async () => {
     const state = copyScenarioState("multi-trigger");
     await runCli(["compact", "--state", state, "--now", NOW]);
     const run = await runCli(["dump-base", "--state", state]);
     expect(run.code, run.stderr).toBe(0);
     const [header, ...runs] = jsonLines(run.stdout);
-    expect(header).toMatchObject({ format: "debci-bridge-base/2", runs: 2, folded: [expect.objectContaining({ name: "20261125T093000.json" })] });
+    expect(header).toMatchObject({ format: "debci-bridge-base/3", runs: 2, folded: [expect.objectContaining({ name: "20261125T093000.json" })] });
     expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ run_id: expect.any(Number), suite: "testing", arch: "amd64", package: "baz", status: expect.any(String), trigger: expect.stringContaining("glibc/2.41-7") });
   });

@@ -1,8 +1,14 @@
 import { z } from "zod";
 import { TABLE_NAMES, type EncodedRun } from "../core/run-store.js";
 
-/** The binary columnar base (store/base-file.ts); `debci-bridge-base/1` was JSON lines, still read. */
-export const BASE_FORMAT = "debci-bridge-base/2";
+/**
+ * The base compact writes (store/base-file.ts): binary, its string tables
+ * stored as they sit in memory. `debci-bridge-base/2` (binary, the tables
+ * as JSON in its header) and `debci-bridge-base/1` (JSON lines) are still
+ * read; the next compact writes the current format.
+ */
+export const BASE_FORMAT = "debci-bridge-base/3";
+export const BINARY_V2_BASE_FORMAT = "debci-bridge-base/2";
 export const JSONL_BASE_FORMAT = "debci-bridge-base/1";
 
 /** A results file folded into the base: named with its size, so a file rewritten since is read again. */
@@ -17,7 +23,7 @@ export type FoldedFile = z.infer<typeof foldedFileSchema>;
 
 /** Line 1 of the compacted base. Times in epoch milliseconds. */
 export const baseHeaderSchema = z.object({
-  format: z.enum([BASE_FORMAT, JSONL_BASE_FORMAT]),
+  format: z.enum([BASE_FORMAT, BINARY_V2_BASE_FORMAT, JSONL_BASE_FORMAT]),
   compactedAt: z.number(),
   runs: z.number().int().nonnegative(),
   /** The highest `until` of the folded files: the newest result the base can vouch for. */
@@ -43,4 +49,19 @@ export function isEncodedRun(value: unknown): value is EncodedRun {
 /** The binary base's header also holds the string tables, whole, in id order. */
 export const binaryBaseHeaderSchema = baseHeaderSchema.extend({
   tables: z.strictObject(Object.fromEntries(TABLE_NAMES.map((t) => [t, z.array(z.string())])) as Record<(typeof TABLE_NAMES)[number], z.ZodArray<z.ZodString>>),
+});
+
+/** How large each stored string table of a `debci-bridge-base/3` is (StringTable's parts), and its few names with no UTF-8 form. */
+const storedTableSchema = z.strictObject({
+  bytes: z.number().int().nonnegative(),
+  names: z.number().int().nonnegative(),
+  slots: z.number().int().positive(),
+  odd: z.array(z.tuple([z.number().int().positive(), z.string()])),
+});
+
+export type StoredTable = z.infer<typeof storedTableSchema>;
+
+export const storedBaseHeaderSchema = baseHeaderSchema.extend({
+  format: z.literal(BASE_FORMAT),
+  tables: z.strictObject(Object.fromEntries(TABLE_NAMES.map((t) => [t, storedTableSchema])) as Record<(typeof TABLE_NAMES)[number], typeof storedTableSchema>),
 });

@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { RunStore, TABLE_NAMES, type TableName } from "../core/run-store.js";
-import { BASE_FORMAT, baseHeaderSchema, baseTableLineSchema, binaryBaseHeaderSchema, isEncodedRun, type BaseHeader } from "../formats/base-file.js";
+import { BASE_FORMAT, baseHeaderSchema, baseTableLineSchema, binaryBaseHeaderSchema, isEncodedRun, storedBaseHeaderSchema, type BaseHeader } from "../formats/base-file.js";
+import type { StringTableParts } from "../core/string-table.js";
 import { firstProblem } from "../formats/problems.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { InputError } from "./errors.js";
@@ -10,36 +11,53 @@ import { LineSplitter } from "./line-splitter.js";
 import type { StatePaths } from "./state-paths.js";
 
 /**
- * The compacted base, binary and columnar (`debci-bridge-base/2`):
+ * The compacted base, binary and columnar (`debci-bridge-base/3`), laid out
+ * as the run store holds it in memory, so loading is one read and views of
+ * its bytes: no row parsed, no name hashed or decoded.
  *
- *   "DBBASE2\n"                    8 bytes, the magic
+ *   "DBBASE3\n"                    8 bytes, the magic
  *   header length H                 4 bytes, little-endian
  *   header                          H bytes of JSON: format, compactedAt, runs,
- *                                   until, folded, and the string tables whole
+ *                                   until, folded, and each string table's
+ *                                   sizes (bytes, names, slots) and odd names
  *   zero padding to a multiple of 8
+ *   for each table (suites, arches, packages, versions, triggers), each part
+ *   padded to a multiple of 8:
+ *     bytes                         the names' UTF-8 end to end
+ *     ends                          (names + 1) x 4 bytes, uint32 LE
+ *     slots                         slots x 4 bytes, int32 LE: the hash index
  *   runIds, created, updated        runs x 8 bytes each, float64 LE (NaN: null)
  *   suites, arches, packages,
  *   versions, triggers              runs x 4 bytes each, uint32 LE (0: null)
  *   statuses                        runs x 1 byte (0 null, 1 pass, 2 fail, 3 neutral, 4 tmpfail)
  *
- * Rows are in run-id order. Loading is reading the file and taking the
- * columns as they are: no row is parsed. `debci-bridge dump-base` shows it as
- * JSON lines.
+ * Rows are in run-id order. `debci-bridge-base/2` ("DBBASE2\n": the same
+ * columns, the tables as JSON string arrays in the header) is still read.
+ * `debci-bridge dump-base` shows either as JSON lines.
  */
-const MAGIC = Buffer.from("DBBASE2\n");
+const MAGIC = Buffer.from("DBBASE3\n");
+const MAGIC_V2 = Buffer.from("DBBASE2\n");
 const FLOAT_COLUMNS = ["runIds", "created", "updated"] as const;
 const ID_COLUMNS = ["suites", "arches", "packages", "versions", "triggers"] as const;
 
 const padTo8 = (n: number) => (8 - (n % 8)) % 8;
 
 /** The bytes of a typed array, little-endian as this machine (x86, arm) keeps them. */
-const bytesOf = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bytesOf = (a: Float64Array | Uint32Array | Int32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-function* binaryBase(store: RunStore, header: BaseHeader): Generator<Buffer> {
-  const json = Buffer.from(JSON.stringify({ ...header, format: BASE_FORMAT, tables: store.tables() }));
+function* storedBase(store: RunStore, header: BaseHeader): Generator<Buffer> {
+  const parts = store.tableParts();
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, { bytes: parts[name].bytes.length, names: parts[name].ends.length - 1, slots: parts[name].slots.length, odd: parts[name].odd }]));
+  const json = Buffer.from(JSON.stringify({ ...header, format: BASE_FORMAT, tables }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
   yield Buffer.concat([MAGIC, length, json, Buffer.alloc(padTo8(MAGIC.length + 4 + json.length))]);
+  for (const name of TABLE_NAMES) {
+    for (const part of [parts[name].bytes, parts[name].ends, parts[name].slots]) {
+      yield bytesOf(part);
+      yield Buffer.alloc(padTo8(part.byteLength));
+    }
+  }
   const columns = store.columnsInOrder(store.rowsByRunId());
   for (const name of FLOAT_COLUMNS) yield bytesOf(columns[name]);
   for (const name of ID_COLUMNS) yield bytesOf(columns[name]);
@@ -48,27 +66,82 @@ function* binaryBase(store: RunStore, header: BaseHeader): Generator<Buffer> {
 
 /** Writes the compacted base atomically (see the format above). */
 export async function writeBase(path: string, store: RunStore, header: BaseHeader): Promise<void> {
-  await writeFileAtomic(path, Readable.from(binaryBase(store, header)), "compact-before-rename");
+  await writeFileAtomic(path, Readable.from(storedBase(store, header)), "compact-before-rename");
 }
 
-/** Reads a binary base into an empty run store: the tables adopted, the columns taken whole. */
-function readBinaryBase(path: string, bytes: Buffer, store: RunStore): BaseHeader {
-  const damaged = (problem: string) => new InputError(`${path}: ${problem}; the compacted base is damaged (restore it, or remove it and re-fetch the results it folded)`);
-  if (bytes.length < 12) throw damaged("cut short in its header");
+const damagedBase = (path: string, problem: string) => new InputError(`${path}: ${problem}; the compacted base is damaged (restore it, or remove it and re-fetch the results it folded)`);
+
+/** The header of a binary base (either version): its JSON, parsed, and where the bytes after it start. */
+function binaryHeaderJson(path: string, bytes: Buffer): { value: unknown; end: number } {
+  if (bytes.length < 12) throw damagedBase(path, "cut short in its header");
   const length = bytes.readUInt32LE(8);
-  if (12 + length > bytes.length) throw damaged("cut short in its header");
-  let value: unknown;
+  if (12 + length > bytes.length) throw damagedBase(path, "cut short in its header");
   try {
-    value = JSON.parse(bytes.subarray(12, 12 + length).toString("utf8"));
+    return { value: JSON.parse(bytes.subarray(12, 12 + length).toString("utf8")), end: 12 + length + padTo8(12 + length) };
   } catch (error) {
-    throw damaged(`header is not valid JSON: ${(error as Error).message}`);
+    throw damagedBase(path, `header is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = binaryBaseHeaderSchema.safeParse(value);
-  if (!parsed.success) throw damaged(`header: ${firstProblem(parsed.error)}`);
+}
+
+/**
+ * Reads a `debci-bridge-base/3` into an empty run store: every table and
+ * column a view of the file's bytes (copied once only when the read left
+ * them unaligned), then checked as a whole, never row by row into maps.
+ */
+function readStoredBase(path: string, file: Buffer, store: RunStore): BaseHeader {
+  // Typed-array views need their offsets aligned to their element size: the file's bytes at an offset of 0 mod 8.
+  const bytes = file.byteOffset % 8 === 0 ? file : Buffer.from(new Uint8Array(file));
+  const { value, end } = binaryHeaderJson(path, bytes);
+  const parsed = storedBaseHeaderSchema.safeParse(value);
+  if (!parsed.success) throw damagedBase(path, `header: ${firstProblem(parsed.error)}`);
   const { tables, ...header } = parsed.data;
   const n = header.runs;
-  let at = 12 + length + padTo8(12 + length);
-  if (bytes.length !== at + n * (8 * FLOAT_COLUMNS.length + 4 * ID_COLUMNS.length + 1)) throw damaged(`${bytes.length} bytes where ${header.runs} runs need ${at + n * 37} (cut short?)`);
+  const tableBytes = TABLE_NAMES.reduce((sum, name) => {
+    const t = tables[name];
+    return sum + t.bytes + padTo8(t.bytes) + (t.names + 1) * 4 + padTo8((t.names + 1) * 4) + t.slots * 4 + padTo8(t.slots * 4);
+  }, 0);
+  const expected = end + tableBytes + n * (8 * FLOAT_COLUMNS.length + 4 * ID_COLUMNS.length + 1);
+  if (bytes.length !== expected) throw damagedBase(path, `${bytes.length} bytes where its header says ${expected} (cut short?)`);
+  let at = end;
+  const view = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, length: number, width: number): T => {
+    const made = make(bytes.buffer, bytes.byteOffset + at, length);
+    at += length * width;
+    at += padTo8(at);
+    return made;
+  };
+  const parts = {} as Record<TableName, StringTableParts>;
+  for (const name of TABLE_NAMES) {
+    const t = tables[name];
+    const names = view((b, o, l) => new Uint8Array(b, o, l), t.bytes, 1);
+    const ends = view((b, o, l) => new Uint32Array(b, o, l), t.names + 1, 4);
+    const slots = view((b, o, l) => new Int32Array(b, o, l), t.slots, 4);
+    parts[name] = { bytes: names, ends, slots, odd: t.odd };
+  }
+  if (!store.adoptTableParts(parts)) throw damagedBase(path, "a string table that does not hold together");
+  store.sealTables();
+  // Columns follow one another unpadded, as v2 lays them: 8-byte ones first, so each starts aligned to its width.
+  const column = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, width: number): T => {
+    const made = make(bytes.buffer, bytes.byteOffset + at, n);
+    at += n * width;
+    return made;
+  };
+  const floats = FLOAT_COLUMNS.map(() => column((b, o, l) => new Float64Array(b as ArrayBuffer, o, l), 8));
+  const ids = ID_COLUMNS.map(() => column((b, o, l) => new Uint32Array(b as ArrayBuffer, o, l), 4));
+  const statuses = column((b, o, l) => new Uint8Array(b as ArrayBuffer, o, l), 1);
+  const problem = store.adoptColumns({ runIds: floats[0]!, created: floats[1]!, updated: floats[2]!, suites: ids[0]!, arches: ids[1]!, packages: ids[2]!, versions: ids[3]!, triggers: ids[4]!, statuses });
+  if (problem !== null) throw damagedBase(path, problem);
+  return header;
+}
+
+/** Reads a `debci-bridge-base/2` into an empty run store: the tables adopted from its header, the columns copied whole. */
+function readBinaryBase(path: string, bytes: Buffer, store: RunStore): BaseHeader {
+  const { value, end } = binaryHeaderJson(path, bytes);
+  const parsed = binaryBaseHeaderSchema.safeParse(value);
+  if (!parsed.success) throw damagedBase(path, `header: ${firstProblem(parsed.error)}`);
+  const { tables, ...header } = parsed.data;
+  const n = header.runs;
+  let at = end;
+  if (bytes.length !== at + n * (8 * FLOAT_COLUMNS.length + 4 * ID_COLUMNS.length + 1)) throw damagedBase(path, `${bytes.length} bytes where ${header.runs} runs need ${at + n * 45} (cut short?)`);
   // Copies into fresh buffers: aligned whatever the file's buffer, and the file's bytes can go.
   const take = <T>(make: (b: ArrayBuffer) => T, width: number): T => {
     const copy = new ArrayBuffer(n * width);
@@ -79,15 +152,15 @@ function readBinaryBase(path: string, bytes: Buffer, store: RunStore): BaseHeade
   const floats = FLOAT_COLUMNS.map(() => take((b) => new Float64Array(b), 8));
   const ids = ID_COLUMNS.map(() => take((b) => new Uint32Array(b), 4));
   const statuses = take((b) => new Uint8Array(b), 1);
-  for (const name of TABLE_NAMES) store.adoptTable(name, tables[name]);
+  for (const name of TABLE_NAMES) if (!store.adoptTable(name, tables[name])) throw damagedBase(path, `the ${name} table names one name twice`);
   store.sealTables();
   const problem = store.adoptColumns({ runIds: floats[0]!, created: floats[1]!, updated: floats[2]!, suites: ids[0]!, arches: ids[1]!, packages: ids[2]!, versions: ids[3]!, triggers: ids[4]!, statuses });
-  if (problem !== null) throw damaged(problem);
+  if (problem !== null) throw damagedBase(path, problem);
   return header;
 }
 
-/** Whether a file starts as a binary base does (else it is the older JSON lines). */
-async function isBinaryBase(path: string): Promise<boolean | null> {
+/** Which binary base a file is by its magic: 3, 2, or 0 for the older JSON lines; null when there is no file. */
+async function binaryVersion(path: string): Promise<number | null> {
   let handle;
   try {
     handle = await open(path, "r");
@@ -98,7 +171,7 @@ async function isBinaryBase(path: string): Promise<boolean | null> {
   try {
     const first = Buffer.alloc(MAGIC.length);
     await handle.read(first, 0, MAGIC.length, 0);
-    return first.equals(MAGIC);
+    return first.equals(MAGIC) ? 3 : first.equals(MAGIC_V2) ? 2 : 0;
   } finally {
     await handle.close();
   }
@@ -114,9 +187,10 @@ const MAX_BASE_LINE_BYTES = 64 << 20;
  * them would ask for everything again.
  */
 export async function readBase(path: string, store: RunStore): Promise<BaseHeader | null> {
-  const binary = await isBinaryBase(path);
-  if (binary === null) return null;
-  if (binary) return readBinaryBase(path, await readFile(path), store);
+  const version = await binaryVersion(path);
+  if (version === null) return null;
+  if (version === 3) return readStoredBase(path, await readFile(path), store);
+  if (version === 2) return readBinaryBase(path, await readFile(path), store);
   return readJsonlBase(path, store);
 }
 
@@ -162,7 +236,7 @@ async function readJsonlBase(path: string, store: RunStore): Promise<BaseHeader 
     }
     const table = baseTableLineSchema.safeParse(value);
     if (!table.success || sealed) throw damaged(lineNumber, table.success ? "a string table after the runs" : firstProblem(table.error));
-    store.adoptTable(table.data.table as TableName, table.data.values);
+    if (!store.adoptTable(table.data.table as TableName, table.data.values)) throw damaged(lineNumber, `the ${table.data.table} table names one name twice`);
   };
   const splitter = new LineSplitter(MAX_BASE_LINE_BYTES);
   const take = (line: string | null) => {
@@ -186,14 +260,14 @@ async function readJsonlBase(path: string, store: RunStore): Promise<BaseHeader 
 
 /** Only the base's first line, the header: what the watermark needs, without loading millions of runs. */
 export async function readBaseHeader(path: string): Promise<BaseHeader | null> {
-  const binary = await isBinaryBase(path);
-  if (binary === null) return null;
-  if (binary) return binaryHeader(path);
+  const version = await binaryVersion(path);
+  if (version === null) return null;
+  if (version !== 0) return binaryHeader(path, version);
   return jsonlHeader(path);
 }
 
 /** A binary base's header, read alone: the watermark and prune need only the folded files. */
-async function binaryHeader(path: string): Promise<BaseHeader> {
+async function binaryHeader(path: string, version: number): Promise<BaseHeader> {
   const handle = await open(path, "r");
   try {
     const head = Buffer.alloc(12);
@@ -208,7 +282,7 @@ async function binaryHeader(path: string): Promise<BaseHeader> {
     } catch (error) {
       throw new InputError(`${path}: header is not valid JSON: ${(error as Error).message}; the compacted base is damaged`);
     }
-    const parsed = binaryBaseHeaderSchema.safeParse(value);
+    const parsed = (version === 3 ? storedBaseHeaderSchema : binaryBaseHeaderSchema).safeParse(value);
     if (!parsed.success) throw new InputError(`${path}: header: ${firstProblem(parsed.error)}; the compacted base is damaged`);
     const { tables: _tables, ...header } = parsed.data;
     return header;
