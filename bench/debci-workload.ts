@@ -8,6 +8,11 @@
  * more), queued-then-finished re-deliveries, a
  * pending snapshot of tens of thousands of entries, and needs of which a
  * large share have no result yet.
+ *
+ * The "many-triggers" shape keeps the records and the files but makes
+ * every upload test one reverse dependency on every arch, once: about
+ * 125,000 distinct triggers in a million runs and one run per test key,
+ * where interning names costs most.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,7 +37,10 @@ const versionOf = (p: number) => `${1 + (p % 5)}.${p % 11}-${1 + (p % 3)}`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function makeDebciWorkload(dir: string, options: { results: number; needs: number; seed?: number; perFile?: number }): DebciWorkload {
+export type WorkloadShape = "debci" | "many-triggers";
+
+export function makeDebciWorkload(dir: string, options: { results: number; needs: number; seed?: number; perFile?: number; shape?: WorkloadShape }): DebciWorkload {
+  const manyTriggers = options.shape === "many-triggers";
   const random = seededRandom(options.seed ?? 7);
   const packageCount = Math.max(200, Math.round(options.results / 30));
   const sourceCount = Math.max(100, Math.round(options.results / 100));
@@ -62,8 +70,8 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
   let batch: Array<{ pkg: number; trigger: string; arch: string }> = [];
   const refill = () => {
     const trigger = random() < 0.08 ? `${nextTrigger()} ${nextTrigger()}` : nextTrigger();
-    const fanout = 1 + Math.floor(300 * random() ** 5);
-    const arches = ARCHES.filter(() => random() < 0.7);
+    const fanout = manyTriggers ? 1 : 1 + Math.floor(300 * random() ** 5);
+    const arches = manyTriggers ? ARCHES : ARCHES.filter(() => random() < 0.7);
     // Each reverse dependency once per upload (britney2 asks once per test), however popular it is.
     const rdeps = new Set<number>();
     for (let i = 0; i < fanout; i++) rdeps.add(pickPackage());
@@ -92,7 +100,7 @@ export function makeDebciWorkload(dir: string, options: { results: number; needs
         const done = { ...base, updated_at: iso(finished), version: versionOf(p), status, worker: `ci-worker-${arch}-${1 + (p % 12)}`, date: iso(finished), duration_seconds: duration, last_pass_date: iso(created - 86_400_000), last_pass_version: "1.0-1", message: MESSAGES[status], previous_status: "pass", duration_human: `${Math.floor(duration / 60)}m ${duration % 60}s` };
         if (r < 0.16) records.push(JSON.stringify(queued)); // seen queued first, then finished
         records.push(JSON.stringify(done));
-        if (status !== "pass" && random() < 0.3) batch.push({ pkg: p, trigger, arch }); // a retry of a failure: the same key again
+        if (!manyTriggers && status !== "pass" && random() < 0.3) batch.push({ pkg: p, trigger, arch }); // a retry of a failure: the same key again
       }
       written++;
     }

@@ -5,6 +5,7 @@ import { EXIT_OK, LineBuffer, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, planOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { parseNeeds, readNeedsFile } from "./read-needs.js";
+import { phaseTimes, phaseTimesWanted, timed, timedAsync } from "../store/phase-times.js";
 
 
 /** britney2's run: answer every need (one JSON line each, input order), then commit the outbox. */
@@ -17,16 +18,19 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
   const scratch = values.scratch;
   const session = await openFromFlags("plan", values, scratch === undefined ? "commit" : "scratch", scratch);
   try {
-    const needs = parseNeeds(text, needsPath === "-" ? "stdin" : needsPath, session.settings.suite, session.settings);
+    const needs = timed("needs", () => parseNeeds(text, needsPath === "-" ? "stdin" : needsPath, session.settings.suite, session.settings));
     const counts: Record<AnswerState, number> = { pass: 0, fail: 0, pending: 0, missing: 0 };
     const out = new LineBuffer(io.stdout);
-    for (const need of needs) {
-      const answer = session.need(need);
-      counts[answer.state]++;
-      out.push(answerLine(answer));
-    }
-    out.flush();
-    const result = await session.commit();
+    timed("answer", () => {
+      for (const need of needs) {
+        const answer = session.need(need);
+        counts[answer.state]++;
+        out.push(answerLine(answer));
+      }
+      out.flush();
+    });
+    const result = await timedAsync("write", () => session.commit());
+    if (phaseTimesWanted) writeLine(io.stderr, `phase times (ms): ${JSON.stringify(phaseTimes())}`);
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     const written = result.batches.length === 0 ? "no requests written" : `${result.requests} request(s) written to ${result.batches.map((b) => b.path).join(" and ")}`;
     writeLine(

@@ -24,6 +24,7 @@ import { loadSettingsFile } from "../store/load-settings.js";
 import { loadState, type LoadedState } from "../store/load-state.js";
 import { acquireLock, type HeldLock } from "../store/lock.js";
 import { removeStaleTemps } from "../store/stale-temps.js";
+import { timed } from "../store/phase-times.js";
 import { checkScratchDir, requireStateDir, statePaths, type StatePaths } from "../store/state-paths.js";
 import { incompleteWarning, inputProblems, unreadableKnowledge } from "./warnings.js";
 
@@ -251,7 +252,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (loaded.repairedBatches.length > 0) {
       warnings.push(`ledger did not record ${loaded.repairedBatches.length} batch(es) (an earlier run stopped between batch and ledger); folded in: ${loaded.repairedBatches.join(", ")}`);
     }
-    return new Session(options, paths, settings, loaded, new KnowledgeIndex(loaded.knowledge), warnings, lock, britney);
+    return new Session(options, paths, settings, loaded, timed("index", () => new KnowledgeIndex(loaded.knowledge)), warnings, lock, britney);
   } catch (error) {
     await lock?.release();
     throw error;

@@ -15,6 +15,7 @@ import { REFUSAL_FILE, refusalFileSchema } from "../formats/refusal-file.js";
 import { keyTrigger } from "../core/trigger.js";
 import { listJson, listResultsFiles } from "./list-files.js";
 import { loadResultsFiles } from "./load-results.js";
+import { timedAsync } from "./phase-times.js";
 import { DEFAULT_MAX_FILE_BYTES, readJsonFile } from "./read-json.js";
 import { readStateBase } from "./base-file.js";
 import type { BaseHeader } from "../formats/base-file.js";
@@ -149,11 +150,11 @@ async function loadRefusals(path: string, name: string, state: LoadedState, maxF
 /** Loads and validates everything in a state directory. Bad files are reported, never fatal here. */
 export async function loadState(paths: StatePaths, defaultSuite: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<LoadedState> {
   const state: LoadedState = { knowledge: emptyKnowledge(), files: [], coverage: [], base: null, foldedOnDisk: [], readResults: [], repairedBatches: [], ledgerUsable: true, loadProblems: [] };
-  state.base = await readStateBase(paths, state.knowledge.runs);
-  await loadResults(paths, state, defaultSuite, maxFileBytes);
-  const pending = await loadOptional(paths.pending, "pending", pendingSnapshotReader, state, maxFileBytes);
+  state.base = await timedAsync("base", () => readStateBase(paths, state.knowledge.runs));
+  await timedAsync("results files", () => loadResults(paths, state, defaultSuite, maxFileBytes));
+  const pending = await timedAsync("snapshot", () => loadOptional(paths.pending, "pending", pendingSnapshotReader, state, maxFileBytes));
   state.knowledge.pending = pending ?? null;
-  const ledger = await loadOptional(paths.ledger, "ledger", ledgerFileReader, state, maxFileBytes);
+  const ledger = await timedAsync("ledger", () => loadOptional(paths.ledger, "ledger", ledgerFileReader, state, maxFileBytes));
   if (ledger === null) state.ledgerUsable = false;
   if (ledger) state.knowledge.ledger = ledger;
   const rejectList = await loadOptional(paths.rejectList, "reject-list", rejectListSchema, state, maxFileBytes);
