@@ -1,4 +1,4 @@
-import { lstat, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, open, readFile, realpath } from "node:fs/promises";
 import { dirname, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { isPermissionDenied, permissionHelp } from "./shared-mode.js";
@@ -22,6 +22,35 @@ async function linkProblem(path: string): Promise<string | null> {
   return target.startsWith(home + sep) ? null : "a symbolic link to a file outside its directory: not read";
 }
 
+/**
+ * A file's bytes in one read into a buffer of its size: one request to the
+ * thread pool, which finishes while the caller works on the file before
+ * (readFile reads in 512 KiB steps, each waiting for this thread to be
+ * idle, so a read started before a long synchronous scan barely moved).
+ * Returns the size instead when it is over `maxBytes`. A file that grew
+ * since its size was taken is read to its end as readFile would.
+ */
+async function readWhole(path: string, maxBytes: number): Promise<Buffer | number> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) return size;
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
+      if (bytesRead === 0) return bytes.subarray(0, filled); // shorter than its size said: what is there, as readFile gives
+      filled += bytesRead;
+    }
+    const probe = Buffer.alloc(1);
+    if ((await handle.read(probe, 0, 1, size)).bytesRead === 0) return bytes;
+  } finally {
+    await handle.close();
+  }
+  const grown = await readFile(path);
+  return grown.length > maxBytes ? grown.length : grown;
+}
+
 export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; missing: boolean; problem: string };
 
 /**
@@ -34,9 +63,9 @@ export async function readFileBytes(path: string, maxBytes = DEFAULT_MAX_FILE_BY
   try {
     const link = await linkProblem(path);
     if (link !== null) return { ok: false, missing: false, problem: link };
-    const { size } = await stat(path);
-    if (size > maxBytes) return { ok: false, missing: false, problem: tooLarge(`${size} bytes,`, maxBytes) };
-    bytes = await readFile(path);
+    const whole = await readWhole(path, maxBytes);
+    if (typeof whole === "number") return { ok: false, missing: false, problem: tooLarge(`${whole} bytes,`, maxBytes) };
+    bytes = whole;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // A file of a state this user may not read: who, and what the host's admin does about it (shared-mode.ts).
