@@ -30,6 +30,33 @@ const PLAIN = new Uint8Array(256).map((_, c) => (c >= 0x20 && c !== 0x22 && c !=
 /** Thrown (one object, made once) when the bytes are not what the scanner can read: the whole file takes the exact path. */
 const NOT_SURE = new Error("results scanner: not sure");
 
+/**
+ * A field's name in the record before, as its range in this file's bytes
+ * and its id: comparing a few bytes in cache costs less than hashing them
+ * and probing the table.
+ */
+class LastName {
+  private from = 0;
+  private to = -1;
+  private id = 0;
+
+  forget(): void {
+    this.to = -1;
+  }
+
+  intern(table: StringTable, b: Buffer, from: number, to: number): number {
+    const n = to - from;
+    if (n === this.to - this.from) {
+      let k = 0;
+      while (k < n && b[from + k] === b[this.from + k]) k++;
+      if (k === n) return this.id;
+    }
+    this.from = from;
+    this.to = to;
+    return (this.id = table.internBytes(b, from, to));
+  }
+}
+
 /** `kind` of a scanned record. */
 export const SCANNED = 0;
 export const EXACT = 1;
@@ -150,6 +177,11 @@ export class ResultsScanner {
   private updated = Number.NaN;
 
   private tables!: ScanTables;
+  // The name each field had in the record before: an upload's runs come together, so the next record mostly repeats it.
+  private readonly lastSuite = new LastName();
+  private readonly lastPackage = new LastName();
+  private readonly lastVersion = new LastName();
+  private readonly lastTrigger = new LastName();
 
   constructor(private readonly defaultSuite: string) {}
 
@@ -160,6 +192,10 @@ export class ResultsScanner {
     this.pos = 0;
     this.end = bytes.length;
     this.records.count = 0;
+    this.lastSuite.forget();
+    this.lastPackage.forget();
+    this.lastVersion.forget();
+    this.lastTrigger.forget();
     try {
       return this.file();
     } catch (error) {
@@ -292,11 +328,11 @@ export class ResultsScanner {
     const b = this.b;
     r.kinds[i] = SCANNED;
     r.runIds[i] = this.runId;
-    r.suites[i] = (this.seen & F_SUITE) !== 0 ? t.suites.internBytes(b, this.suiteFrom, this.suiteTo) : t.suites.intern(this.defaultSuite);
+    r.suites[i] = (this.seen & F_SUITE) !== 0 ? this.lastSuite.intern(t.suites, b, this.suiteFrom, this.suiteTo) : t.suites.intern(this.defaultSuite);
     r.arches[i] = t.arches.internBytes(b, this.archFrom, this.archTo);
-    r.packages[i] = t.packages.internBytes(b, this.pkgFrom, this.pkgTo);
-    r.versions[i] = this.versionTo > this.versionFrom ? t.versions.internBytes(b, this.versionFrom, this.versionTo) : 0;
-    r.triggers[i] = this.triggerNull ? 0 : t.triggers.internBytes(b, this.trigFrom, this.trigTo);
+    r.packages[i] = this.lastPackage.intern(t.packages, b, this.pkgFrom, this.pkgTo);
+    r.versions[i] = this.versionTo > this.versionFrom ? this.lastVersion.intern(t.versions, b, this.versionFrom, this.versionTo) : 0;
+    r.triggers[i] = this.triggerNull ? 0 : this.lastTrigger.intern(t.triggers, b, this.trigFrom, this.trigTo);
     r.statuses[i] = this.status;
     r.created[i] = this.created;
     r.updated[i] = this.updated;
