@@ -3,35 +3,60 @@ import { keyId } from "./test-key.js";
 import type { Ledger, LedgerEntry, OutboxBatch } from "./types.js";
 
 /** Keeps the latest request per test key. */
-function upsert(byKey: Map<string, LedgerEntry>, entry: LedgerEntry): boolean {
-  const id = keyId(entry);
+function upsert(byKey: Map<string, LedgerEntry>, entry: LedgerEntry, id = keyId(entry)): boolean {
   const current = byKey.get(id);
   if (current !== undefined && current.requestedAt >= entry.requestedAt) return false;
   byKey.set(id, entry);
   return true;
 }
 
-function toLedger(byKey: Map<string, LedgerEntry>, batches: string[]): Ledger {
-  // Sorted by the key strings the map already holds: none is made again per comparison.
-  const entries = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+/**
+ * The ledger's entries in key order (keyId's text, compared as `<`
+ * compares strings), each key once: a ledger is written in that order.
+ * `sortedKeys`, when given, are keys of `byKey` already in that order
+ * (the ledger as read, when it was so written): only the other keys are
+ * sorted, and the two lists merged, rather than sorting the whole ledger
+ * every commit.
+ */
+function toLedger(byKey: Map<string, LedgerEntry>, batches: string[], sortedKeys: readonly string[] = []): Ledger {
+  const known = new Set(sortedKeys);
+  const added: string[] = [];
+  for (const key of byKey.keys()) if (!known.has(key)) added.push(key);
+  // The built-in order of strings (UTF-16 code units, as `<` compares them): no comparator called per pair.
+  added.sort();
+  const entries: LedgerEntry[] = new Array<LedgerEntry>(byKey.size);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < entries.length; k++) {
+    const key = j >= added.length || (i < sortedKeys.length && sortedKeys[i]! < added[j]!) ? sortedKeys[i++]! : added[j++]!;
+    entries[k] = byKey.get(key)!;
+  }
   return { entries, batches };
 }
 
-function indexLedger(ledger: Ledger): Map<string, LedgerEntry> {
+/** The ledger by key, and its keys in order when its entries are in strictly rising key order (see toLedger). */
+function indexLedger(ledger: Ledger): { byKey: Map<string, LedgerEntry>; sortedKeys: string[] } {
   const byKey = new Map<string, LedgerEntry>();
-  for (const entry of ledger.entries) upsert(byKey, entry);
-  return byKey;
+  const keys: string[] = [];
+  let sorted = true;
+  for (const entry of ledger.entries) {
+    const id = keyId(entry);
+    if (keys.length > 0 && !(keys[keys.length - 1]! < id)) sorted = false;
+    keys.push(id);
+    upsert(byKey, entry, id);
+  }
+  return { byKey, sortedKeys: sorted ? keys : [] };
 }
 
 /** The ledger after a commit wrote these batches at `now`. */
 export function recordBatches(ledger: Ledger, batches: readonly PlannedBatch[], now: number): Ledger {
-  const byKey = indexLedger(ledger);
+  const { byKey, sortedKeys } = indexLedger(ledger);
   for (const batch of batches) {
     for (const need of batch.requests) {
       upsert(byKey, { ...need, requestedAt: now, batch: batch.name });
     }
   }
-  return toLedger(byKey, [...ledger.batches, ...batches.map((b) => b.name)]);
+  return toLedger(byKey, [...ledger.batches, ...batches.map((b) => b.name)], sortedKeys);
 }
 
 /**
@@ -43,12 +68,12 @@ export function repairLedger(ledger: Ledger, outbox: readonly OutboxBatch[]): { 
   const known = new Set(ledger.batches);
   const orphans = outbox.filter((b) => !known.has(b.name) && b.body !== null && b.requestedAt !== null);
   if (orphans.length === 0) return { ledger, repaired: [] };
-  const byKey = indexLedger(ledger);
+  const { byKey, sortedKeys } = indexLedger(ledger);
   for (const batch of orphans) {
     for (const request of batchRequests(batch.body!, batch.huge)) upsert(byKey, { ...request, requestedAt: batch.requestedAt!, batch: batch.name });
   }
   const names = orphans.map((b) => b.name).sort();
-  return { ledger: toLedger(byKey, [...ledger.batches, ...names]), repaired: names };
+  return { ledger: toLedger(byKey, [...ledger.batches, ...names], sortedKeys), repaired: names };
 }
 
 /**

@@ -72,7 +72,19 @@ export function ledgerToFile(ledger: Ledger): unknown {
 }
 
 function requestOfFile(entry: Ledger["entries"][number]): unknown {
-  return { ...entry, requestedAt: isoTime(entry.requestedAt) };
+  return { ...entry, requestedAt: timeOfFile(entry.requestedAt) };
+}
+
+/** The last time written and its text: a ledger's requests share a few batch times. */
+let lastTime = Number.NaN;
+let lastText = "";
+
+function timeOfFile(ms: number): string {
+  if (ms !== lastTime) {
+    lastText = isoTime(ms);
+    lastTime = ms;
+  }
+  return lastText;
 }
 
 /** About how much text `ledgerFileChunks` gathers before it yields. */

@@ -176,7 +176,7 @@ export class Session {
         const dir = resolve(this.options.scratchDir!);
         return { requests: this.planner.requests.length, batches: await commitToScratch(dir, batches), outbox: dir };
       }
-      const ledger = this.prunedLedger();
+      const ledger = timed("prune ledger", () => this.prunedLedger());
       const before = this.loaded.knowledge.ledger;
       // A ledger that let requests go is written even with no new batch: fetch reads it as the list of requests still open.
       const shrunk = ledger.entries.length !== before.entries.length || ledger.batches.length !== before.batches.length;

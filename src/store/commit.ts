@@ -6,6 +6,7 @@ import type { Ledger } from "../core/types.js";
 import { ledgerFileChunks } from "../formats/ledger-file.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { crashPoint } from "./faults.js";
+import { timed, timedAsync } from "./phase-times.js";
 
 export interface WrittenBatch {
   path: string;
@@ -35,11 +36,11 @@ async function writeBatches(dir: string, batches: readonly PlannedBatch[]): Prom
  * them back in (repairLedger), so no request is lost or sent twice.
  */
 export async function commitToState(outboxDir: string, ledgerPath: string, ledger: Ledger, batches: readonly PlannedBatch[], now: number, ledgerNeedsWrite: boolean): Promise<WrittenBatch[]> {
-  const written = await writeBatches(outboxDir, batches);
+  const written = await timedAsync("write batches", () => writeBatches(outboxDir, batches));
   if (written.length > 0) crashPoint("after-batch");
   if (written.length > 0 || ledgerNeedsWrite) {
-    const next = recordBatches(ledger, batches, now);
-    await writeFileAtomic(ledgerPath, Readable.from(ledgerFileChunks(next)), "after-ledger-temp");
+    const next = timed("record batches", () => recordBatches(ledger, batches, now));
+    await timedAsync("write ledger", () => writeFileAtomic(ledgerPath, Readable.from(ledgerFileChunks(next)), "after-ledger-temp"));
     crashPoint("after-ledger");
   }
   return written;
