@@ -150,29 +150,71 @@ const FILTER_BITS = 20;
 /**
  * A map by key number with a one-hash Bloom filter in front: most keys a
  * run asks about are in no pending snapshot, ledger or request of this
- * run, and ruling them out by one bit costs less than a Map probe with a
- * 53-bit number.
+ * run, and ruling them out by one bit costs less than a probe. Behind it,
+ * open addressing over the key numbers themselves (a Float64Array, linear
+ * probing, -1 for empty): a Map keyed by numbers above 2^31 hashes a heap
+ * number per probe, and this run asks it a few hundred thousand times.
  */
 export class KeyMap<V> {
   private readonly bits = new Int32Array(1 << (FILTER_BITS - 5));
-  private readonly values = new Map<number, V>();
+  private keys = new Float64Array(1024).fill(-1);
+  private values: Array<V | undefined> = new Array<V | undefined>(1024);
+  private count = 0;
 
   private static slot(place: KeyPlace): number {
     // Group and trigger mixed by two odd multipliers; the top bits index the filter.
-    return (Math.imul(place.group, 0x9e3779b1) ^ Math.imul(place.trigger | 0, 0x85ebca77)) >>> (32 - FILTER_BITS);
+    return (Math.imul(place.group, 0x9e3779b1) ^ Math.imul(place.trigger | 0, 0x85ebca77)) >>> 0;
   }
 
   /** Sets the value of a placed key (place.key >= 0). */
   set(place: KeyPlace, value: V): void {
-    const slot = KeyMap.slot(place);
-    this.bits[slot >>> 5]! |= 1 << (slot & 31);
-    this.values.set(place.key, value);
+    const hash = KeyMap.slot(place);
+    const bit = hash >>> (32 - FILTER_BITS);
+    this.bits[bit >>> 5]! |= 1 << (bit & 31);
+    if (2 * (this.count + 1) > this.keys.length) this.grow();
+    const at = this.find(place.key, hash);
+    if (this.keys[at] !== place.key) {
+      this.keys[at] = place.key;
+      this.count++;
+    }
+    this.values[at] = value;
   }
 
   get(place: KeyPlace): V | undefined {
     if (place.key < 0) return undefined;
-    const slot = KeyMap.slot(place);
-    return (this.bits[slot >>> 5]! & (1 << (slot & 31))) === 0 ? undefined : this.values.get(place.key);
+    const hash = KeyMap.slot(place);
+    const bit = hash >>> (32 - FILTER_BITS);
+    if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
+    const at = this.find(place.key, hash);
+    return this.keys[at] === place.key ? this.values[at] : undefined;
   }
 
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private find(key: number, hash: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let at = hash & mask;
+    while (keys[at] !== key && keys[at] !== -1) at = (at + 1) & mask;
+    return at;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.values = new Array<V | undefined>(keys.length * 2);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key === -1) continue;
+      const at = this.find(key, KeyMap.hashOf(key));
+      this.keys[at] = key;
+      this.values[at] = values[i];
+    }
+  }
+
+  /** The hash of a key number, as slot() makes it from the key's group and trigger. */
+  private static hashOf(key: number): number {
+    const group = Math.floor(key / KEY_SPAN);
+    return KeyMap.slot({ group, trigger: key - group * KEY_SPAN, key });
+  }
 }
