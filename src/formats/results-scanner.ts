@@ -239,10 +239,7 @@ export class ResultsScanner {
           until = value;
         }
       } else this.skipValue(0);
-      this.ws();
-      const c = this.take();
-      if (c === CLOSE_BRACE) break;
-      if (c !== COMMA) throw NOT_SURE;
+      if (this.endOfList(CLOSE_BRACE)) break;
     }
     this.ws();
     if (this.pos !== this.end || !sawResults) throw NOT_SURE;
@@ -263,19 +260,12 @@ export class ResultsScanner {
   }
 
   private results(): void {
-    this.expect(OPEN_BRACKET);
-    this.ws();
-    if (this.peek() === CLOSE_BRACKET) {
-      this.pos++;
-      return;
-    }
+    if (this.peek() !== OPEN_BRACKET) throw NOT_SURE;
+    if (this.opened(CLOSE_BRACKET)) return;
     for (;;) {
       this.ws();
       this.record();
-      this.ws();
-      const c = this.take();
-      if (c === CLOSE_BRACKET) return;
-      if (c !== COMMA) throw NOT_SURE;
+      if (this.endOfList(CLOSE_BRACKET)) return;
     }
   }
 
@@ -288,26 +278,20 @@ export class ResultsScanner {
       this.markExact(i, from);
       return;
     }
-    this.pos++;
     this.seen = 0;
     this.unsure = false;
     this.status = 0;
     this.versionFrom = this.versionTo = 0;
     this.created = Number.NaN;
     this.updated = Number.NaN;
-    this.ws();
-    if (this.peek() === CLOSE_BRACE) {
-      this.pos++;
+    if (this.opened(CLOSE_BRACE)) {
       this.markExact(i, from);
       return;
     }
     for (;;) {
       this.ws();
       this.field();
-      this.ws();
-      const c = this.take();
-      if (c === CLOSE_BRACE) break;
-      if (c !== COMMA) throw NOT_SURE;
+      if (this.endOfList(CLOSE_BRACE)) break;
     }
     const required = F_RUN_ID | F_TRIGGER | F_PACKAGE | F_ARCH | F_STATUS;
     if (this.unsure || (this.seen & required) !== required) this.markExact(i, from);
@@ -555,12 +539,7 @@ export class ResultsScanner {
 
   private skipObject(depth: number): void {
     if (depth > MAX_DEPTH) throw NOT_SURE;
-    this.pos++;
-    this.ws();
-    if (this.peek() === CLOSE_BRACE) {
-      this.pos++;
-      return;
-    }
+    if (this.opened(CLOSE_BRACE)) return;
     for (;;) {
       this.ws();
       if (this.peek() !== QUOTE) throw NOT_SURE;
@@ -569,28 +548,17 @@ export class ResultsScanner {
       this.expect(COLON);
       this.ws();
       this.skipValue(depth);
-      this.ws();
-      const c = this.take();
-      if (c === CLOSE_BRACE) return;
-      if (c !== COMMA) throw NOT_SURE;
+      if (this.endOfList(CLOSE_BRACE)) return;
     }
   }
 
   private skipArray(depth: number): void {
     if (depth > MAX_DEPTH) throw NOT_SURE;
-    this.pos++;
-    this.ws();
-    if (this.peek() === CLOSE_BRACKET) {
-      this.pos++;
-      return;
-    }
+    if (this.opened(CLOSE_BRACKET)) return;
     for (;;) {
       this.ws();
       this.skipValue(depth);
-      this.ws();
-      const c = this.take();
-      if (c === CLOSE_BRACKET) return;
-      if (c !== COMMA) throw NOT_SURE;
+      if (this.endOfList(CLOSE_BRACKET)) return;
     }
   }
 
@@ -634,6 +602,24 @@ export class ResultsScanner {
       else break;
     }
     this.pos = k;
+  }
+
+  /** Past the opening byte of an object or array (already seen): true when it closes at once (and past its closing byte). */
+  private opened(close: number): boolean {
+    this.pos++;
+    this.ws();
+    if (this.peek() !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** After an item of an object or array: true at its closing byte, false past a comma; anything else is not JSON. */
+  private endOfList(close: number): boolean {
+    this.ws();
+    const c = this.take();
+    if (c === close) return true;
+    if (c !== COMMA) throw NOT_SURE;
+    return false;
   }
 
   private peek(): number {
