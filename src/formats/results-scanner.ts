@@ -1,5 +1,6 @@
 import type { StringTable } from "../core/string-table.js";
 import { parseIsoTimeBytes } from "./fast-iso-time.js";
+import { CLOSE_BRACE, CLOSE_BRACKET, JsonCursor, LETTER_N, LITERAL_NULL, NOT_SURE, OPEN_BRACE, OPEN_BRACKET, QUOTE, plainWholeNumber } from "./json-cursor.js";
 import { MAX_UNIX_SECONDS } from "./timestamps.js";
 
 /**
@@ -21,14 +22,6 @@ import { MAX_UNIX_SECONDS } from "./timestamps.js";
  *   bytes to JSON.parse and the checks, in its place in the file's order.
  * A fuzz test and a property test hold the two paths equal, record for record.
  */
-
-const EMPTY = Buffer.alloc(0);
-
-/** Bytes that may stand in a JSON string as themselves and end nothing: all but control characters, the quote and the backslash. */
-const PLAIN = new Uint8Array(256).map((_, c) => (c >= 0x20 && c !== 0x22 && c !== 0x5c ? 1 : 0));
-
-/** Thrown (one object, made once) when the bytes are not what the scanner can read: the whole file takes the exact path. */
-const NOT_SURE = new Error("results scanner: not sure");
 
 /**
  * A field's name in the record before, as its range in this file's bytes
@@ -121,16 +114,6 @@ export interface ScanTables {
   triggers: StringTable;
 }
 
-// Byte values.
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
 /** The fields the store keeps; a bit each, so a field met twice is seen. */
 const F_RUN_ID = 1;
 const F_TRIGGER = 2;
@@ -148,14 +131,7 @@ const STATUS_FAIL = 2;
 const STATUS_NEUTRAL = 3;
 const STATUS_TMPFAIL = 4;
 
-/** Nesting deeper than this in a field the store drops: left to JSON.parse. */
-const MAX_DEPTH = 64;
-
-export class ResultsScanner {
-  /** Always a Buffer (never a plain Uint8Array too), so every byte read sees one kind of array. */
-  private b: Buffer = EMPTY;
-  private pos = 0;
-  private end = 0;
+export class ResultsScanner extends JsonCursor {
   readonly records = new ScannedRecords();
   // The record being read: its kept fields' ranges, and the fields seen.
   private seen = 0;
@@ -183,14 +159,14 @@ export class ResultsScanner {
   private readonly lastVersion = new LastName();
   private readonly lastTrigger = new LastName();
 
-  constructor(private readonly defaultSuite: string) {}
+  constructor(private readonly defaultSuite: string) {
+    super();
+  }
 
   /** Reads a whole results file, names interned into `tables`, or returns null when the exact path must (see the top of this file). */
   scan(bytes: Buffer, tables: ScanTables): ScannedFile | null {
     this.tables = tables;
-    this.b = bytes;
-    this.pos = 0;
-    this.end = bytes.length;
+    this.begin(bytes);
     this.records.count = 0;
     this.lastSuite.forget();
     this.lastPackage.forget();
@@ -202,7 +178,7 @@ export class ResultsScanner {
       if (error === NOT_SURE) return null;
       throw error;
     } finally {
-      this.b = EMPTY;
+      this.release();
     }
   }
 
@@ -221,9 +197,6 @@ export class ResultsScanner {
       const key = this.key();
       // An escaped key may be "results" in disguise.
       if (key === KEY_ODD) throw NOT_SURE;
-      this.ws();
-      this.expect(COLON);
-      this.ws();
       if (key === KEY_RESULTS) {
         if (sawResults) throw NOT_SURE;
         sawResults = true;
@@ -248,7 +221,7 @@ export class ResultsScanner {
 
   /** since or until: null, or a number the loader takes as it is (isWindowValue in load-results.ts); anything else is for zod to word. */
   private windowValue(): number | null {
-    if (this.peek() === 0x6e) {
+    if (this.peek() === LETTER_N) {
       this.literal(LITERAL_NULL);
       return null;
     }
@@ -325,9 +298,6 @@ export class ResultsScanner {
   /** One key and value of a record. */
   private field(): void {
     const key = this.key();
-    this.ws();
-    this.expect(COLON);
-    this.ws();
     if (key <= 0 || key > F_UPDATED) {
       // A field the store drops (or a key it cannot read, such as one with an escape: it might be a kept field in disguise).
       if (key === KEY_ODD) this.unsure = true;
@@ -357,16 +327,17 @@ export class ResultsScanner {
   private runIdValue(): void {
     const from = this.pos;
     this.skipNumber();
-    const to = this.pos;
-    // Digits alone, as debci writes them, at most 15 (a safe integer); any other form of a number is the exact path's.
-    if (to - from > 15) return this.doubt();
-    let value = 0;
-    for (let k = from; k < to; k++) {
-      const d = this.b[k]! - 48;
-      if (d < 0 || d > 9) return this.doubt();
-      value = value * 10 + d;
-    }
+    // Digits alone, as debci writes them; any other form of a number is the exact path's.
+    const value = plainWholeNumber(this.b, from, this.pos);
+    if (value < 0) return this.doubt();
     this.runId = value;
+  }
+
+  /** A key and its colon: which kept field it is (an F_ bit), KEY_OTHER, KEY_ODD (an escape or a non-ASCII byte), or a top-level key. */
+  private key(): number {
+    const from = this.pos + 1;
+    const to = this.keyThenColon();
+    return this.odd ? KEY_ODD : keyOf(this.b, from, to);
   }
 
   private doubt(): void {
@@ -378,9 +349,10 @@ export class ResultsScanner {
       this.triggerNull = false;
       this.trigFrom = this.pos + 1;
       this.trigTo = this.keptString();
+      if (this.odd) this.doubt();
       return;
     }
-    if (this.peek() === 0x6e) {
+    if (this.peek() === LETTER_N) {
       this.literal(LITERAL_NULL);
       this.triggerNull = true;
       return;
@@ -392,7 +364,7 @@ export class ResultsScanner {
   /** package, arch, suite, version: a non-empty string (version also null). */
   private nameValue(key: number): void {
     if (this.peek() !== QUOTE) {
-      if (key === F_VERSION && this.peek() === 0x6e) {
+      if (key === F_VERSION && this.peek() === LETTER_N) {
         this.literal(LITERAL_NULL);
         this.versionFrom = this.versionTo = 0;
         return;
@@ -403,7 +375,7 @@ export class ResultsScanner {
     }
     const from = this.pos + 1;
     const to = this.keptString();
-    if (to === from) this.doubt(); // empty: zod's to refuse
+    if (to === from || this.odd) this.doubt(); // empty: zod's to refuse
     if (key === F_PACKAGE) {
       this.pkgFrom = from;
       this.pkgTo = to;
@@ -421,7 +393,7 @@ export class ResultsScanner {
 
   private statusValue(): void {
     const c = this.peek();
-    if (c === 0x6e) {
+    if (c === LETTER_N) {
       this.literal(LITERAL_NULL);
       this.status = 0;
       return;
@@ -433,14 +405,14 @@ export class ResultsScanner {
     }
     const from = this.pos + 1;
     const to = this.keptString();
-    this.status = statusCode(this.b, from, to);
+    this.status = this.odd ? 0 : statusCode(this.b, from, to);
     if (this.status === 0) this.doubt();
   }
 
   /** A time field: null (NaN), or the CI service's own format; another form is the exact path's. */
   private timeValue(): number {
     const c = this.peek();
-    if (c === 0x6e) {
+    if (c === LETTER_N) {
       this.literal(LITERAL_NULL);
       return Number.NaN;
     }
@@ -451,195 +423,13 @@ export class ResultsScanner {
     }
     const from = this.pos + 1;
     const to = this.keptString();
-    const t = parseIsoTimeBytes(this.b, from, to);
+    const t = this.odd ? Number.NaN : parseIsoTimeBytes(this.b, from, to);
     if (Number.isNaN(t)) this.doubt();
     return t;
   }
 
-  /**
-   * A string whose bytes are kept: past its closing quote, returning where
-   * its content ends. An escape or a non-ASCII byte makes the record
-   * unsure (the string is still checked as JSON).
-   */
-  private keptString(): number {
-    const b = this.b;
-    let k = this.pos + 1;
-    for (; k < this.end; k++) {
-      const c = b[k]!;
-      if (c === QUOTE) {
-        this.pos = k + 1;
-        return k;
-      }
-      if (c < 0x20) throw NOT_SURE;
-      if (c === BACKSLASH || c > 0x7f) {
-        this.doubt();
-        this.pos = k;
-        this.skipStringFrom(k);
-        return this.pos - 1;
-      }
-    }
-    throw NOT_SURE;
-  }
-
-  /** A key: which kept field it is (an F_ bit), KEY_OTHER, KEY_ODD (an escape or a non-ASCII byte), or a top-level key. */
-  private key(): number {
-    if (this.peek() !== QUOTE) throw NOT_SURE;
-    const b = this.b;
-    const from = this.pos + 1;
-    let k = from;
-    for (; k < this.end; k++) {
-      const c = b[k]!;
-      if (c === QUOTE) break;
-      if (c < 0x20) throw NOT_SURE;
-      if (c === BACKSLASH || c > 0x7f) {
-        this.skipStringFrom(k);
-        return KEY_ODD;
-      }
-    }
-    if (k >= this.end) throw NOT_SURE;
-    this.pos = k + 1;
-    return keyOf(b, from, k);
-  }
-
-  /** Past the rest of a string from byte k within it, checking its escapes and that no control character is raw. */
-  private skipStringFrom(k: number): void {
-    const b = this.b;
-    const end = this.end;
-    for (;;) {
-      // Most bytes of a string are plain: one table read each.
-      while (k < end && PLAIN[b[k]!] === 1) k++;
-      if (k >= end) throw NOT_SURE;
-      const c = b[k]!;
-      if (c === QUOTE) {
-        this.pos = k + 1;
-        return;
-      }
-      if (c < 0x20) throw NOT_SURE;
-      // A backslash: a valid escape, or not JSON.
-      const e = b[++k];
-      if (e === 0x75 /* u */) {
-        for (let h = 1; h <= 4; h++) if (!isHex(b[k + h])) throw NOT_SURE;
-        k += 5;
-      } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) k++;
-      else throw NOT_SURE;
-    }
-  }
-
-  /** Past any JSON value, checking it as JSON.parse would. */
-  private skipValue(depth: number): void {
-    const c = this.peek();
-    if (c === QUOTE) return this.skipStringFrom(this.pos + 1);
-    if (c === OPEN_BRACE) return this.skipObject(depth + 1);
-    if (c === OPEN_BRACKET) return this.skipArray(depth + 1);
-    if (c === 0x74) return this.literal(LITERAL_TRUE);
-    if (c === 0x66) return this.literal(LITERAL_FALSE);
-    if (c === 0x6e) return this.literal(LITERAL_NULL);
-    this.skipNumber();
-  }
-
-  private skipObject(depth: number): void {
-    if (depth > MAX_DEPTH) throw NOT_SURE;
-    if (this.opened(CLOSE_BRACE)) return;
-    for (;;) {
-      this.ws();
-      if (this.peek() !== QUOTE) throw NOT_SURE;
-      this.skipStringFrom(this.pos + 1);
-      this.ws();
-      this.expect(COLON);
-      this.ws();
-      this.skipValue(depth);
-      if (this.endOfList(CLOSE_BRACE)) return;
-    }
-  }
-
-  private skipArray(depth: number): void {
-    if (depth > MAX_DEPTH) throw NOT_SURE;
-    if (this.opened(CLOSE_BRACKET)) return;
-    for (;;) {
-      this.ws();
-      this.skipValue(depth);
-      if (this.endOfList(CLOSE_BRACKET)) return;
-    }
-  }
-
-  /** Past a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-  private skipNumber(): void {
-    const b = this.b;
-    let k = this.pos;
-    if (b[k] === 0x2d) k++;
-    if (b[k] === 0x30) k++;
-    else if (isDigit(b[k])) while (isDigit(b[k])) k++;
-    else throw NOT_SURE;
-    if (b[k] === 0x2e) {
-      k++;
-      if (!isDigit(b[k])) throw NOT_SURE;
-      while (isDigit(b[k])) k++;
-    }
-    if (b[k] === 0x65 || b[k] === 0x45) {
-      k++;
-      if (b[k] === 0x2b || b[k] === 0x2d) k++;
-      if (!isDigit(b[k])) throw NOT_SURE;
-      while (isDigit(b[k])) k++;
-    }
-    if (k > this.end) throw NOT_SURE;
-    this.pos = k;
-  }
-
-  private literal(word: Buffer): void {
-    const b = this.b;
-    if (this.pos + word.length > this.end) throw NOT_SURE;
-    for (let k = 0; k < word.length; k++) if (b[this.pos + k] !== word[k]) throw NOT_SURE;
-    this.pos += word.length;
-  }
-
-  /** JSON's whitespace: space, tab, line feed, carriage return. */
-  private ws(): void {
-    const b = this.b;
-    let k = this.pos;
-    for (;;) {
-      const c = b[k];
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) k++;
-      else break;
-    }
-    this.pos = k;
-  }
-
-  /** Past the opening byte of an object or array (already seen): true when it closes at once (and past its closing byte). */
-  private opened(close: number): boolean {
-    this.pos++;
-    this.ws();
-    if (this.peek() !== close) return false;
-    this.pos++;
-    return true;
-  }
-
-  /** After an item of an object or array: true at its closing byte, false past a comma; anything else is not JSON. */
-  private endOfList(close: number): boolean {
-    this.ws();
-    const c = this.take();
-    if (c === close) return true;
-    if (c !== COMMA) throw NOT_SURE;
-    return false;
-  }
-
-  private peek(): number {
-    if (this.pos >= this.end) throw NOT_SURE;
-    return this.b[this.pos]!;
-  }
-
-  private take(): number {
-    if (this.pos >= this.end) throw NOT_SURE;
-    return this.b[this.pos++]!;
-  }
-
-  private expect(c: number): void {
-    if (this.take() !== c) throw NOT_SURE;
-  }
 }
 
-const LITERAL_NULL = Buffer.from("null");
-const LITERAL_TRUE = Buffer.from("true");
-const LITERAL_FALSE = Buffer.from("false");
 
 /** Keys that are not kept fields: any other key (0), one the scanner cannot read, and the three top-level keys. */
 const KEY_OTHER = 0;
@@ -715,14 +505,6 @@ function statusCode(b: Uint8Array, from: number, to: number): number {
   if (n === 4) return is(b, from, W_PASS) ? STATUS_PASS : is(b, from, W_FAIL) ? STATUS_FAIL : 0;
   if (n === 7) return is(b, from, W_NEUTRAL) ? STATUS_NEUTRAL : is(b, from, W_TMPFAIL) ? STATUS_TMPFAIL : 0;
   return 0;
-}
-
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
-}
-
-function isHex(c: number | undefined): boolean {
-  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 }
 
 function latin1(b: Uint8Array, from: number, to: number): string {
