@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeWorkload } from "../bench/workload.js";
-import { runCli } from "./support/cli.js";
+import { makeDebciWorkload } from "../bench/debci-workload.js";
+import { runCli, spawnCli } from "./support/cli.js";
 import { SCENARIOS, TESTDATA, copyScenarioState, tempDir } from "./support/temp-state.js";
 
 /**
@@ -51,5 +52,23 @@ describe("answers stay byte-identical", () => {
     expect((await runCli(["compact", "--state", state, "--now", "2026-11-25T12:00:00Z"])).code).toBe(0);
     const fromBase = await runCli(args);
     expect(sha256(fromBase.stdout)).toBe(summary.sha256);
+  });
+
+  it.each(["debci", "many-triggers"] as const)("on the benchmark's %s shape, the results scanner answers, requests and warns exactly as the exact path (JSON.parse) does, on two threads", async (shape) => {
+    const dir = tempDir();
+    const state = join(dir, "state");
+    // Ten files, so the worker thread takes its share.
+    const workload = makeDebciWorkload(state, { results: 20_000, needs: 3000, perFile: 2000, shape });
+    const needs = join(dir, "needs.json");
+    writeFileSync(needs, JSON.stringify(workload.needs));
+    const plan = (env: Record<string, string>) => spawnCli(["plan", "--state", state, "--needs", needs, "--now", "2026-11-25T12:00:00Z", "--scratch", tempDir()], env);
+    const exact = await plan({ DEBCI_BRIDGE_SCANNER: "0" });
+    const scanned = await plan({});
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(scanned.stdout.split("\n").length).toBe(3001);
+    expect(scanned.stdout).toBe(exact.stdout);
+    // The same warnings and summary; the scratch batch's path has its own directory and random part.
+    const summary = (stderr: string) => stderr.replace(/\/\S+\.json/g, "BATCH");
+    expect(summary(scanned.stderr)).toBe(summary(exact.stderr));
   });
 });
