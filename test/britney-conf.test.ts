@@ -346,10 +346,15 @@ describe("serve --britney-conf: the rules for a client that configures nothing t
       { id: 1, method: "rules" },
       { id: 2, method: "need", params: { package: "baz", trigger: "glibc/2.41-7", arch: "s390x" } },
       { id: 3, method: "preview", params: { package: "baz", trigger: "glibc/2.41-7", arch: "amd64" } },
+      // A question is held to the same arches as a need: a misspelt or foreign arch is not answered "missing".
+      { id: 4, method: "status", params: { package: "baz", trigger: "glibc/2.41-7", arch: "s390x" } },
+      { id: 5, method: "label", params: { package: "baz", trigger: "glibc/2.41-7", arch: "amd46" } },
     ];
     const run = await runCli(["serve", "--state", state, "--now", NOW, "--scratch", tempDir(), "--britney-conf", conf], lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     expect(run.code, run.stderr).toBe(0);
-    const [rules, refused, preview] = jsonLines(run.stdout);
+    const [rules, refused, preview, status, label] = jsonLines(run.stdout);
+    expect(status!.error).toEqual({ message: `status: arch: "s390x" is not one the CI service runs (serviceArches: amd64, arm64, from ${lineOf(conf, "ADT_ARCHES")})` });
+    expect(label!.error).toEqual({ message: `label: arch: "amd46" is not one the CI service runs (serviceArches: amd64, arm64, from ${lineOf(conf, "ADT_ARCHES")})` });
     expect(rules!.result).toEqual({
       britneyConf: conf,
       suite: "testing",

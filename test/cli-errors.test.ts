@@ -36,6 +36,9 @@ describe("unusable arguments get exit 1 and a message saying what", () => {
     [["--now", "2026-11-25 12:00"], /--now: expected an ISO 8601 time with a zone/],
     [["--now", "2026-11-25T12:00:00"], /--now: expected an ISO 8601 time with a zone/],
     [["--grace=-5"], /--grace: expected a number from 0 to 10080 \(minutes\), got "-5"/],
+    // A negative number after a flag is its value, so the range is what the message says (not Node's "argument is ambiguous").
+    [["--grace", "-5"], /--grace: expected a number from 0 to 10080 \(minutes\), got "-5"/],
+    [["--pending-max-age", "-.5"], /--pending-max-age: expected a number from 0 to 365 \(days\), got "-.5"/],
     [["--grace", "1e20"], /--grace: expected a number from 0 to 10080/],
     [["--wait=-1"], /--wait: expected a number from 0 to 86400 \(seconds\)/],
     [["--pending-max-age", "three"], /--pending-max-age: expected a number/],
@@ -49,6 +52,28 @@ describe("unusable arguments get exit 1 and a message saying what", () => {
     const before = snapshotTree(state);
     await expectBadInput(["plan", "--state", state, "--needs", join(SCENARIOS, "new-package", "needs.jsonl"), "--now", NOW, ...extra], message);
     expect(snapshotTree(state)).toEqual(before);
+  });
+});
+
+describe("status holds its key to the checks plan holds a need to", () => {
+  const status = (state: string, pkg: string, arch: string, suite: string[] = []) => ["status", "--state", state, "--package", pkg, "--trigger", "glibc/2.41-7", "--arch", arch, "--now", NOW, ...suite];
+
+  it.each([
+    ["a package name Debian does not allow", "Baz_2", "amd64", [], /status: the key given by --package, --trigger and --arch: package: not a Debian source package name/],
+    ["an arch name Debian does not allow", "baz", "amd 64", [], /arch: not a Debian architecture name/],
+    ["an arch the CI service does not run (serviceArches)", "baz", "amd46", [], /arch: "amd46" is not one the CI service runs \(serviceArches: amd64, arm64, from .*debci-bridge\.json\)/],
+  ])("%s: exit 1 with the field and the rule", async (_, pkg, arch, suite, message) => {
+    const state = copyScenarioState("new-package");
+    writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ serviceArches: ["amd64", "arm64"] }));
+    await expectBadInput(status(state, pkg, arch, suite), message);
+  });
+
+  it("answers a key plan would take", async () => {
+    const state = copyScenarioState("new-package");
+    writeFileSync(join(state, "debci-bridge.json"), JSON.stringify({ serviceArches: ["amd64", "arm64"] }));
+    const run = await runCli(status(state, "baz", "arm64"));
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout)[0]).toMatchObject({ arch: "arm64", package: "baz" });
   });
 });
 

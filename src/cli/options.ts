@@ -53,7 +53,7 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(
 export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, count: number, optional = false): { values: FlagValues<O>; positionals: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: count > 0, strict: true });
+    parsed = parseArgs({ args: withNegativeValues(argv, options), options, allowPositionals: count > 0, strict: true });
   } catch (error) {
     const message = (error as Error).message;
     // An unknown flag names the nearest flag of this command: one it begins (--need: --needs), a typo of one
@@ -87,6 +87,30 @@ export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["opti
   const n = parsed.positionals.length;
   if (optional ? n > count : n !== count) throw new InputError(`expected ${optional ? "at most " : ""}${count} file argument(s), got ${n}`);
   return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
+}
+
+/**
+ * `--grace -5` as `--grace=-5`: a flag that takes a value, followed by a
+ * negative number, takes it, so the flag's own check words the problem
+ * (its range) rather than Node's "argument is ambiguous". Nothing else
+ * changes: `--flag -x` (not a number) stays Node's to refuse.
+ */
+function withNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig["options"]>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : null;
+    if (name !== null && Object.hasOwn(options, name) && options[name]!.type === "string" && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+    if (arg === "--") {
+      out.push(...argv.slice(i + 1));
+      break;
+    }
+  }
+  return out;
 }
 
 export function required(command: string, values: Record<string, unknown>, name: string): string {

@@ -41,8 +41,8 @@ export function parseNeeds(text: string, source: string, defaultSuite: string, s
 
 const NO_SERVICE_LISTS: ServiceLists = { serviceSuites: null, serviceArches: null };
 
-/** One need checked by hand, or by zod for the message naming `where` (made only then); then against the service's lists. */
-function needOf(value: unknown, defaultSuite: string, where: () => string, service: ServiceLists): Need {
+/** One need checked by hand, or by zod for the message naming `where` (made only then); then against the service's lists. `status` holds its key to the same checks. */
+export function needOf(value: unknown, defaultSuite: string, where: () => string, service: ServiceLists): Need {
   const quick = quickNeed(value);
   let need: Need;
   if (quick !== null) need = toNeed(quick, defaultSuite);

@@ -3,6 +3,7 @@ import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
+import { needOf } from "./read-needs.js";
 
 
 /** One answer, no writes at all. */
@@ -16,6 +17,8 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
   };
   const session = await openFromFlags("status", values, "read-only");
   try {
+    // The names as plan takes them in a need: Debian's name rules, and the suites and arches the CI service runs.
+    needOf(key, session.settings.suite, () => "the key given by --package, --trigger and --arch", session.settings);
     writeLine(io.stdout, answerLine(session.describe(key)));
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     return EXIT_OK;

@@ -8,7 +8,7 @@ import type { Answer, Need } from "../core/types.js";
 import { DAY_MS } from "../core/settings.js";
 import { serviceProblem } from "../core/service-lists.js";
 import type { Session } from "../session/session.js";
-import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, quickKeyParams, verdictParamsSchema } from "./requests.js";
+import { baselineParamsSchema, keyParamsSchema, needParamsSchema, noParamsSchema, quickKeyParams, verdictParamsSchema, type KeyParams } from "./requests.js";
 
 /** A protocol error: reported to the client as `{"id", "error": {"message"}}`, and the server keeps serving. */
 class ProtocolError extends Error {}
@@ -59,10 +59,18 @@ export class Dispatcher {
     return need;
   }
 
+  /** A question's key params, held to the suites and arches the CI service runs as a need is. */
+  private keyOf(p: unknown, method: string): KeyParams {
+    const key = params(keyParamsSchema, p, method, quickKeyParams);
+    const problem = serviceProblem({ suite: key.suite ?? this.session.settings.suite, arch: key.arch }, this.session.settings.suite, this.session.settings);
+    if (problem !== null) throw new ProtocolError(`${method}: ${problem}`);
+    return key;
+  }
+
   private readonly methods: Record<string, (p: unknown) => unknown | Promise<unknown>> = {
-    status: (p) => new AnswerResult(this.session.describe(params(keyParamsSchema, p, "status", quickKeyParams))),
+    status: (p) => new AnswerResult(this.session.describe(this.keyOf(p, "status"))),
     label: (p) => {
-      const answer = this.session.describe(params(keyParamsSchema, p, "label", quickKeyParams));
+      const answer = this.session.describe(this.keyOf(p, "label"));
       return { label: answer.label, state: answer.state, baseline: answer.baseline, ...(answer.noLabel === undefined ? {} : { noLabel: answer.noLabel }) };
     },
     baseline: (p) => {
