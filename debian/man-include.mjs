@@ -5,9 +5,8 @@ import { execFileSync } from "node:child_process";
 
 const bin = process.argv[2];
 const run = (...args) => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8" });
-const commands = [...run("--help").matchAll(/^ {2}debci-bridge ([a-z][a-z-]*) /gm)]
-  .map((m) => m[1])
-  .filter((c) => c !== "help");
+// The overview lists each command, indented, with its purpose: `  plan    answer britney2's needs...`.
+const commands = [...run("--help").matchAll(/^ {2}([a-z][a-z-]*) {2,}\S/gm)].map((m) => m[1]);
 const roff = (text) =>
   text
     .replace(/\\/g, "\\e")

@@ -32,7 +32,7 @@ vi.mock("../src/cli/options.js", async (importOriginal) => {
 });
 
 const { COMMAND_NAMES } = await import("../src/cli/main.js");
-const { COMMAND_HELP } = await import("../src/cli/help-text.js");
+const { COMMAND_HELP, COMMAND_GROUPS, commandHelp } = await import("../src/cli/help-text.js");
 const { NUMERIC_FLAGS } = await import("../src/cli/options.js");
 const { settingsFileSchema } = await import("../src/formats/settings-file.js");
 const { runCli, BIN } = await import("./support/cli.js");
@@ -134,10 +134,43 @@ describe("help names every flag of every command", () => {
     }
   });
 
-  it("the overview shows every command's synopsis", async () => {
+  it("the overview is the commands by who runs them, a line each, within 80 columns and one screen", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
-    for (const name of COMMAND_NAMES) expect(run.stdout).toMatch(new RegExp(`\\n  debci-bridge ${name} `));
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines.filter((l) => l.length > 80)).toEqual([]);
+    // Every command once, with its purpose on its line, under one of the groups.
+    const listed = lines.flatMap((l) => /^ {2}([a-z][a-z-]*) {2,}\S/.exec(l)?.[1] ?? []);
+    expect([...listed].sort()).toEqual([...COMMAND_NAMES].sort());
+    expect(COMMAND_GROUPS.flatMap((g) => g.commands.map(([name]) => name)).sort()).toEqual([...COMMAND_NAMES].sort());
+    expect(run.stdout).toContain("britney2's side");
+    expect(run.stdout).toContain("debci-bridge help COMMAND");
+  });
+
+  it("a mistyped command is one line naming the nearest commands and --help; version is a command", async () => {
+    for (const [typed, near] of [["stauts", "status"], ["comapct", "compact"], ["plna", "plan"], ["exprot-britney", "export-britney"], ["wat", "watermark"]] as const) {
+      const run = await runCli([typed]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(`debci-bridge: unknown command "${typed}" (did you mean ${near}?); debci-bridge --help lists the commands\n`);
+    }
+    expect((await runCli(["frobnicate"])).stderr).toBe('debci-bridge: unknown command "frobnicate"; debci-bridge --help lists the commands\n');
+    const version = await runCli(["version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe((await runCli(["--version"])).stdout);
+    expect(version.stdout).toMatch(/^debci-bridge \d+\.\d+\.\d+\n$/);
+  });
+
+  it("help COMMAND on a terminal is wrapped to its width; read by a program, a flag keeps one line", () => {
+    for (const name of COMMAND_NAMES) {
+      for (const width of [60, 80, 132]) {
+        const text = commandHelp(name, width)!;
+        expect(text.split("\n").filter((l) => l.length >= width), `${name} at ${width} columns`).toEqual([]);
+        // The same words, only the line breaks differ.
+        expect(text.replace(/\s+/g, " ")).toBe(commandHelp(name)!.replace(/\s+/g, " "));
+      }
+    }
   });
 });
 

@@ -422,34 +422,81 @@ export function readmeSynopsis(): string {
   return ["```", ...synopsisLines(), "```", ""].join("\n");
 }
 
-/** `debci-bridge --help`: every command's synopsis, where to find more, the exit codes. */
+/**
+ * The commands by who runs them, one line each: what `debci-bridge --help`
+ * shows, as git, apt and systemctl show theirs. Every command is in one
+ * group (test/help.test.ts).
+ */
+export const COMMAND_GROUPS: ReadonlyArray<{ title: string; commands: ReadonlyArray<readonly [name: string, purpose: string]> }> = [
+  {
+    title: "britney2's side (no network):",
+    commands: [
+      ["plan", "answer britney2's needs, write the requests still needed"],
+      ["status", "one test key: its answer, baseline and britney2's label"],
+      ["report", "what the state knows: ages, keys in flight, lost, files"],
+      ["serve", "answer britney2's questions a line at a time"],
+      ["export-britney", "write the state as an unmodified britney2 reads it"],
+      ["import-amqp", "take the requests britney2 wrote for AMQP"],
+    ],
+  },
+  {
+    title: "the CI side (the sync tools, the only network code):",
+    commands: [
+      ["fetch", "bring new results and the pending list from debci"],
+      ["submit", "send the outbox's batches to debci"],
+    ],
+  },
+  {
+    title: "maintenance:",
+    commands: [
+      ["compact", "fold results files into the compacted base"],
+      ["prune", "delete folded results files and sent batches past an age"],
+      ["watermark", "how far the results reach, and the gaps"],
+      ["dump-base", "show the compacted base as JSON lines"],
+    ],
+  },
+];
+
+/** `debci-bridge --help`: the commands by who runs them, a line each, within 80 columns and one screen. */
 export function overviewHelp(): string {
+  const column = Math.max(...COMMAND_GROUPS.flatMap((g) => g.commands.map(([name]) => name.length))) + 4;
   return [
-    "usage:",
-    ...synopsisLines().map((l) => `  ${l}`),
+    "usage: debci-bridge COMMAND [OPTIONS]",
     "",
-    "debci-bridge COMMAND --help (or debci-bridge help COMMAND) lists every flag of COMMAND with its meaning and default.",
-    "Every command prints JSON on stdout and talks to people on stderr.",
-    "exit codes: 0 done (warnings allowed), 1 bad input or arguments, 2 lock held; fetch and submit: 3 CI service unavailable,",
-    "4 CI service refused (entries in outbox/rejected/), 5 API key not accepted, 6 response over --max-bytes or a redirect to another origin, 7 TLS certificate not accepted by the CAs in use",
+    ...COMMAND_GROUPS.flatMap((group, i) => [...(i === 0 ? [] : [""]), group.title, ...group.commands.map(([name, purpose]) => `  ${name.padEnd(column)}${purpose}`)]),
+    "",
+    "debci-bridge help COMMAND     COMMAND's options, settings and exit codes",
+    "debci-bridge version          the version (also --version)",
+    "JSON on stdout, messages for people on stderr; exit 0 done, 1 bad input,",
+    "2 lock held (fetch and submit also 3-7: see debci-bridge help fetch).",
   ].join("\n");
 }
 
-/** `debci-bridge NAME --help`: the synopsis, what the command does, every flag (one a line, with its default), settings, exit codes. */
-export function commandHelp(name: string): string | undefined {
+/**
+ * `debci-bridge NAME --help`: the synopsis, what the command does, every
+ * flag (one a line, with its default), settings, exit codes. `width` wraps
+ * it for a terminal (each flag's text hanging under its first line); without
+ * it, as scripts and tests read it, a flag and its text keep one line.
+ */
+export function commandHelp(name: string, width?: number): string | undefined {
   const help = helpOf(name);
   if (help === undefined) return undefined;
+  const w = width === undefined ? WIDTH : Math.max(40, width - 1);
   const lead = `usage: debci-bridge ${name}`;
   const column = Math.max(...flagsOf(help).map((f) => spec(f).length), ...(help.positionals ?? []).map((p) => p.name.length)) + 2;
-  const entry = (left: string, text: string) => `  ${left.padEnd(column)}${text}`;
-  const out = [...wrap(lead, synopsisItems(help), lead.length + 1, WIDTH), "", ...help.summary];
+  const entry = (left: string, text: string) => (width === undefined || 2 + column + text.length <= w ? [`  ${left.padEnd(column)}${text}`] : wrapText(text, 2 + column, 2 + column, w).map((line, i) => (i === 0 ? `  ${left.padEnd(column)}${line.trimStart()}` : line)));
+  const items = synopsisItems(help);
+  // Flags aligned after the command's name, unless the longest would then not fit the width.
+  const usageIndent = lead.length + 1 + Math.max(...items.map((i) => i.length)) < w ? lead.length + 1 : 4;
+  const summary = width === undefined ? help.summary : wrapText(help.summary.join(" "), 0, 0, w);
+  const out = [...wrap(lead, items, usageIndent, w), "", ...summary];
   if (help.positionals !== undefined) {
-    out.push("", "Arguments:", ...help.positionals.map((p) => entry(p.name, p.text)));
+    out.push("", "Arguments:", ...help.positionals.flatMap((p) => entry(p.name, p.text)));
   }
   for (const section of help.sections) {
-    out.push("", `${section.title}:`, ...section.flags.map((f) => entry(spec(f), `${f.text} (${f.default === REQUIRED ? REQUIRED : `default ${f.default}`}${f.setting === undefined ? "" : `; setting ${f.setting}`})`)));
+    out.push("", `${section.title}:`, ...section.flags.flatMap((f) => entry(spec(f), `${f.text} (${f.default === REQUIRED ? REQUIRED : `default ${f.default}`}${f.setting === undefined ? "" : `; setting ${f.setting}`})`)));
   }
-  if (help.settings !== undefined) out.push("", ...wrapText(help.settings, 0, 0, WIDTH));
-  out.push("", "Exit codes:", ...help.exitCodes.flatMap((c) => wrapText(c, 2, 5, WIDTH)));
+  if (help.settings !== undefined) out.push("", ...wrapText(help.settings, 0, 0, w));
+  out.push("", "Exit codes:", ...help.exitCodes.flatMap((c) => wrapText(c, 2, 5, w)));
   return out.join("\n");
 }

@@ -2,6 +2,7 @@ import { InputError, LockHeldError } from "../store/errors.js";
 import { permissionMessage } from "../store/shared-mode.js";
 import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { commandHelp, overviewHelp } from "./help-text.js";
+import { closestNames } from "./closest.js";
 import { packageVersion } from "./help-version.js";
 
 type Run = (argv: string[], io: CliIO) => Promise<number>;
@@ -32,7 +33,7 @@ export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 /** Runs one CLI command; returns the exit code. Bad input gets a message, never a stack trace. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === "--version" || name === "-V") {
+  if (name === "--version" || name === "-V" || (name === "version" && rest.length === 0)) {
     const version = packageVersion();
     if (version === undefined) {
       writeLine(io.stderr, "debci-bridge: no package.json of debci-bridge found above this module: version unknown");
@@ -51,11 +52,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   // Only the table's own names: `constructor` or `__proto__` are not commands.
   const command = Object.hasOwn(COMMANDS, commandName) ? COMMANDS[commandName] : undefined;
   if (command === undefined) {
-    writeLine(io.stderr, `debci-bridge: unknown command ${JSON.stringify(commandName)}\n${overviewHelp()}`);
+    const near = closestNames(commandName, COMMAND_NAMES);
+    const guess = near.length === 0 ? "" : ` (did you mean ${near.join(" or ")}?)`;
+    writeLine(io.stderr, `debci-bridge: unknown command ${JSON.stringify(commandName)}${guess}; debci-bridge --help lists the commands`);
     return EXIT_BAD_INPUT;
   }
   if (helpWanted || rest.includes("--help") || rest.includes("-h")) {
-    const help = commandHelp(commandName);
+    // Wrapped to the terminal when stdout is one; whole lines for anything reading it.
+    const out = io.stdout as { isTTY?: boolean; columns?: number };
+    const help = commandHelp(commandName, out.isTTY === true ? out.columns ?? 80 : undefined);
     if (help === undefined) throw new Error(`debci-bridge ${commandName}: no help written for this command`);
     writeLine(io.stdout, help);
     return EXIT_OK;

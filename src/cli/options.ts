@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { SettingsOverrides } from "../core/settings.js";
 import { parseCiUrl } from "../formats/ci-url.js";
 import { InputError } from "../store/errors.js";
+import { editDistance, editLimit } from "./closest.js";
 import type { StatePaths } from "../store/state-paths.js";
 
 /** Options every command that opens a state directory takes. */
@@ -61,21 +62,10 @@ export function parseWithPositionals<O extends NonNullable<ParseArgsConfig["opti
     const typed = (error as { code?: unknown }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /^Unknown option '--([^'=]+)'/.exec(message)?.[1] : undefined;
     if (typed !== undefined) {
       const names = Object.keys(options);
-      /** Edit distance counting a swap of two neighbours as one edit. */
-      const distance = (a: string, b: string): number => {
-        const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-        for (let i = 1; i <= a.length; i++) {
-          for (let j = 1; j <= b.length; j++) {
-            d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-          }
-        }
-        return d[a.length]![b.length]!;
-      };
       const begun = typed.length >= 2 ? names.filter((n) => n.startsWith(typed)).sort((a, b) => a.length - b.length)[0] : undefined;
-      const limit = typed.length <= 4 ? 1 : typed.length <= 8 ? 2 : 3;
+      const limit = editLimit(typed);
       const near = names
-        .map((n) => ({ n, d: distance(typed.toLowerCase(), n) }))
+        .map((n) => ({ n, d: editDistance(typed.toLowerCase(), n) }))
         .filter((c) => c.d <= limit)
         .sort((a, b) => a.d - b.d)[0]?.n;
       const extended = names.filter((n) => n.length >= 3 && typed.startsWith(n)).sort((a, b) => b.length - a.length)[0];
