@@ -1,9 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonLines, runCli } from "./support/cli.js";
 import { batchFiles } from "./support/outbox.js";
-import { SCENARIOS, copyScenarioState, snapshotTree, tempDir } from "./support/temp-state.js";
+import { SCENARIOS, TESTDATA, copyScenarioState, snapshotTree, tempDir } from "./support/temp-state.js";
 
 const NOW = "2026-11-25T12:00:00Z";
 
@@ -74,6 +74,33 @@ describe("status holds its key to the checks plan holds a need to", () => {
     const run = await runCli(status(state, "baz", "arm64"));
     expect(run.code, run.stderr).toBe(0);
     expect(jsonLines(run.stdout)[0]).toMatchObject({ arch: "arm64", package: "baz" });
+  });
+});
+
+describe("the shipped demo state is read-only to what would write into it", () => {
+  const DEMO = join(TESTDATA, "demo", "state");
+
+  it.each([
+    ["plan", ["plan", "--state", DEMO, "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", NOW], /plan: .*demo\/state is the shipped demo state, which plan would write into; add --scratch DIR to answer and write the requests there instead, or copy it first \(cp -r /],
+    ["compact", ["compact", "--state", DEMO, "--now", NOW], /compact: .*is the shipped demo state, which compact would write into; copy it first \(cp -r /],
+    ["prune", ["prune", "--state", DEMO, "--older-than", "1", "--now", NOW], /prune: .*is the shipped demo state, which prune would write into; copy it first/],
+    ["serve", ["serve", "--state", DEMO, "--now", NOW], /serve: .*is the shipped demo state, which serve would write into; add --scratch DIR/],
+  ])("%s is refused, naming the way out, and the demo's files stay as they are", async (_, args, message) => {
+    const before = snapshotTree(DEMO);
+    await expectBadInput(args, message);
+    expect(snapshotTree(DEMO)).toEqual(before);
+  });
+
+  it("a --scratch plan answers from it, and a copy of it is an ordinary state", async () => {
+    const before = snapshotTree(DEMO);
+    const scratch = await runCli(["plan", "--state", DEMO, "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", NOW, "--scratch", tempDir()]);
+    expect(scratch.code, scratch.stderr).toBe(0);
+    expect(snapshotTree(DEMO)).toEqual(before);
+    const copy = join(tempDir(), "state");
+    cpSync(DEMO, copy, { recursive: true });
+    const committed = await runCli(["plan", "--state", copy, "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", NOW]);
+    expect(committed.code, committed.stderr).toBe(0);
+    expect(committed.stdout).toBe(scratch.stdout);
   });
 });
 

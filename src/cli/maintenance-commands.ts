@@ -3,6 +3,7 @@ import { isoTime } from "../core/iso-time.js";
 import { DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { compact, prune, watermark, type MaintenanceOptions } from "../session/maintenance.js";
 import { loadSettingsFile } from "../store/load-settings.js";
+import { refuseShippedDemo } from "./shipped-demo.js";
 import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { RunStore } from "../core/run-store.js";
 import { readStateBase } from "../store/base-file.js";
@@ -40,6 +41,7 @@ async function staleWarning(options: MaintenanceOptions & { staleAfterMs: number
 export async function compactCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...stateOptions, ...commitOptions });
   const options = await maintenanceOptions("compact", values);
+  refuseShippedDemo("compact", options.stateDir, false);
   const result = await compact(options);
   await staleWarning(options, io);
   for (const warning of result.warnings) writeLine(io.stderr, `warning: ${warning} (not folded)`);
@@ -53,6 +55,7 @@ export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
   const values = parseCommand(argv, { ...stateOptions, ...commitOptions, "older-than": { type: "string" } });
   const olderThanDays = flagNumber("older-than", required("prune", values, "older-than"));
   const options = await maintenanceOptions("prune", values);
+  refuseShippedDemo("prune", options.stateDir, false);
   const result = await prune({ ...options, olderThanDays });
   await staleWarning(options, io);
   writeLine(io.stdout, JSON.stringify(result));

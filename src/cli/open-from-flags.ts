@@ -3,6 +3,7 @@ import { parseHints, type Hint } from "../core/hints.js";
 import { openSession, type Session, type SessionMode } from "../session/session.js";
 import { readTextFile } from "./io.js";
 import { parseNow, pathsFromFlags, required, settingsFromFlags } from "./options.js";
+import { refuseShippedDemo } from "./shipped-demo.js";
 
 /** britney2's hints files (`--hints FILE`, repeatable): the hints this policy reads, and the lines it could not. */
 async function readHints(files: readonly string[]): Promise<{ hints: Hint[]; problems: string[] }> {
@@ -18,9 +19,11 @@ async function readHints(files: readonly string[]): Promise<{ hints: Hint[]; pro
 
 /** Opens a session from the shared state and rule flags. */
 export async function openFromFlags(command: string, values: Record<string, string | boolean | string[] | undefined>, mode: SessionMode, scratchDir?: string): Promise<Session> {
+  const stateDir = required(command, values, "state");
+  if (mode === "commit") refuseShippedDemo(command, stateDir, true);
   const { hints, problems } = await readHints((values.hints as string[] | undefined) ?? []);
   const session = await openSession({
-    stateDir: required(command, values, "state"),
+    stateDir,
     paths: pathsFromFlags(values),
     mode,
     ...(scratchDir === undefined ? {} : { scratchDir }),
