@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonLines, runCli } from "./support/cli.js";
 import { TESTDATA, tempDir } from "./support/temp-state.js";
 
+const ROOT = new URL("..", import.meta.url).pathname;
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 /** The fenced block that follows `marker` in the README. */
@@ -13,6 +15,21 @@ function blockAfter(marker: string): string {
   const open = README.indexOf("```", at);
   const start = README.indexOf("\n", open) + 1;
   return README.slice(start, README.indexOf("```", start));
+}
+
+/** The first `count` fenced blocks after `marker` in the README. */
+function blocksAfter(marker: string, count: number): string[] {
+  const blocks: string[] = [];
+  let at = README.indexOf(marker);
+  expect(at, `README holds ${marker}`).toBeGreaterThan(-1);
+  while (blocks.length < count) {
+    const open = README.indexOf("```", at);
+    const start = README.indexOf("\n", open) + 1;
+    const close = README.indexOf("```", start);
+    blocks.push(README.slice(start, close));
+    at = close + 3;
+  }
+  return blocks;
 }
 
 describe("what the README shows a command print is what it prints", () => {
@@ -37,5 +54,15 @@ describe("what the README shows a command print is what it prints", () => {
     expect(line.startsWith(before!)).toBe(true);
     expect(line.endsWith(after!)).toBe(true);
     expect(jsonLines(run.stdout)).toHaveLength(9);
+  });
+
+  it("the example policy's output, line for line (the batch's random token aside)", () => {
+    const [command, shown] = blocksAfter("taking each upload's verdict from the server:", 2);
+    // The shown command, as the README's reader runs it: python3 from the checkout's root, a fresh scratch directory.
+    const argv = command!.replace(/\\\n\s*/g, " ").replace('"$(mktemp -d)"', tempDir()).trim().split(/\s+/);
+    expect(argv.slice(0, 2)).toEqual(["python3", "examples/britney2/example_policy.py"]);
+    const run = spawnSync("python3", argv.slice(1), { cwd: ROOT, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.replace(/Z-[0-9a-f]{8}\.json/, "Z-….json")).toBe(shown);
   });
 });
