@@ -148,7 +148,10 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   },
   {
     name: "status",
-    summary: ["Answers one test key as one JSON line, with its baseline and britney2's label. Writes nothing and takes no lock."],
+    summary: [
+      "Answers one test key as one JSON line, with its baseline and britney2's label. Writes nothing and takes no lock.",
+      "On a terminal it explains the answer in words instead (coloured unless NO_COLOR is set); --json, or output to a pipe or file, gives the line.",
+    ],
     sections: [
       {
         title: OPTIONS,
@@ -158,6 +161,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           { name: "trigger", arg: "T", text: "the trigger string; its first word is the key's trigger", default: REQUIRED },
           { name: "arch", arg: "A", text: "the architecture", default: REQUIRED },
           { name: "tested-version", arg: "V", text: "the version britney2 tests now (a need's version): results for older ones do not count", default: "any" },
+          { name: "json", text: "the JSON line even on a terminal", default: "JSON unless stdout is a terminal" },
           NOW,
           STRICT,
         ],

@@ -4,11 +4,21 @@ import { EXIT_OK, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { needOf } from "./read-needs.js";
+import { statusText } from "./status-text.js";
 
+/** Whether a stream is a terminal a person reads (Node's own streams say so; a pipe, a file or a test's stream does not). */
+function isTerminal(stream: unknown): { columns: number } | null {
+  const s = stream as { isTTY?: boolean; columns?: number };
+  return s.isTTY === true ? { columns: s.columns ?? 80 } : null;
+}
 
-/** One answer, no writes at all. */
+/**
+ * One answer, no writes at all. On a terminal, explained in words (see
+ * status-text.ts), coloured unless NO_COLOR is set; `--json`, and any
+ * stdout that is not a terminal, get the JSON line as always.
+ */
 export async function statusCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, package: { type: "string" }, trigger: { type: "string" }, arch: { type: "string" }, "tested-version": { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, ...ruleOptions, package: { type: "string" }, trigger: { type: "string" }, arch: { type: "string" }, "tested-version": { type: "string" }, json: { type: "boolean" } });
   const key = {
     package: required("status", values, "package"),
     trigger: required("status", values, "trigger"),
@@ -18,8 +28,16 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
   const session = await openFromFlags("status", values, "read-only");
   try {
     // The names as plan takes them in a need: Debian's name rules, and the suites and arches the CI service runs.
-    needOf(key, session.settings.suite, () => "the key given by --package, --trigger and --arch", session.settings);
-    writeLine(io.stdout, answerLine(session.describe(key)));
+    const need = needOf(key, session.settings.suite, () => "the key given by --package, --trigger and --arch", session.settings);
+    const terminal = values.json === true ? null : isTerminal(io.stdout);
+    if (terminal === null) writeLine(io.stdout, answerLine(session.describe(key)));
+    else {
+      // What a committing run would do with it too: preview registers nothing.
+      const answer = session.preview(need);
+      const baseline = session.baseline(need.arch, need.package, need.suite, need.versions ?? (need.version === undefined ? undefined : [need.version]));
+      const colour = process.env.NO_COLOR === undefined || process.env.NO_COLOR === "";
+      writeLine(io.stdout, statusText({ answer, baseline, now: session.options.now, colour }));
+    }
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     return EXIT_OK;
   } finally {

@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.js";
+import { SCENARIOS, tempDir } from "./support/temp-state.js";
+
+/**
+ * `status` at a terminal explains the answer in words; anything else reading
+ * it gets today's JSON line. Run here under a real pseudo-terminal:
+ * util-linux's script(1) (in Debian's essential bsdutils) gives the command
+ * a terminal for stdout and copies what it shows.
+ */
+const BIN = new URL("../bin/debci-bridge.js", import.meta.url).pathname;
+const NOW = "2026-11-25T12:00:00Z";
+
+function atTerminal(args: string[], env: Record<string, string> = {}): { code: number | null; text: string } {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const run = spawnSync("script", ["-qec", quoted, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "", ...env } });
+  return { code: run.status, text: run.stdout.replace(/\r\n/g, "\n") };
+}
+
+const status = (state: string, pkg: string, now = NOW, extra: string[] = []) => ["status", "--state", state, "--package", pkg, "--trigger", "glibc/2.41-7", "--arch", "amd64", "--now", now, ...extra];
+
+/** A state whose request for baz was overtaken: its run 7 still listed at 16:00, while three later runs of ours finished by 10:00 (test/overtaken-rule.test.ts's case, on disk). */
+function overtakenState(): string {
+  const state = join(tempDir(), "state");
+  mkdirSync(join(state, "results"), { recursive: true });
+  const later = (runId: number, created: string, finished: string) => ({ run_id: runId, suite: "testing", arch: "amd64", package: `other${runId}`, trigger: "other/1.0-1", version: "1.0-1", status: "pass", created_at: created, updated_at: finished });
+  const results = [later(11, "2026-11-25T08:10:00Z", "2026-11-25T09:00:00Z"), later(12, "2026-11-25T08:20:00Z", "2026-11-25T09:30:00Z"), later(13, "2026-11-25T08:30:00Z", "2026-11-25T10:00:00Z")];
+  writeFileSync(join(state, "results", "20261125T160000.json"), JSON.stringify({ since: 1764028800, until: 1764086400, results }));
+  writeFileSync(join(state, "pending.json"), JSON.stringify({ generated_at: "2026-11-25T16:00:00Z", pending: [{ run_id: 7, package: "baz", arch: "amd64", suite: "testing", trigger: "glibc/2.41-7", created_at: "2026-11-25T08:00:00Z" }] }));
+  const request = { suite: "testing", arch: "amd64", package: "baz", trigger: "glibc/2.41-7", triggers: "glibc/2.41-7", pinPackages: [], huge: false, requestedAt: "2026-11-25T07:59:00.000Z", batch: "20261125T075900Z-0badc0de.json" };
+  writeFileSync(join(state, "requested.json"), JSON.stringify({ format: "debci-bridge-ledger/1", batches: [request.batch], requests: [request] }));
+  return state;
+}
+
+describe("status at a terminal", () => {
+  it("explains a REGRESSION: the label and its meaning, the result's run, version, age and log, the baseline", () => {
+    const run = atTerminal(status(join(SCENARIOS, "pass-to-fail", "state"), "baz", NOW, ["--ci-url", "https://ci.debian.net/"]));
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("baz glibc/2.41-7 on testing/amd64: \u001b[31mREGRESSION\u001b[0m\n  failed where the baseline passed: britney2 blocks the migration\n");
+    expect(run.text).toContain("  result:    FAIL (fail) from run 202, version 4.5-1, finished 2026-11-25 08:00 UTC, 4 hours ago\n             log https://ci.debian.net/data/autopkgtest/testing/amd64/b/baz/202/log.gz\n");
+    expect(run.text).toContain("  baseline:  PASS from run 201 (migration-reference/0), finished 2026-11-20 10:00 UTC, 5 days ago\n");
+  });
+
+  it("explains a RUNNING key: in flight since when", () => {
+    const run = atTerminal(status(join(SCENARIOS, "lost-request", "state"), "zed"));
+    expect(run.text).toContain("zed glibc/2.41-7 on testing/amd64: \u001b[33mRUNNING\u001b[0m\n  no result yet: britney2 waits for it\n");
+    expect(run.text).toContain("  in flight: since 2026-11-25 11:45 UTC, 15 minutes ago\n  request:   none: it is in flight\n");
+  });
+
+  it("explains a lost key and that a committing run asks again", () => {
+    const run = atTerminal(status(join(SCENARIOS, "lost-request", "state"), "baz"), { NO_COLOR: "1" });
+    expect(run.text).toContain("baz glibc/2.41-7 on testing/amd64: RUNNING\n");
+    expect(run.text).toContain("  lost:      the newest attempt vanished without a result (the CI service no longer lists it)\n  request:   a committing run would ask for it: the last attempt was lost (lost)\n");
+    // NO_COLOR: no escape sequence at all.
+    expect(run.text).not.toContain("\u001b[");
+  });
+
+  it("explains an overtaken key: which run, and why it counts as lost", () => {
+    const run = atTerminal(status(overtakenState(), "baz", "2026-11-25T16:05:00Z"));
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("  lost:      run 7 was overtaken: the CI service still lists it as waiting, but later runs on testing/amd64 finished\n");
+    expect(run.text).toContain("  request:   a committing run would ask for it: its run was overtaken (see above) (overtaken)\n");
+  });
+
+  it("--json at a terminal, and any stdout that is not one, get exactly the JSON line", async () => {
+    const args = status(join(SCENARIOS, "pass-to-fail", "state"), "baz");
+    const piped = await runCli(args);
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ package: "baz", label: "REGRESSION", runId: 202 });
+    expect(atTerminal([...args, "--json"]).text).toBe(piped.stdout);
+  });
+});
