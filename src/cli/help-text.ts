@@ -177,6 +177,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
       "Prints one JSON document for a person checking the state: the data ages and counts first, then the keys in flight",
       "by age, a row per suite and arch, lost and refused requests, files, batches and coverage, each list capped at its",
       "20 oldest with its count beside it (--full: all). --html FILE also writes it as one self-contained page.",
+      "On a terminal it prints a short summary instead (coloured unless NO_COLOR is set); --json, or output to a pipe or file, gives the document.",
     ],
     sections: [
       {
@@ -187,6 +188,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
           STRICT,
           { name: "full", text: "every entry of every list", default: "off: counts, then each list capped, oldest first" },
           { name: "html", arg: "FILE", text: "also write the report to FILE as a self-contained HTML page", default: "none" },
+          { name: "json", text: "the JSON document even on a terminal", default: "JSON unless stdout is a terminal" },
         ],
       },
       ...RULES_AND_PARTS,
@@ -276,13 +278,14 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   {
     name: "watermark",
     summary: [
-      "Prints {since, until, gaps, replayFrom} (UNIX seconds): since is what fetch should ask the CI service for next;",
+      "Prints {since, until, gaps, replayFrom, ignoredUntils} (ISO 8601 times): since is what fetch should ask the CI service for next;",
       "gaps are stretches no results file covers, replayFrom the since that replays them. A fresh state gives since: null.",
+      "On a terminal it says the same in words; --json, or output to a pipe or file, gives the JSON line.",
     ],
     sections: [
       {
         title: OPTIONS,
-        flags: [STATE, { name: "overlap", arg: "MINUTES", text: "subtracted from the highest until known, as results can be reported late; 0-10080", default: "60" }, NOW, STRICT],
+        flags: [STATE, { name: "overlap", arg: "MINUTES", text: "subtracted from the highest until known, as results can be reported late; 0-10080", default: "60" }, { name: "json", text: "the JSON line even on a terminal", default: "JSON unless stdout is a terminal" }, NOW, STRICT],
       },
       { title: PARTS_TITLE, flags: STATE_PARTS },
     ],

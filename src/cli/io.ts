@@ -82,3 +82,13 @@ export async function readTextFile(path: string, what: string, maxBytes = DEFAUL
     throw new InputError(`${what}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? (error as Error).message})`}`);
   }
 }
+
+/** Whether a stream is a terminal a person reads (Node's own streams say so; a pipe, a file or a test's stream does not). */
+export function isTerminal(stream: unknown): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+/** Colour on a terminal, unless NO_COLOR (https://no-color.org) is set to anything. */
+export function colourWanted(): boolean {
+  return process.env.NO_COLOR === undefined || process.env.NO_COLOR === "";
+}

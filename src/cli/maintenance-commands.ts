@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, applySettings } from "../core/settings.js";
 import { compact, prune, watermark, type MaintenanceOptions } from "../session/maintenance.js";
 import { loadSettingsFile } from "../store/load-settings.js";
 import { refuseShippedDemo } from "./shipped-demo.js";
+import { watermarkText } from "./report-text.js";
 import { requireStateDir, statePaths } from "../store/state-paths.js";
 import { RunStore } from "../core/run-store.js";
 import { readStateBase } from "../store/base-file.js";
@@ -11,7 +12,7 @@ import { InputError } from "../store/errors.js";
 import { dataAges, stalenessWarning } from "../core/staleness.js";
 import { pendingSnapshotReader } from "../formats/pending-snapshot.js";
 import { readJsonFile } from "../store/read-json.js";
-import { EXIT_OK, writeLine, type CliIO } from "./io.js";
+import { EXIT_OK, isTerminal, writeLine, type CliIO } from "./io.js";
 import { commitOptions, flagNumber, parseCommand, parseNow, pathsFromFlags, required, settingsFromFlags, stateOptions } from "./options.js";
 
 
@@ -65,7 +66,7 @@ export async function pruneCommand(argv: string[], io: CliIO): Promise<number> {
 
 /** Prints the `since` for the next fetch, and any coverage gap needing a wider replay. */
 export async function watermarkCommand(argv: string[], io: CliIO): Promise<number> {
-  const values = parseCommand(argv, { ...stateOptions, overlap: { type: "string" } });
+  const values = parseCommand(argv, { ...stateOptions, overlap: { type: "string" }, json: { type: "boolean" } });
   const overlapMinutes = values.overlap === undefined ? 60 : flagNumber("overlap", values.overlap);
   const options = await maintenanceOptions("watermark", values);
   const result = await watermark({ ...options, overlapMinutes });
@@ -79,7 +80,7 @@ export async function watermarkCommand(argv: string[], io: CliIO): Promise<numbe
     replayFrom: iso(result.replayFrom),
     ignoredUntils: result.ignoredUntils,
   };
-  writeLine(io.stdout, JSON.stringify(shown));
+  writeLine(io.stdout, values.json === true || !isTerminal(io.stdout) ? JSON.stringify(shown) : watermarkText(result, options.now));
   if (result.ignoredUntils > 0) writeLine(io.stderr, `debci-bridge watermark: ${result.ignoredUntils} file(s) claim an until after now; not believed`);
   if (result.replayFrom !== null) writeLine(io.stderr, `debci-bridge watermark: coverage has ${result.gaps.length} gap(s); replay them with: debci-bridge fetch --since ${shown.replayFrom} ...`);
   return EXIT_OK;

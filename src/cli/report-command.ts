@@ -3,13 +3,15 @@ import { REPORT_LIMIT, buildReport, type Report, type ReportOptions } from "../c
 import type { Session } from "../session/session.js";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { InputError } from "../store/errors.js";
-import { EXIT_OK, writeLine, type CliIO } from "./io.js";
+import { EXIT_OK, colourWanted, isTerminal, writeLine, type CliIO } from "./io.js";
+import { reportText } from "./report-text.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, ruleOptions, stateOptions } from "./options.js";
 
 const reportOptions = {
   full: { type: "boolean" },
   html: { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
 /** The session's report, with the command's own options (Session.report builds the capped default). */
@@ -37,7 +39,8 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
       const { renderReportHtml } = await import("../report/html.js");
       await writeFileAtomic(htmlPath, renderReportHtml(report, { warnings: session.warnings }));
     }
-    writeLine(io.stdout, JSON.stringify(report, null, 2));
+    // A person at a terminal gets the summary; --json, and anything reading a pipe or file, the document as always.
+    writeLine(io.stdout, values.json === true || !isTerminal(io.stdout) ? JSON.stringify(report, null, 2) : reportText(report, colourWanted()));
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     if (htmlPath !== null) writeLine(io.stderr, `debci-bridge report: page written to ${htmlPath}`);
     return EXIT_OK;

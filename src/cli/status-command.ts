@@ -1,16 +1,10 @@
 export { STATUS_USAGE } from "./usage.js";
 import { answerLine } from "../formats/answer-line.js";
-import { EXIT_OK, writeLine, type CliIO } from "./io.js";
+import { EXIT_OK, colourWanted, isTerminal, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { parseCommand, required, ruleOptions, stateOptions } from "./options.js";
 import { needOf } from "./read-needs.js";
 import { statusText } from "./status-text.js";
-
-/** Whether a stream is a terminal a person reads (Node's own streams say so; a pipe, a file or a test's stream does not). */
-function isTerminal(stream: unknown): { columns: number } | null {
-  const s = stream as { isTTY?: boolean; columns?: number };
-  return s.isTTY === true ? { columns: s.columns ?? 80 } : null;
-}
 
 /**
  * One answer, no writes at all. On a terminal, explained in words (see
@@ -29,14 +23,12 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
   try {
     // The names as plan takes them in a need: Debian's name rules, and the suites and arches the CI service runs.
     const need = needOf(key, session.settings.suite, () => "the key given by --package, --trigger and --arch", session.settings);
-    const terminal = values.json === true ? null : isTerminal(io.stdout);
-    if (terminal === null) writeLine(io.stdout, answerLine(session.describe(key)));
+    if (values.json === true || !isTerminal(io.stdout)) writeLine(io.stdout, answerLine(session.describe(key)));
     else {
       // What a committing run would do with it too: preview registers nothing.
       const answer = session.preview(need);
       const baseline = session.baseline(need.arch, need.package, need.suite, need.versions ?? (need.version === undefined ? undefined : [need.version]));
-      const colour = process.env.NO_COLOR === undefined || process.env.NO_COLOR === "";
-      writeLine(io.stdout, statusText({ answer, baseline, now: session.options.now, colour }));
+      writeLine(io.stdout, statusText({ answer, baseline, now: session.options.now, colour: colourWanted() }));
     }
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);
     return EXIT_OK;

@@ -6,8 +6,8 @@ import { runCli } from "./support/cli.js";
 import { SCENARIOS, tempDir } from "./support/temp-state.js";
 
 /**
- * `status` at a terminal explains the answer in words; anything else reading
- * it gets today's JSON line. Run here under a real pseudo-terminal:
+ * `status`, `report` and `watermark` at a terminal speak to a person;
+ * anything else reading them gets today's JSON. Run here under a real pseudo-terminal:
  * util-linux's script(1) (in Debian's essential bsdutils) gives the command
  * a terminal for stdout and copies what it shows.
  */
@@ -70,6 +70,47 @@ describe("status at a terminal", () => {
     const piped = await runCli(args);
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ package: "baz", label: "REGRESSION", runId: 202 });
+    expect(atTerminal([...args, "--json"]).text).toBe(piped.stdout);
+  });
+});
+
+describe("report and watermark at a terminal", () => {
+  const DEMO = new URL("../testdata/demo/state", import.meta.url).pathname;
+
+  it("report prints a short summary: ages, counts, the oldest in flight and lost, a line per suite and arch", () => {
+    const run = atTerminal(["report", "--state", DEMO, "--now", NOW], { NO_COLOR: "1" });
+    expect(run.code).toBe(0);
+    expect(run.text).toBe(
+      [
+        "debci-bridge report at 2026-11-25 12:00 UTC",
+        "  snapshot:  of 2026-11-25 11:30 UTC (30 minutes old)",
+        "  results:   up to 2026-11-25 11:00 UTC (60 minutes old): fresh, stale after 6 hours",
+        "  runs:      9 (4 pass, 3 fail, 1 neutral, 1 tmpfail, 0 not finished)",
+        "  keys:      12 known: 6 pass, 3 fail, 1 pending, 2 missing",
+        "  in flight: 1; the oldest glibc glibc/2.41-7 on testing/amd64, since 2026-11-25 10:45 UTC (75 minutes ago)",
+        "  lost:      1; the oldest libfoo glibc/2.41-7 on testing/amd64, asked 2026-11-23 09:00 UTC",
+        "  outbox:    0 batches unsent, 0 rejected",
+        "  files:     2 results files, none skipped",
+        "  coverage:  2026-11-23 12:00 UTC to 2026-11-25 11:00 UTC, no gaps",
+        "  by suite and arch:",
+        "    testing/amd64  10 keys: 5 pass, 3 fail, 1 pending, 1 missing; 1 in flight, 1 lost",
+        "    testing/arm64  2 keys: 1 pass, 0 fail, 0 pending, 1 missing; 0 in flight, 0 lost",
+        "The whole report: debci-bridge report --json (lists of each kind, oldest first), or --html FILE.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("watermark says how far the results reach and where fetch goes on", () => {
+    const run = atTerminal(["watermark", "--state", DEMO, "--now", NOW]);
+    expect(run.text).toBe("results reach 2026-11-25 11:00 UTC (60 minutes ago)\nfetch asks from 2026-11-25 10:00 UTC (2 hours ago) next\nno gaps: every stretch since the first file is covered\n");
+  });
+
+  it.each([["report"], ["watermark"]])("%s --json at a terminal is exactly what a pipe gets", async (command) => {
+    const args = [command, "--state", DEMO, "--now", NOW];
+    const piped = await runCli(args);
+    expect(piped.code).toBe(0);
+    expect(() => JSON.parse(piped.stdout)).not.toThrow();
     expect(atTerminal([...args, "--json"]).text).toBe(piped.stdout);
   });
 });
