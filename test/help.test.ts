@@ -174,11 +174,11 @@ describe("help names every flag of every command", () => {
   });
 });
 
-/** The README's synopsis block: each command's flags, from `debci-bridge NAME` and the indented lines after it. */
+/** The reference's synopsis block (docs/reference.md): each command's flags, from `debci-bridge NAME` and the indented lines after it. */
 function readmeSynopsis(): Map<string, Set<string>> {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const readme = readFileSync(join(ROOT, "docs", "reference.md"), "utf8");
   const marker = readme.indexOf("<!-- synopsis:");
-  expect(marker, "README.md has the <!-- synopsis: marker").toBeGreaterThan(-1);
+  expect(marker, "docs/reference.md has the <!-- synopsis: marker").toBeGreaterThan(-1);
   const block = /^```[^\n]*\n([\s\S]*?)^```/m.exec(readme.slice(marker));
   expect(block, "a fenced block follows the marker").not.toBeNull();
   expect(readme.slice(marker, marker + block!.index).split("\n").length, "the block follows the marker at once").toBeLessThanOrEqual(2);
@@ -196,7 +196,7 @@ function readmeSynopsis(): Map<string, Set<string>> {
   return byCommand;
 }
 
-describe("the README's synopsis and --help agree", () => {
+describe("the reference's synopsis and --help agree", () => {
   it("the synopsis names every command", () => {
     expect([...readmeSynopsis().keys()].sort()).toEqual([...COMMAND_NAMES].sort());
   });
@@ -204,8 +204,8 @@ describe("the README's synopsis and --help agree", () => {
   it.each([...COMMAND_NAMES])("%s: every flag of its synopsis lines is in its --help, and every flag of its --help in them", async (name) => {
     const readme = readmeSynopsis().get(name) ?? new Set<string>();
     const help = new Set((await helpOf(name)).lines.keys());
-    expect([...readme].filter((f) => f !== "--help" && !help.has(f)), `in README's ${name} synopsis, not in its --help`).toEqual([]);
-    expect([...help].filter((f) => !readme.has(f)), `in ${name} --help, not in README's synopsis`).toEqual([]);
+    expect([...readme].filter((f) => f !== "--help" && !help.has(f)), `in the reference's ${name} synopsis, not in its --help`).toEqual([]);
+    expect([...help].filter((f) => !readme.has(f)), `in ${name} --help, not in the reference's synopsis`).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import type { Need, Observation, OutboxBatch, Settings } from "../src/core/types
 import { KEY, at, indexOf, queued, request, run } from "./support/knowledge.js";
 
 /**
- * Overtaken means lost (README, "Overtaken means lost"): debci serves each
+ * Overtaken means lost (docs/britney2.md, "Overtaken means lost"): debci serves each
  * arch's queue by priority then age (lib/debci/amqp.rb: x-max-priority;
  * bin/debci-worker: amqp-consume --prefetch-count 1), so a job of ours still
  * listed as queued after later jobs of ours finished, and after the longest

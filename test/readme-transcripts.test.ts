@@ -6,7 +6,10 @@ import { jsonLines, runCli } from "./support/cli.js";
 import { TESTDATA, tempDir } from "./support/temp-state.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+/** The documents a reader runs commands from: what they show must be what the commands print. */
+const GUIDE = readFileSync(new URL("../docs/britney2.md", import.meta.url), "utf8");
+const REFERENCE = readFileSync(new URL("../docs/reference.md", import.meta.url), "utf8");
+const README = GUIDE;
 
 /** The fenced block that follows `marker` in the README. */
 function blockAfter(marker: string): string {
@@ -32,7 +35,7 @@ function blocksAfter(marker: string, count: number): string[] {
   return blocks;
 }
 
-describe("what the README shows a command print is what it prints", () => {
+describe("what the guides show a command print is what it prints", () => {
   it("the serve transcript, line for line (the batch's random token aside)", async () => {
     const block = blockAfter("A transcript against the demo");
     const requests = block.split("\n").filter((l) => l.startsWith("> ")).map((l) => l.slice(2));
@@ -46,7 +49,7 @@ describe("what the README shows a command print is what it prints", () => {
   });
 
   it("the plan summary line", async () => {
-    const shown = /`(debci-bridge plan \(scratch\): 9 need\(s\): [^`]*)`/.exec(README)![1]!;
+    const shown = /`(debci-bridge plan \(scratch\): 9 need\(s\): [^`]*)`/.exec(REFERENCE)![1]!;
     const run = await runCli(["plan", "--state", join(TESTDATA, "demo", "state"), "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", "2026-11-25T12:00:00Z", "--scratch", tempDir()]);
     expect(run.code, run.stderr).toBe(0);
     const [before, after] = shown.split("…");
@@ -64,5 +67,12 @@ describe("what the README shows a command print is what it prints", () => {
     const run = spawnSync("python3", argv.slice(1), { cwd: ROOT, encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.replace(/Z-[0-9a-f]{8}\.json/, "Z-….json")).toBe(shown);
+  });
+
+  it("the README's sample answer is the demo's answer for qux, byte for byte", async () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const shown = /```json\n(\{"suite":"testing","arch":"amd64","package":"qux"[^\n]*)\n```/.exec(readme)![1]!;
+    const run = await runCli(["plan", "--state", join(TESTDATA, "demo", "state"), "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", "2026-11-25T12:00:00Z", "--scratch", tempDir()]);
+    expect(run.stdout.split("\n")).toContain(shown);
   });
 });

@@ -48,7 +48,7 @@ describe("the systemd units of the loop", () => {
       expect(values(text, "UMask"), name).toEqual(["0007"]);
       expect(values(text, "RestrictSUIDSGID"), name).toEqual([]);
       expect(values(text, "StateDirectory"), name).toEqual([]);
-      expect(values(text, "Documentation"), name).toEqual(["man:debci-bridge(1) file:///usr/share/doc/debci-bridge/README.md"]);
+      expect(values(text, "Documentation"), name).toEqual(["man:debci-bridge(1) file:///usr/share/doc/debci-bridge/docs/admin.md"]);
       // Every variable a command line uses is set in the environment file.
       const env = environment(readFileSync(join(UNITS, "debci-bridge.default"), "utf8"));
       for (const exec of values(text, "ExecStart")) for (const [, v] of exec.matchAll(/\$\{([A-Za-z_]+)\}/g)) expect(Object.keys(env), `${name}: ${v}`).toContain(v);
@@ -103,9 +103,9 @@ describe("the systemd units of the loop", () => {
   });
 });
 
-describe("the README and the units agree", () => {
-  it("the README's commands are the units' ExecStart lines, and its schedule their timers'", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+describe("the admin guide and the units agree", () => {
+  it("the admin guide's commands are the units' ExecStart lines, and its schedule their timers'", () => {
+    const readme = readFileSync(new URL("../docs/admin.md", import.meta.url), "utf8");
     const at = readme.indexOf("What the units run, for a host that schedules them otherwise");
     expect(at).toBeGreaterThan(-1);
     const open = readme.indexOf("```sh\n", at) + "```sh\n".length;

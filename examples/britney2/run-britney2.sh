@@ -1,6 +1,6 @@
 #!/bin/sh
 # One britney2 run on debci-bridge's state, britney2 itself unmodified.
-# The order and the britney.conf lines are in the README ("Running an
+# The order and the britney.conf lines are in docs/britney2.md ("Running an
 # unmodified britney2"):
 #   fetch -> export-britney -> britney2 -> import-amqp -> submit
 # Both debci-bridge steps read britney2's own britney.conf: the rules, where

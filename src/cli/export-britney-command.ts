@@ -111,7 +111,7 @@ async function checkReplaceable(places: readonly { path: string; source: string 
  * Writes what an unmodified britney2 reads: its results cache
  * (autopkgtest-results.cache), its pending file (autopkgtest-pending.json)
  * and, for its ADT_SWIFT_URL, a debci.json holding the keys in flight as
- * queued jobs (see README, "Running an unmodified britney2"). All three or
+ * queued jobs (see docs/britney2.md, "Running an unmodified britney2"). All three or
  * none: britney2 must never read a cache this run did not write.
  */
 export async function exportBritneyCommand(argv: string[], io: CliIO): Promise<number> {

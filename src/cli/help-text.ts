@@ -1,7 +1,7 @@
 /**
  * What `--help` says: every command's flags, each with its meaning and its
  * default, the settings it reads and its exit codes. One table makes the
- * usage lines, each command's help and the README's synopsis block, so
+ * usage lines, each command's help and the reference's synopsis block (docs/reference.md), so
  * they cannot disagree; test/help.test.ts holds it to the flags each
  * command's parser accepts. Plain strings only: `--help` loads this file,
  * never a command module.
@@ -200,7 +200,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     name: "serve",
     summary: [
       "A long-lived session for britney2: one JSON request per line on stdin, one JSON response per line on stdout",
-      "(methods status, need, preview, label, baseline, verdict, commit, report, rules, warnings; see the README's serve protocol).",
+      "(methods status, need, preview, label, baseline, verdict, commit, report, rules, warnings; see the britney2 guide, docs/britney2.md).",
       "Without --scratch it holds the lock from start until its input ends; input ending without commit writes nothing.",
     ],
     sections: [
@@ -415,7 +415,7 @@ export function usageLine(name: string): string {
 const SYNOPSIS_INDENT = `debci-bridge ${COMMAND_NAMES.reduce((a, b) => (b.length > a.length ? b : a))} `.length;
 const WIDTH = 116;
 
-/** Every command's synopsis, wrapped and aligned: the README's synopsis block, and `debci-bridge --help`. */
+/** Every command's synopsis, wrapped and aligned: the reference's synopsis block (docs/reference.md). */
 export function synopsisLines(): string[] {
   return [
     ...COMMAND_HELP.flatMap((help) => wrap(`debci-bridge ${help.name}`.padEnd(SYNOPSIS_INDENT), synopsisItems(help), SYNOPSIS_INDENT, WIDTH)),
@@ -424,7 +424,7 @@ export function synopsisLines(): string[] {
   ];
 }
 
-/** The README's synopsis block, fenced. */
+/** The reference's synopsis block, fenced. */
 export function readmeSynopsis(): string {
   return ["```", ...synopsisLines(), "```", ""].join("\n");
 }

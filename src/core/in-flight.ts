@@ -62,7 +62,7 @@ export interface WaitingRun {
 }
 
 /**
- * Overtaken means lost (README, "Overtaken means lost"): the CI service
+ * Overtaken means lost (docs/britney2.md, "Overtaken means lost"): the CI service
  * still lists the run, but n runs of ours created after it on its suite and
  * arch had finished longestRunMs before it was last seen, so it is neither
  * waiting (it would have gone first) nor running (it would have ended).
@@ -146,7 +146,7 @@ export function requestFate(request: LedgerEntry, runs: readonly RunBrief[], wai
 /**
  * The key's newest attempt (its latest run, or a request no run followed)
  * when that attempt is lost. A run older than a later one is never the
- * reason a key is lost (README: `lost`).
+ * reason a key is lost (docs/britney2.md: `lost`).
  */
 export function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingRun[], request: LedgerEntry | undefined, fate: RequestFate | "refused" | null, graceMs: number): LostAttempt | null {
   // A lost request that no run followed (allowing for clock skew) is the newest attempt.

@@ -7,7 +7,7 @@ export const DEFAULT_SETTINGS: Settings = {
   suite: "testing",
   graceMs: 30 * MINUTE_MS,
   pendingMaxAgeMs: 3 * DAY_MS,
-  // See README, "Overtaken means lost": why three later runs and six hours.
+  // See docs/britney2.md, "Overtaken means lost": why three later runs and six hours.
   overtakenBy: 3,
   longestRunMs: 6 * 60 * MINUTE_MS,
   // Debian's britney.conf: ADT_RETRY_OLDER_THAN = 1, ADT_BASELINE = reference, ADT_REFERENCE_MAX_AGE = 7.

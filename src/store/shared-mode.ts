@@ -224,7 +224,7 @@ function culprit(path: string, stateDir: string, action: "read" | "write"): { pa
   return null;
 }
 
-const README_SECTION = 'see "One state, two users" in the README';
+const README_SECTION = 'see "One state, two users" in the admin guide (docs/admin.md)';
 
 /**
  * What to say when this user may not read or write `path` of a state, or

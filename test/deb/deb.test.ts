@@ -280,12 +280,15 @@ describe.skipIf(!enabled)("Debian package", () => {
     expect(JSON.parse(py)).toEqual(["/usr/lib/python3/dist-packages/debci_bridge.py", ["debci-bridge"], "/usr/bin/debci-bridge"]);
 
     expect(must(run("man", ["-w", "debci-bridge"], { env }), "man -w").trim()).toBe("/usr/share/man/man1/debci-bridge.1.gz");
-    // The README, as the units' Documentation= names it, and every relative link in it, on the installed system.
+    // The admin guide, as the units' Documentation= names it, the README, and every relative link in each, on the installed system.
     const doc = "/usr/share/doc/debci-bridge";
-    const readme = readFileSync(join(doc, "README.md"), "utf8");
-    const links = [...readme.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
-    expect(links.length).toBeGreaterThan(0);
-    for (const link of links) expect(existsSync(join(doc, link)), `README.md links to ${link}`).toBe(true);
+    for (const page of ["README.md", "docs/admin.md", "docs/britney2.md", "docs/reference.md"]) {
+      const text = readFileSync(join(doc, page), "utf8");
+      const links = [...text.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
+      expect(links.length, page).toBeGreaterThan(0);
+      for (const link of links) expect(existsSync(join(doc, page, "..", link)), `${page} links to ${link}`).toBe(true);
+    }
+    expect(readFileSync(join(doc, "README.Debian"), "utf8")).toContain("/usr/share/doc/debci-bridge/docs/admin.md");
     const conffiles = must(run("dpkg-query", ["-W", "-f=${Conffiles}", "debci-bridge"]), "dpkg-query");
     if (existsSync(join(root, "systemd", "debci-bridge.default"))) expect(conffiles).toContain("/etc/default/debci-bridge");
     // Installed, not enabled: no timer is wanted by anything.

@@ -223,7 +223,7 @@ describe.skipIf(!enabled)("one state, two users: britney2's user and the units' 
   function expectClearRefusal(run: CliResult, pattern: RegExp, { oneLine = true } = {}): void {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(pattern);
-    expect(run.stderr).toContain('see "One state, two users" in the README');
+    expect(run.stderr).toContain('see "One state, two users" in the admin guide (docs/admin.md)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stderr).not.toMatch(/^(Error|EACCES|EPERM)/m);
     if (oneLine) expect(run.stderr.trim().split("\n")).toHaveLength(1);
