@@ -101,6 +101,31 @@ const RETRYING: readonly HelpFlag[] = [
   { name: "backoff", arg: "MS", text: "the wait before the first retry, doubling each time; 0-600000", default: "1000" },
 ];
 
+/**
+ * Every key of debci-bridge.json with what it means: the flags' own texts
+ * where a flag overrides it, words of its own for the rest. The man page
+ * debci-bridge.json(5) is made from this; test/help.test.ts holds it to the
+ * settings file's schema.
+ */
+export function settingsDoc(): Array<{ key: string; value: string; text: string; flag?: string }> {
+  const byFlag = new Map<string, HelpFlag>();
+  for (const flag of [...RULES, WAIT, ALLOW_INCOMPLETE]) if (flag.setting !== undefined) byFlag.set(flag.setting, flag);
+  const own: Record<string, { value: string; text: string }> = {
+    refusedRetryDays: { value: "DAYS", text: "a request the CI service refused is not asked for again until this long after the refusal (default 7)" },
+    maxFileBytes: { value: "BYTES", text: "the largest file any reader takes, after gunzip: a larger one is reported and skipped, never read into memory; 1024 to 4 GiB (default 256 MiB)" },
+    serviceSuites: { value: "[SUITE, ...]", text: "the suites the CI service runs: a need, a question or a batch entry for another is refused (default: the configured suite only)" },
+    serviceArches: { value: "[ARCH, ...]", text: "the arches the CI service runs, as britney.conf's ADT_ARCHES: a need, a question or a batch entry for another is refused (default: any)" },
+    staleAfterHours: { value: "HOURS", text: "every command warns when the pending snapshot or the newest results are older than this (default 6)" },
+  };
+  return SETTINGS_KEYS.map((key) => {
+    const flag = byFlag.get(key);
+    if (flag !== undefined) return { key, value: flag.arg ?? "true|false", text: `${flag.text} (default ${flag.default})`, flag: `--${flag.name}` };
+    const mine = own[key];
+    if (mine === undefined) throw new Error(`debci-bridge.json key ${key} has no words in settingsDoc`);
+    return { key, ...mine };
+  });
+}
+
 const SETTINGS_KEYS = ["suite", "graceMinutes", "pendingMaxAgeDays", "overtakenBy", "longestRunHours", "retryOlderThanDays", "baseline", "refusedRetryDays", "referenceMaxAgeDays", "maxFileBytes", "wait", "serviceSuites", "serviceArches", "staleAfterHours", "allowIncomplete", "ciUrl", "britneyConf"];
 const SETTINGS = `Settings come from STATE/debci-bridge.json (keys: ${SETTINGS_KEYS.join(", ")}); the flags above override them.`;
 
@@ -357,15 +382,15 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
 
 export const COMMAND_NAMES: readonly string[] = COMMAND_HELP.map((c) => c.name);
 
-function helpOf(name: string): CommandHelp | undefined {
+export function helpOf(name: string): CommandHelp | undefined {
   return COMMAND_HELP.find((c) => c.name === name);
 }
 
-const flagsOf = (help: CommandHelp) => help.sections.flatMap((s) => s.flags);
+export const flagsOf = (help: CommandHelp) => help.sections.flatMap((s) => s.flags);
 const spec = (f: HelpFlag) => (f.arg === undefined ? `--${f.name}` : `--${f.name} ${f.arg}`);
 
 /** The synopsis items of a command: required flags and positionals first, then the rest in their order. */
-function synopsisItems(help: CommandHelp): string[] {
+export function synopsisItems(help: CommandHelp): string[] {
   const flags = flagsOf(help);
   const required = flags.filter((f) => f.default === REQUIRED && f.synopsis === undefined).map(spec);
   const optional = flags

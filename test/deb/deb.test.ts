@@ -216,6 +216,9 @@ describe.skipIf(!enabled)("Debian package", () => {
       "/usr/share/debci-bridge/node_modules/json-stream-stringify/index.mjs",
       "/usr/lib/python3/dist-packages/debci_bridge.py",
       "/usr/share/man/man1/debci-bridge.1.gz",
+      "/usr/share/man/man1/debci-bridge-plan.1.gz",
+      "/usr/share/man/man1/debci-bridge-fetch.1.gz",
+      "/usr/share/man/man5/debci-bridge.json.5.gz",
       "/usr/share/doc/debci-bridge/examples/britney.conf",
       "/usr/share/doc/debci-bridge/copyright",
       // Uncompressed, so that file:///usr/share/doc/debci-bridge/README.md and its relative links resolve.
@@ -280,6 +283,7 @@ describe.skipIf(!enabled)("Debian package", () => {
     expect(JSON.parse(py)).toEqual(["/usr/lib/python3/dist-packages/debci_bridge.py", ["debci-bridge"], "/usr/bin/debci-bridge"]);
 
     expect(must(run("man", ["-w", "debci-bridge"], { env }), "man -w").trim()).toBe("/usr/share/man/man1/debci-bridge.1.gz");
+    expect(must(run("man", ["-w", "5", "debci-bridge.json"], { env }), "man -w 5").trim()).toBe("/usr/share/man/man5/debci-bridge.json.5.gz");
     // The admin guide, as the units' Documentation= names it, the README, and every relative link in each, on the installed system.
     const doc = "/usr/share/doc/debci-bridge";
     for (const page of ["README.md", "docs/admin.md", "docs/britney2.md", "docs/reference.md"]) {

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // Builds the Debian package in a temporary copy of the tree without node_modules/, runs lintian,
 // installs it with apt-get, runs the installed files, purges it, then runs its autopkgtest. Needs root,
-// the Build-Depends (debhelper, esbuild, help2man, nodejs), lintian and autopkgtest; the project's
+// the Build-Depends (debhelper, esbuild, nodejs), lintian and autopkgtest; the project's
 // node_modules only for vitest itself (npm ci). Run: npm run test:deb
 export default defineConfig({
   test: {
