@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
@@ -14,8 +14,9 @@ import { SCENARIOS, tempDir } from "./support/temp-state.js";
 const BIN = new URL("../bin/debci-bridge.js", import.meta.url).pathname;
 const NOW = "2026-11-25T12:00:00Z";
 
-function atTerminal(args: string[], env: Record<string, string> = {}): { code: number | null; text: string } {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+/** The command under a pseudo-terminal: what the terminal shows (stdout, and stderr unless `quiet` sends it away). */
+function atTerminal(args: string[], env: Record<string, string> = {}, quiet = false): { code: number | null; text: string } {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ") + (quiet ? " 2>/dev/null" : "");
   const run = spawnSync("script", ["-qec", quoted, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "", ...env } });
   return { code: run.status, text: run.stdout.replace(/\r\n/g, "\n") };
 }
@@ -70,7 +71,7 @@ describe("status at a terminal", () => {
     const piped = await runCli(args);
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ package: "baz", label: "REGRESSION", runId: 202 });
-    expect(atTerminal([...args, "--json"]).text).toBe(piped.stdout);
+    expect(atTerminal([...args, "--json"], {}, true).text).toBe(piped.stdout);
   });
 });
 
@@ -78,7 +79,7 @@ describe("report and watermark at a terminal", () => {
   const DEMO = new URL("../testdata/demo/state", import.meta.url).pathname;
 
   it("report prints a short summary: ages, counts, the oldest in flight and lost, a line per suite and arch", () => {
-    const run = atTerminal(["report", "--state", DEMO, "--now", NOW], { NO_COLOR: "1" });
+    const run = atTerminal(["report", "--state", DEMO, "--now", NOW], { NO_COLOR: "1" }, true);
     expect(run.code).toBe(0);
     expect(run.text).toBe(
       [
@@ -102,7 +103,7 @@ describe("report and watermark at a terminal", () => {
   });
 
   it("watermark says how far the results reach and where fetch goes on", () => {
-    const run = atTerminal(["watermark", "--state", DEMO, "--now", NOW]);
+    const run = atTerminal(["watermark", "--state", DEMO, "--now", NOW], {}, true);
     expect(run.text).toBe("results reach 2026-11-25 11:00 UTC (60 minutes ago)\nfetch asks from 2026-11-25 10:00 UTC (2 hours ago) next\nno gaps: every stretch since the first file is covered\n");
   });
 
@@ -111,6 +112,24 @@ describe("report and watermark at a terminal", () => {
     const piped = await runCli(args);
     expect(piped.code).toBe(0);
     expect(() => JSON.parse(piped.stdout)).not.toThrow();
-    expect(atTerminal([...args, "--json"]).text).toBe(piped.stdout);
+    expect(atTerminal([...args, "--json"], {}, true).text).toBe(piped.stdout);
+  });
+});
+
+describe("long work shows its progress on a terminal's stderr, and nowhere else", () => {
+  it("compact reading results files: a line rewritten in place, wiped when done", async () => {
+    const state = join(tempDir(), "state");
+    cpSync(new URL("../testdata/demo/state", import.meta.url).pathname, state, { recursive: true });
+    const run = atTerminal(["compact", "--state", state, "--now", NOW]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("\r\u001b[Kdebci-bridge compact: reading results files 1/2");
+    // Wiped before what the command prints next.
+    expect(run.text).toMatch(/\r\u001b\[K\{"base"/);
+    const copy = join(tempDir(), "state");
+    cpSync(new URL("../testdata/demo/state", import.meta.url).pathname, copy, { recursive: true });
+    const piped = await runCli(["compact", "--state", copy, "--now", NOW]);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).not.toContain("reading results files");
+    expect(piped.stderr).not.toContain("\u001b");
   });
 });

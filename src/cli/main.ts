@@ -1,6 +1,8 @@
 import { InputError, LockHeldError } from "../store/errors.js";
 import { permissionMessage } from "../store/shared-mode.js";
-import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, writeLine, type CliIO } from "./io.js";
+import { EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK, isTerminal, writeLine, type CliIO } from "./io.js";
+import { progressLine } from "./progress-line.js";
+import { setProgressReporter } from "../store/progress.js";
 import { commandHelp, overviewHelp } from "./help-text.js";
 import { closestNames } from "./closest.js";
 import { packageVersion } from "./help-version.js";
@@ -65,6 +67,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     writeLine(io.stdout, help);
     return EXIT_OK;
   }
+  // Long work shows its progress on a terminal's stderr, never elsewhere.
+  const line = isTerminal(io.stderr) ? progressLine(io.stderr, commandName) : null;
+  setProgressReporter(line?.report ?? null);
   try {
     return await command(rest, io);
   } catch (error) {
@@ -83,5 +88,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     throw error;
+  } finally {
+    line?.end();
+    setProgressReporter(null);
   }
 }

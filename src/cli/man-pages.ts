@@ -72,7 +72,7 @@ export function mainPage(version: string): string {
     ".br",
     `${bold("debci-bridge version")}`,
     ".SH DESCRIPTION",
-    roff("britney2 lets a package into Debian testing only when the autopkgtests it triggers pass on the CI service (debci). debci-bridge answers britney2's questions about them from a state directory alone, never touching the network: it merges the results files and the pending snapshot the sync tools fetched, answers pass, fail, pending or missing for each test key with britney2's label, and writes an outbox of the requests still needed, which the sync tools submit. Every command prints JSON on stdout (status, report and watermark speak to a person when stdout is a terminal) and messages for people on stderr."),
+    roff("britney2 lets a package into Debian testing only when the autopkgtests it triggers pass on the CI service (debci). debci-bridge answers britney2's questions about them from a state directory alone, never touching the network: it merges the results files and the pending snapshot the sync tools fetched, answers pass, fail, pending or missing for each test key with britney2's label, and writes an outbox of the requests still needed, which the sync tools submit. Every command prints JSON on stdout (status, report and watermark speak to a person when stdout is a terminal) and messages for people on stderr, where a terminal also shows the progress of long work (reading many results files, a long fetch)."),
     ".SH COMMANDS",
   ];
   for (const group of COMMAND_GROUPS) {

@@ -11,6 +11,7 @@ import { parseJsonBytes, readFileBytes, readJsonFile, type BytesRead, type JsonR
 import { EXACT, ResultsScanner, type ScannedFile } from "../formats/results-scanner.js";
 import { knownStatesOf } from "./shared-mode.js";
 import { addPhaseTime, timed, timedAsync } from "./phase-times.js";
+import { progress } from "./progress.js";
 import { MAX_UNIX_SECONDS } from "../formats/timestamps.js";
 
 /** What became of one results file. */
@@ -353,6 +354,8 @@ export async function loadClaimed(paths: readonly string[], next: () => number, 
     const following = next();
     const nextRead = following < paths.length ? readFileBytes(paths[following]!, maxFileBytes) : null;
     claimed.push([index, foldResultsBytes(paths[index]!, bytes, store, defaultSuite, index + 1)]);
+    // Files are handed out in order to both threads: the next index is how far the reading has got.
+    progress("reading results files", Math.min(following, paths.length), paths.length);
     index = following;
     read = nextRead;
   }

@@ -16,6 +16,7 @@ import { coveredUntil, NewestTime, pendingWindowSince, startSince } from "./fetc
 import { BadBody, request, type HttpOptions, type Received } from "./http.js";
 import { ResultsBodySplitter } from "./results-body.js";
 import { ResultsSlices } from "./results-slices.js";
+import { progress as reportProgress } from "../store/progress.js";
 
 export interface FetchOptions {
   stateDir: string;
@@ -112,6 +113,7 @@ export async function receiveResults(answer: Received, options: Pick<FetchOption
     out.reported = await streamResults(answer, options, `GET /api/v1/test?since=${target.since}`, (text, o) => {
       slices.add(text);
       out.received++;
+      reportProgress("results received", out.received);
       // A long answer says it is moving: a line every 100,000 results, not silence until the summary.
       if (out.received % PROGRESS_EVERY === 0) progress?.(`${out.received} result(s) received so far`);
       if (o === null) return;
