@@ -75,4 +75,23 @@ describe("what the guides show a command print is what it prints", () => {
     const run = await runCli(["plan", "--state", join(TESTDATA, "demo", "state"), "--needs", join(TESTDATA, "demo", "needs.jsonl"), "--now", "2026-11-25T12:00:00Z", "--scratch", tempDir()]);
     expect(run.stdout.split("\n")).toContain(shown);
   });
+
+  it("the README's tour runs as shown: every command, on a copy of the demo, exit 0", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const tour = readme.slice(readme.indexOf("## A five-minute tour"), readme.indexOf("## How the loop runs"));
+    const blocks = [...tour.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const dir = tempDir();
+    const commands = blocks
+      .flatMap((block) => block.replace(/\\\n\s*/g, " ").split("\n"))
+      .filter((line) => line.trim() !== "" && !line.startsWith("alias "))
+      // The tour's paths, in a temporary directory; `debci-bridge` as the alias makes it.
+      .map((line) => line.replaceAll("/tmp/demo-state", join(dir, "state")).replaceAll("/tmp/demo-report.html", join(dir, "report.html")).replace(/^debci-bridge /, `node ${join(ROOT, "bin", "debci-bridge.js")} `));
+    for (const command of commands) {
+      const run = spawnSync("sh", ["-c", command], { cwd: ROOT, encoding: "utf8" });
+      expect(run.status, `${command}\n${run.stderr}`).toBe(0);
+    }
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<html");
+    expect(readFileSync(join(dir, "state", "requested.json"), "utf8")).toContain("debci-bridge-ledger/1");
+  });
 });
