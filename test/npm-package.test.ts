@@ -74,10 +74,11 @@ function packedFiles(stdout: string): { filename: string; files: string[]; size:
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string> };
 
-/** What `files` is to let through besides dist/: the executable, the Python client and its examples, README, LICENSE. */
+/** What `files` is to let through besides dist/: the executable, the Python client and its examples, README, the guides it links to, LICENSE. */
 const NOT_DIST = [
   "LICENSE",
   "README.md",
+  ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`),
   "bin/debci-bridge.js",
   "examples/britney2/britney.conf",
   "examples/britney2/debci_bridge.py",
@@ -105,7 +106,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "debci-bridge-npm-"));
   const checkout = join(work, "checkout");
   mkdirSync(checkout);
-  for (const name of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src", "bin", "examples"]) {
+  for (const name of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "docs", "src", "bin", "examples"]) {
     cpSync(join(ROOT, name), join(checkout, name), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(checkout, "node_modules"), "dir");
@@ -136,7 +137,10 @@ afterAll(() => {
 describe("the npm package, installed from its tarball", () => {
   it("holds dist/ as built from src/ (JS, .d.ts, the worker thread's file), bin, the Python client and examples, README and LICENSE: nothing else", () => {
     console.log(`npm pack (prepack builds dist/): ${packSeconds.toFixed(1)} s; ${packed.files.length} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`);
-    expect(packed.files.filter((file) => !file.startsWith("dist/"))).toEqual(NOT_DIST);
+    expect(packed.files.filter((file) => !file.startsWith("dist/"))).toEqual([...NOT_DIST].sort());
+    // The README's links (to the guides, the screenshot) resolve inside the package too.
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    for (const [, link] of readme.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)) expect(packed.files, `README.md links to ${link}`).toContain(link);
     expect(packed.files.filter((file) => file.startsWith("dist/"))).toEqual(expectedDist());
     expect(packed.files).toContain("dist/store/results-worker.js"); // the worker thread dist/store/load-results.js starts
     expect(packed.files.filter((file) => /\.test\.|(^|\/)test\//.test(file))).toEqual([]);
@@ -146,7 +150,7 @@ describe("the npm package, installed from its tarball", () => {
   it("packed from the checkout, whatever else its tree holds, lists only what `files` lets through", async () => {
     // --ignore-scripts: list the checkout's dist/ as it is, without rebuilding it under the other tests.
     const listed = packedFiles((await ok("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], ROOT)).stdout).files;
-    expect(listed.filter((file) => !file.startsWith("dist/"))).toEqual(NOT_DIST);
+    expect(listed.filter((file) => !file.startsWith("dist/"))).toEqual([...NOT_DIST].sort());
     expect(listed).toContain("dist/index.js");
     expect(listed.filter((file) => file.startsWith("dist/") && !/\.(js|d\.ts)$/.test(file))).toEqual([]);
     expect(listed.filter((file) => /\.test\.|(^|\/)test\//.test(file))).toEqual([]);
