@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { runCli, spawnCli } from "./support/cli.js";
+import { FakeDebci } from "./support/fake-debci.js";
 import { SCENARIOS, tempDir } from "./support/temp-state.js";
 
 /**
@@ -131,5 +132,38 @@ describe("long work shows its progress on a terminal's stderr, and nowhere else"
     expect(piped.code).toBe(0);
     expect(piped.stderr).not.toContain("reading results files");
     expect(piped.stderr).not.toContain("\u001b");
+  });
+
+  it("fetch on a terminal counts the results received and how far in time they reach; a pipe sees none of it", async () => {
+    const fake = await new FakeDebci().start();
+    try {
+      fake.now = Date.parse("2026-11-25T12:00:00Z");
+      for (const pkg of ["baz", "qux", "zed"]) {
+        const body = new URLSearchParams({ tests: JSON.stringify([{ package: pkg, trigger: "glibc/2.41-7" }]) });
+        const res = await fetch(`${fake.url}/api/v1/test/testing/amd64`, { method: "POST", headers: { "auth-key": fake.apiKey }, body });
+        expect(res.status).toBe(201);
+      }
+      fake.finish(() => true, "pass");
+      const state = join(tempDir(), "state");
+      mkdirSync(state, { recursive: true });
+      const args = ["fetch", "--state", state, "--url", fake.url, "--now", "2026-11-25T12:00:00Z"];
+      // Asynchronously: the fake answers from this process, which spawnSync would block.
+      const quoted = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(" ");
+      const shown = await new Promise<string>((resolve) => {
+        let text = "";
+        const child = spawn("script", ["-qec", quoted, "/dev/null"], { env: { ...process.env, DEBCI_API_KEY: fake.apiKey } });
+        child.stdout.on("data", (c) => (text += c));
+        child.on("close", () => resolve(text));
+      });
+      expect(shown).toContain("\u001b[Kdebci-bridge fetch: results received, up to 2026-11-25: 1");
+      const other = join(tempDir(), "state");
+      mkdirSync(other, { recursive: true });
+      const piped = await spawnCli(["fetch", "--state", other, "--url", fake.url, "--now", "2026-11-25T12:00:00Z"], { DEBCI_API_KEY: fake.apiKey });
+      expect(piped.code, piped.stderr).toBe(0);
+      expect(piped.stderr).not.toContain("results received, up to");
+      expect(piped.stderr).not.toContain("\u001b");
+    } finally {
+      fake.close();
+    }
   });
 });

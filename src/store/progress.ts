@@ -12,6 +12,11 @@ export function setProgressReporter(next: ProgressReporter | null): void {
   reporter = next;
 }
 
+/** Whether anyone watches: a caller that builds its words per record asks first. */
+export function progressWanted(): boolean {
+  return reporter !== null;
+}
+
 export function progress(what: string, done: number, total: number | null = null): void {
   if (reporter !== null) reporter(what, done, total);
 }

@@ -16,7 +16,8 @@ import { coveredUntil, NewestTime, pendingWindowSince, startSince } from "./fetc
 import { BadBody, request, type HttpOptions, type Received } from "./http.js";
 import { ResultsBodySplitter } from "./results-body.js";
 import { ResultsSlices } from "./results-slices.js";
-import { progress as reportProgress } from "../store/progress.js";
+import { progress as reportProgress, progressWanted } from "../store/progress.js";
+import { isoTime } from "../core/iso-time.js";
 
 export interface FetchOptions {
   stateDir: string;
@@ -113,12 +114,15 @@ export async function receiveResults(answer: Received, options: Pick<FetchOption
     out.reported = await streamResults(answer, options, `GET /api/v1/test?since=${target.since}`, (text, o) => {
       slices.add(text);
       out.received++;
-      reportProgress("results received", out.received);
       // A long answer says it is moving: a line every 100,000 results, not silence until the summary.
       if (out.received % PROGRESS_EVERY === 0) progress?.(`${out.received} result(s) received so far`);
+      if (o !== null) {
+        newest.see(o.updatedAt);
+        newest.see(o.createdAt);
+      }
+      // On a terminal, how far through the weeks a backfill has come: the newest day seen so far.
+      if (progressWanted()) reportProgress(newest.value === null ? "results received" : `results received, up to ${isoTime(newest.value).slice(0, 10)}:`, out.received);
       if (o === null) return;
-      newest.see(o.updatedAt);
-      newest.see(o.createdAt);
       if (target.windowSince !== null && (o.updatedAt ?? 0) >= target.windowSince * 1000) out.pendingRuns.merge(o);
     }, () => slices.flush());
   } catch (error) {
