@@ -1,6 +1,6 @@
 import type { Report } from "../core/report.js";
 import type { Watermark } from "../core/retention.js";
-import { ageOf } from "./status-text.js";
+import { ageOf, dayAndMinute } from "./status-text.js";
 
 /**
  * `report` and `watermark` for a person at a terminal: a short summary of
@@ -10,7 +10,7 @@ import { ageOf } from "./status-text.js";
 
 /** An ISO time as a person reads it. */
 function at(iso: string | null | undefined): string {
-  return iso === null || iso === undefined ? "unknown" : `${iso.slice(0, 16).replace("T", " ")} UTC`;
+  return iso === null || iso === undefined ? "unknown" : dayAndMinute(iso);
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

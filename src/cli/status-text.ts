@@ -64,11 +64,16 @@ export function ageOf(time: number, now: number): string {
   return hours < 48 ? say(hours, "hour") : say(Math.floor(hours / 24), "day");
 }
 
+/** An ISO time the module wrote, as a person reads it: day and minute, UTC. */
+export function dayAndMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
 /** An ISO time the module wrote, as a person reads it, with its age. */
 function when(iso: string | null | undefined, now: number): string {
   if (iso === null || iso === undefined) return "at an unknown time";
   const t = Date.parse(iso);
-  return `${isoTime(t).slice(0, 16).replace("T", " ")} UTC, ${ageOf(t, now)}`;
+  return `${dayAndMinute(isoTime(t))}, ${ageOf(t, now)}`;
 }
 
 export function statusText({ answer: a, baseline: b, now, colour }: StatusText): string {

@@ -97,6 +97,12 @@ function withWindow(outcome: FoldedFile, since: number | null | undefined, until
 /** Record schemas by default suite: made once, as zod builds one at a cost. */
 const recordSchemas = new Map<string, ReturnType<typeof resultRecordSchema>>();
 
+function recordSchemaFor(defaultSuite: string): ReturnType<typeof resultRecordSchema> {
+  let schema = recordSchemas.get(defaultSuite);
+  if (schema === undefined) recordSchemas.set(defaultSuite, (schema = resultRecordSchema(defaultSuite)));
+  return schema;
+}
+
 /** One parsed record, checked by hand when plainly right and by zod otherwise (which words its problem), and merged. */
 function foldRecord(outcome: FoldedFile, value: unknown, i: number, store: RunStore, defaultSuite: string, source: number): void {
   const quick = quickResultRecord(value, defaultSuite);
@@ -105,9 +111,7 @@ function foldRecord(outcome: FoldedFile, value: unknown, i: number, store: RunSt
     outcome.records!++;
     return;
   }
-  let schema = recordSchemas.get(defaultSuite);
-  if (schema === undefined) recordSchemas.set(defaultSuite, (schema = resultRecordSchema(defaultSuite)));
-  const parsed = schema.safeParse(value);
+  const parsed = recordSchemaFor(defaultSuite).safeParse(value);
   if (parsed.success) {
     if (!store.merge(parsed.data, source)) leaveOut(outcome, parsed.data, source, i);
     outcome.records!++;
@@ -330,7 +334,7 @@ async function leaveOutAgain(path: string, source: number, lost: ReadonlyMap<num
   if (!read.ok) return;
   const shape = fileShape(read.value);
   if ("problem" in shape) return;
-  const schema = resultRecordSchema(defaultSuite);
+  const schema = recordSchemaFor(defaultSuite);
   shape.results.forEach((record, at) => {
     // The run id alone first, loosely: most records are of other runs.
     const loser = isRecord(record) ? lost.get(Number(record.run_id)) : undefined;
