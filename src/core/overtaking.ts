@@ -20,38 +20,7 @@ export class Overtaking {
 
   /** Every finished run of the store (each queue at every priority): what a normal request's run waits behind. */
   static ofStore(store: RunStore, n: number): Overtaking {
-    const times = new Float64Array(2);
-    const slotOf = new Map<number, number>();
-    const names: string[] = [];
-    const queueOfRow = new Int32Array(store.size).fill(-1);
-    const counts: number[] = [];
-    // A counting sort of finished rows by queue: no object per row.
-    for (let row = 0; row < store.size; row++) {
-      if (!store.finishedTimes(row, times)) continue;
-      const queue = store.suiteIdOf(row) * 2 ** 26 + store.archIdOf(row); // ids are table positions, far below 2^26
-      let slot = slotOf.get(queue);
-      if (slot === undefined) {
-        slot = counts.length;
-        slotOf.set(queue, slot);
-        const run = store.observation(row);
-        names.push(queueName(run.suite, run.arch));
-        counts.push(0);
-      }
-      queueOfRow[row] = slot;
-      counts[slot]!++;
-    }
-    const created = counts.map((c) => new Float64Array(c));
-    const finished = counts.map((c) => new Float64Array(c));
-    const fill = counts.map(() => 0);
-    for (let row = 0; row < store.size; row++) {
-      const slot = queueOfRow[row]!;
-      if (slot < 0) continue;
-      store.finishedTimes(row, times);
-      const at = fill[slot]!++;
-      created[slot]![at] = Math.floor(times[0]! / 1000);
-      finished[slot]![at] = times[1]!;
-    }
-    return new Overtaking(new Map(names.map((name, slot) => [name, suffixNth(created[slot]!, finished[slot]!, n)])));
+    return new Overtaking(new Map(store.finishedQueues().map((q) => [queueName(q.suite, q.arch), suffixNth(q.createdSeconds, q.finished, n)])));
   }
 
   /** The given finished runs only (the huge requests' runs: their own, lower, queue). */
@@ -117,6 +86,8 @@ function ascending(seconds: Float64Array): Uint32Array {
     if (seconds[i]! < min) min = seconds[i]!;
     if (seconds[i]! > max) max = seconds[i]!;
   }
+  // Seconds within 2^32 of each other (a state spans months): two stable 16-bit counting passes, linear in the runs.
+  if (count >= RADIX_FROM && max - min < 2 ** 32) return radixAscending(seconds, min);
   const span = 2 ** Math.ceil(Math.log2(count + 1));
   if (count > 0 && (max - min + 1) * span < 2 ** 53) {
     const keys = new Float64Array(count);
@@ -127,6 +98,37 @@ function ascending(seconds: Float64Array): Uint32Array {
     return order;
   }
   return Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => seconds[a]! - seconds[b]!);
+}
+
+/** Below this many runs a native sort is as quick as two counting passes over 65,536 buckets. */
+const RADIX_FROM = 1 << 14;
+
+/** The positions of `seconds` in ascending order, ties in position order (as the packed sort gives them): an LSD radix sort of seconds - min. */
+function radixAscending(seconds: Float64Array, min: number): Uint32Array {
+  const count = seconds.length;
+  const low = new Uint16Array(count);
+  const high = new Uint16Array(count);
+  for (let i = 0; i < count; i++) {
+    const offset = seconds[i]! - min;
+    low[i] = offset % 65536;
+    high[i] = Math.floor(offset / 65536);
+  }
+  const byLow = countingPass(low, null);
+  return countingPass(high, byLow);
+}
+
+/** One stable counting pass: `order` (or 0..n-1) rearranged by digit. */
+function countingPass(digits: Uint16Array, order: Uint32Array | null): Uint32Array {
+  const count = digits.length;
+  const starts = new Uint32Array(65537);
+  for (let i = 0; i < count; i++) starts[digits[i]! + 1]!++;
+  for (let d = 1; d <= 65536; d++) starts[d]! += starts[d - 1]!;
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const position = order === null ? i : order[i]!;
+    out[starts[digits[position]!]!++] = position;
+  }
+  return out;
 }
 
 /** Walking back from the newest, keeps the n earliest ends seen so far (ascending, n is small). */

@@ -60,6 +60,14 @@ function firstNotRising(runIds: Float64Array): number {
   return -1;
 }
 
+/** One CI queue's finished runs (see RunStore.finishedQueues): creation second and end time, side by side. */
+export interface FinishedQueue {
+  suite: string;
+  arch: string;
+  createdSeconds: Float64Array;
+  finished: Float64Array;
+}
+
 export class RunStore {
   // One table per column keeps suite and arch ids small: KeyNumbers finds a group by (suite, arch) pair and package id.
   // Replaced whole by adoptTableParts (a base's tables, taken as they are stored).
@@ -318,6 +326,56 @@ export class RunStore {
     out[0] = created;
     out[1] = updated;
     return true;
+  }
+
+  /**
+   * The finished rows with both times known, by (suite, arch): each queue's
+   * creation seconds and end times, in row order. One pass over the columns
+   * and no object per row: the overtaking rule (overtaking.ts) needs every
+   * finished run of a million.
+   */
+  finishedQueues(): FinishedQueue[] {
+    const size = this.count;
+    const archSpan = this.archNames.size + 1;
+    const pairs = (this.suiteNames.size + 1) * archSpan;
+    // A (suite, arch) pair's queue: a flat array while the pairs are few, as they are; a map for a hostile state's many.
+    const dense = pairs <= 1 << 16 ? new Int32Array(pairs).fill(-1) : null;
+    const sparse = dense === null ? new Map<number, number>() : null;
+    const queueOfRow = new Int32Array(size);
+    const counts: number[] = [];
+    const queues: FinishedQueue[] = [];
+    for (let row = 0; row < size; row++) {
+      const created = this.created[row]!;
+      const updated = this.updated[row]!;
+      if (this.statuses[row] === 0 || Number.isNaN(created) || Number.isNaN(updated)) {
+        queueOfRow[row] = -1;
+        continue;
+      }
+      const pair = this.suites[row]! * archSpan + this.arches[row]!;
+      let queue = dense !== null ? dense[pair]! : (sparse!.get(pair) ?? -1);
+      if (queue < 0) {
+        queue = counts.length;
+        if (dense !== null) dense[pair] = queue;
+        else sparse!.set(pair, queue);
+        counts.push(0);
+        queues.push({ suite: this.suiteNames.get(this.suites[row]!)!, arch: this.archNames.get(this.arches[row]!)!, createdSeconds: new Float64Array(0), finished: new Float64Array(0) });
+      }
+      queueOfRow[row] = queue;
+      counts[queue]!++;
+    }
+    for (let q = 0; q < queues.length; q++) {
+      queues[q]!.createdSeconds = new Float64Array(counts[q]!);
+      queues[q]!.finished = new Float64Array(counts[q]!);
+      counts[q] = 0;
+    }
+    for (let row = 0; row < size; row++) {
+      const queue = queueOfRow[row]!;
+      if (queue < 0) continue;
+      const at = counts[queue]!++;
+      queues[queue]!.createdSeconds[at] = Math.floor(this.created[row]! / 1000);
+      queues[queue]!.finished[at] = this.updated[row]!;
+    }
+    return queues;
   }
 
   /** The row's suite, arch and package as ids into their tables (1-based). */
