@@ -1,5 +1,6 @@
 import type { RunStore } from "./run-store.js";
 import type { TestKey } from "./types.js";
+import { REFERENCE_TRIGGER } from "./trigger.js";
 
 /** Where a test key sits among the numbers: -1 for a name nothing loaded mentions. */
 export interface KeyPlace {
@@ -53,6 +54,7 @@ export class KeyNumbers {
   private readonly groupOfName = new Map<string, number>();
   private readonly extraTriggers = new Map<string, number>();
   private groups = 0;
+  private referenceId = -1;
 
   constructor(private readonly store: RunStore) {}
 
@@ -107,7 +109,10 @@ export class KeyNumbers {
   }
 
   trigger(trigger: string, intern = false): number {
+    // The reference trigger is asked for once per package: its store id, once found, never changes.
+    if (trigger === REFERENCE_TRIGGER && this.referenceId > 0) return this.referenceId;
     const id = this.store.triggerId(trigger);
+    if (id > 0 && trigger === REFERENCE_TRIGGER) this.referenceId = id;
     if (id > 0) {
       if (id >= EXTRA_TRIGGERS) throw new Error(`more than ${EXTRA_TRIGGERS} distinct trigger strings in the runs`);
       return id;

@@ -115,7 +115,7 @@ export class Planner {
   }
 
   /** Whether the rules would request the need, and if not although due, why; registers nothing. */
-  private decide(need: KeyQuery & { again?: boolean }, place: KeyPlace, facts: KeyFacts, due = requestReason(this.baselineOf(need, place), facts, this.settings, this.now, need.again === true)): Decision {
+  private decide(need: KeyQuery & { again?: boolean }, place: KeyPlace, facts: KeyFacts, baseline: BaselineAnswer, due = requestReason(baseline, facts, this.settings, this.now, need.again === true)): Decision {
     if (due === null) return NOT_DUE;
     if (facts.answer.rejected) return HELD.rejected;
     // The service refused this key: asking again each run would only be refused again. After the retry age it is asked once more.
@@ -127,8 +127,8 @@ export class Planner {
   }
 
   /** Requests the need if its answer calls for it and nothing holds it back. */
-  private consider(need: Need, place: KeyPlace, facts: KeyFacts, due?: RequestReason | null): Decision {
-    const decision = due === undefined ? this.decide(need, place, facts) : this.decide(need, place, facts, due);
+  private consider(need: Need, place: KeyPlace, facts: KeyFacts, baseline: BaselineAnswer, due?: RequestReason | null): Decision {
+    const decision = due === undefined ? this.decide(need, place, facts, baseline) : this.decide(need, place, facts, baseline, due);
     if (decision.request !== null) {
       this.requests.push(need);
       // A key nothing loaded mentions is numbered now; the question's place learns its number.
@@ -139,9 +139,8 @@ export class Planner {
   }
 
   /** An answer grown, in place, into one with its baseline and britney2's label. */
-  private labelled(facts: KeyFacts, place: KeyPlace, query: KeyQuery, wouldRequest = false): LabelledAnswer {
+  private labelled(facts: KeyFacts, place: KeyPlace, query: KeyQuery, baseline: BaselineAnswer, wouldRequest = false): LabelledAnswer {
     const answer = facts.answer as LabelledAnswer;
-    const baseline = this.baselineOf(query, place);
     answer.baseline = baseline.state;
     answer.baselineResult = baseline.result;
     const requested = wouldRequest || this.isRequested(place) || this.index.isUnsent(place);
@@ -166,7 +165,7 @@ export class Planner {
   /** A key's answer with its baseline and label, registering nothing. */
   describe(query: KeyQuery): LabelledAnswer {
     const place = this.index.place(query);
-    return this.labelled(this.facts(query, place), place, query);
+    return this.labelled(this.facts(query, place), place, query, this.baselineOf(query, place));
   }
 
   /**
@@ -176,22 +175,27 @@ export class Planner {
   preview(need: Need): PlannedAnswer {
     const place = this.index.place(need);
     const facts = this.facts(need, place);
-    const decision = this.decide(need, place, facts);
-    const planned = this.labelled(facts, place, need, decision.request !== null) as PlannedAnswer;
+    const baseline = this.baselineOf(need, place);
+    const decision = this.decide(need, place, facts, baseline);
+    const planned = this.labelled(facts, place, need, baseline, decision.request !== null) as PlannedAnswer;
     planned.request = decision.request;
     if (decision.held !== undefined) planned.held = decision.held;
     return planned;
   }
 
-  /** Answers a need, lets `decide` say whether to request it, then labels it. */
-  private plan(need: Need, place: KeyPlace, decide: (facts: KeyFacts) => Decision): PlannedAnswer {
+  /**
+   * Answers a need, decides whether to request it (as the rules say, or as
+   * britney2 decided: `imported`), then labels it. The baseline is found
+   * once for all three.
+   */
+  private plan(need: Need, place: KeyPlace, baseline: BaselineAnswer, imported: boolean): PlannedAnswer {
     const facts = this.facts(need, place);
-    const decision = decide(facts);
+    const decision = !imported ? this.consider(need, place, facts, baseline) : facts.answer.inFlight ? HELD["in-flight"] : this.consider(need, place, facts, baseline, "imported");
     // Grown in place: the answer was made for this question alone, and copying it costs.
     const planned = facts.answer as PlannedAnswer;
     planned.request = decision.request;
     if (decision.held !== undefined) planned.held = decision.held;
-    return this.labelled(facts, place, need) as PlannedAnswer;
+    return this.labelled(facts, place, need, baseline) as PlannedAnswer;
   }
 
   /**
@@ -201,20 +205,22 @@ export class Planner {
    */
   addDecided(need: Need): PlannedAnswer {
     const place = this.index.place(need);
-    return this.plan(need, place, (facts) => (facts.answer.inFlight ? HELD["in-flight"] : this.consider(need, place, facts, "imported")));
+    return this.plan(need, place, this.baselineOf(need, place), true);
   }
 
   add(need: Need): PlannedAnswer {
     const place = this.index.place(need);
-    const planned = this.plan(need, place, (facts) => this.consider(need, place, facts));
-    if (wantsReference(planned, this.baselineOf(need, place), need.testInTarget !== false)) {
+    const baseline = this.baselineOf(need, place);
+    const planned = this.plan(need, place, baseline, false);
+    if (wantsReference(planned, baseline, need.testInTarget !== false)) {
       // britney2: a failure cannot be judged without a current reference run, so ask for it; in the normal
       // queue whatever the need's, as its request_test_if_not_queued(src, arch, REF_TRIG) leaves huge False.
       const reference: Need = { suite: need.suite, arch: need.arch, package: need.package, trigger: REFERENCE_TRIGGER, triggers: REFERENCE_TRIGGER, pinPackages: [], huge: false };
       if (need.versions !== undefined) reference.versions = need.versions;
       else if (need.version !== undefined) reference.version = need.version;
-      const referencePlace = this.index.place(reference);
-      const asked = this.consider(reference, referencePlace, this.facts(reference, referencePlace));
+      // The same package, so the same group and baseline (the reference carries the need's versions): only the trigger is looked up.
+      const referencePlace = place.group >= 0 ? this.index.numbers.placeInGroup(place.group, REFERENCE_TRIGGER) : this.index.place(reference);
+      const asked = this.consider(reference, referencePlace, this.facts(reference, referencePlace), baseline);
       if (asked.request !== null) planned.referenceRequest = asked.request;
     }
     return planned;
