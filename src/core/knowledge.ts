@@ -52,13 +52,21 @@ export class KnowledgeIndex {
   /**
    * Runs grouped by (suite, arch, package), as compressed rows: group g's
    * run-store rows are rowsByGroup[groupStart[g] .. groupStart[g+1]), with
-   * their trigger ids beside them. A key's runs are found by scanning its
-   * package's few entries for the trigger, sequentially in memory: far
-   * cheaper to build and hold than an index per test key.
+   * their trigger ids beside them, in trigger id order within the group.
+   * A key's runs are found by binary search over its package's entries,
+   * sequentially in memory: far cheaper to build and hold than an index
+   * per test key. (Which run answers never depends on this order: runs
+   * are compared by time, then run id.)
    */
   private readonly groupStart: Uint32Array;
   private readonly rowsByGroup: Uint32Array;
   private readonly triggerByGroup: Uint32Array;
+  /**
+   * 1 for a group holding a run for several triggers, whose trigger id
+   * stands for none of them. Every other group's entries are sorted by
+   * trigger id, so a key's runs are found by binary search with no index.
+   */
+  private readonly multiTriggerGroups: Uint8Array;
   readonly pendingRunIds = new Set<number>();
   /** By key number (KeyNumbers): only keys something besides runs mentions. */
   private readonly records = new KeyMap<KeyRecord>();
@@ -72,29 +80,44 @@ export class KnowledgeIndex {
     const store = knowledge.runs;
     this.numbers = new KeyNumbers(store);
     this.hasRejectList = Object.keys(knowledge.rejectList).length > 0;
-    // Counting sort of rows by group.
+    // Rows ordered by group, then trigger id, then row: two stable counting sorts, by trigger id first.
     const groupOfRow = new Uint32Array(store.size);
     const counts: number[] = [];
+    let maxTrigger = 0;
     for (let row = 0; row < store.size; row++) {
       const group = this.numbers.groupOfRow(row);
       if (group === counts.length) counts.push(0);
       groupOfRow[row] = group;
       counts[group]!++;
+      maxTrigger = Math.max(maxTrigger, store.triggerIdOf(row));
     }
+    const byTrigger = new Uint32Array(maxTrigger + 2);
+    for (let row = 0; row < store.size; row++) byTrigger[store.triggerIdOf(row) + 1]!++;
+    for (let t = 1; t < byTrigger.length; t++) byTrigger[t]! += byTrigger[t - 1]!;
+    const triggerOrder = new Uint32Array(store.size);
+    for (let row = 0; row < store.size; row++) triggerOrder[byTrigger[store.triggerIdOf(row)]!++] = row;
     this.runGroups = counts.length;
     this.groupStart = new Uint32Array(counts.length + 1);
     for (let g = 0; g < counts.length; g++) this.groupStart[g + 1] = this.groupStart[g]! + counts[g]!;
     const fill = this.groupStart.slice(0, counts.length);
     this.rowsByGroup = new Uint32Array(store.size);
     this.triggerByGroup = new Uint32Array(store.size);
-    for (let row = 0; row < store.size; row++) {
-      const at = fill[groupOfRow[row]!]!++;
+    this.multiTriggerGroups = new Uint8Array(counts.length);
+    for (let k = 0; k < store.size; k++) {
+      const row = triggerOrder[k]!;
+      const group = groupOfRow[row]!;
+      const at = fill[group]!++;
+      const id = store.triggerIdOf(row);
       this.rowsByGroup[at] = row;
-      this.triggerByGroup[at] = store.triggerIdOf(row);
+      this.triggerByGroup[at] = id;
+      if (store.isMultiTrigger(id)) this.multiTriggerGroups[group] = 1;
     }
     for (const entry of knowledge.pending?.entries ?? []) {
       this.pendingRunIds.add(entry.runId);
-      for (const trigger of new Set(splitTriggers(entry.trigger))) this.recordOf({ ...entry, trigger }).pending.push(entry);
+      const trigger = entry.trigger;
+      // One trigger, the common case: the entry is its own key, with no split, set or copy.
+      if (trigger !== null && trigger.length > 0 && !trigger.includes(" ")) this.recordOf(entry as TestKey).pending.push(entry);
+      else for (const single of new Set(splitTriggers(trigger))) this.recordOf({ ...entry, trigger: single }).pending.push(entry);
     }
     for (const entry of knowledge.ledger.entries) {
       const record = this.recordOf(entry);
@@ -147,6 +170,18 @@ export class KnowledgeIndex {
     if (!isRunTrigger(wanted) || group < 0 || group >= this.runGroups) return out;
     const from = this.groupStart[group]!;
     const to = this.groupStart[group + 1]!;
+    if (this.multiTriggerGroups[group] === 0) {
+      const triggers = this.triggerByGroup;
+      let lo = from;
+      let hi = to;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (triggers[mid]! < wanted) lo = mid + 1;
+        else hi = mid;
+      }
+      for (; lo < to && triggers[lo] === wanted; lo++) out.push(store.brief(this.rowsByGroup[lo]!));
+      return out;
+    }
     if (to - from <= LARGE_GROUP || to - from >= GROUP_SLOTS) {
       for (let at = from; at < to; at++) {
         const id = this.triggerByGroup[at]!;
