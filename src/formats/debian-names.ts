@@ -15,15 +15,22 @@ export const DEBIAN_VERSION = /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$/;
 
 const REFERENCE_TRIGGER = "migration-reference/0";
 
+/**
+ * SOURCE_NAME, a slash, DEBIAN_VERSION, in one pattern: neither part may
+ * hold a slash, so this is the word split at its first slash and each side
+ * tested, without making the two slices (every need's trigger is tested).
+ */
+const TRIGGER_WORD = new RegExp(`^${SOURCE_NAME.source.slice(1, -1)}/${DEBIAN_VERSION.source.slice(1, -1)}$`);
+
 /** One trigger: `source/version`, or britney2's reference trigger. */
 export function isTriggerWord(word: string): boolean {
-  if (word === REFERENCE_TRIGGER) return true;
-  const slash = word.indexOf("/");
-  return slash > 0 && SOURCE_NAME.test(word.slice(0, slash)) && DEBIAN_VERSION.test(word.slice(slash + 1));
+  return word === REFERENCE_TRIGGER || TRIGGER_WORD.test(word);
 }
 
 /** A full trigger string: one or more triggers separated by spaces (the first is the key's). */
 export function isTriggerString(text: string): boolean {
+  // One trigger, the common case: no split.
+  if (text.length > 0 && !text.includes(" ")) return isTriggerWord(text);
   let words = 0;
   for (const word of text.split(" ")) {
     if (word === "") continue;

@@ -80,10 +80,14 @@ export function quickNeed(value: unknown): NeedInput | null {
   if (n.suite !== undefined && (typeof n.suite !== "string" || !SUITE_NAME.test(n.suite))) return null;
   if (n.version !== undefined && !nonEmpty(n.version)) return null;
   if (n.versions !== undefined && !(Array.isArray(n.versions) && n.versions.length <= 16 && n.versions.every(nonEmpty))) return null;
-  for (const flag of ["testInTarget", "huge", "again"]) if (n[flag] !== undefined && typeof n[flag] !== "boolean") return null;
+  if (!optionalFlag(n.testInTarget) || !optionalFlag(n.huge) || !optionalFlag(n.again)) return null;
   if (n["pin-packages"] !== undefined && (!isPins(n["pin-packages"]) || n.pinPackages !== undefined)) return null;
   if (n.pinPackages !== undefined && !isPins(n.pinPackages)) return null;
   return n as NeedInput;
+}
+
+function optionalFlag(value: unknown): boolean {
+  return value === undefined || typeof value === "boolean";
 }
 
 export function toNeed(input: NeedInput, defaultSuite: string): Need {
