@@ -55,12 +55,34 @@ export class KeyNumbers {
   private readonly extraTriggers = new Map<string, number>();
   private groups = 0;
   private referenceId = -1;
+  /**
+   * The store ids of suite, arch and package names found before: a run asks
+   * about a few thousand names hundreds of thousands of times, and a Map
+   * finds a string by its cached hash faster than the table rehashes it.
+   * Only names the store has are kept, so each map is bounded by its table.
+   */
+  private readonly suiteIds = new Map<string, number>();
+  private readonly archIds = new Map<string, number>();
+  private readonly packageIds = new Map<string, number>();
+  private readonly findSuite = (name: string) => this.store.suiteId(name);
+  private readonly findArch = (name: string) => this.store.archId(name);
+  private readonly findPackage = (name: string) => this.store.packageId(name);
 
   constructor(private readonly store: RunStore) {}
 
   private next(): number {
     if (this.groups >= MAX_GROUPS) throw new Error(`more than ${MAX_GROUPS} (suite, arch, package) groups`);
     return this.groups++;
+  }
+
+  /** A name's id in one of the store's tables (see suiteIds), undefined when the store lacks it. */
+  private storeId(found: Map<string, number>, name: string, find: (name: string) => number | undefined): number | undefined {
+    let id = found.get(name);
+    if (id === undefined) {
+      id = find(name);
+      if (id !== undefined) found.set(name, id);
+    }
+    return id;
   }
 
   /** The group of store ids; -1 when it has none and `intern` is off. */
@@ -91,10 +113,9 @@ export class KeyNumbers {
   }
 
   group(suite: string, arch: string, pkg: string, intern = false): number {
-    const store = this.store;
-    const suiteId = store.suiteId(suite);
-    const archId = suiteId === undefined ? undefined : store.archId(arch);
-    const packageId = archId === undefined ? undefined : store.packageId(pkg);
+    const suiteId = this.storeId(this.suiteIds, suite, this.findSuite);
+    const archId = suiteId === undefined ? undefined : this.storeId(this.archIds, arch, this.findArch);
+    const packageId = archId === undefined ? undefined : this.storeId(this.packageIds, pkg, this.findPackage);
     if (packageId !== undefined) return this.storeGroup(suiteId!, archId!, packageId, intern);
     // A name no run has: rare on the loaded side, one string per new package.
     // Length-prefixed: names are any non-empty strings, spaces included, and must not run together.
