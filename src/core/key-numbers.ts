@@ -183,13 +183,25 @@ const FILTER_BITS = 20;
  */
 export class KeyMap<V> {
   private readonly bits = new Int32Array(1 << (FILTER_BITS - 5));
-  private keys = new Float64Array(1024).fill(-1);
-  private values: Array<V | undefined> = new Array<V | undefined>(1024);
+  private keys: Float64Array;
+  private values: Array<V | undefined>;
   private count = 0;
 
+  /** `expected`: how many keys the caller knows it will set, so the table need not grow to hold them. */
+  constructor(expected = 0) {
+    let size = 1024;
+    while (size < 2 * expected) size *= 2;
+    this.keys = new Float64Array(size).fill(-1);
+    this.values = new Array<V | undefined>(size);
+  }
+
   private static slot(place: KeyPlace): number {
-    // Group and trigger mixed by two odd multipliers; the top bits index the filter.
-    return (Math.imul(place.group, 0x9e3779b1) ^ Math.imul(place.trigger | 0, 0x85ebca77)) >>> 0;
+    return KeyMap.mix(place.group, place.trigger);
+  }
+
+  /** Group and trigger mixed by two odd multipliers; the top bits index the filter. */
+  private static mix(group: number, trigger: number): number {
+    return (Math.imul(group, 0x9e3779b1) ^ Math.imul(trigger | 0, 0x85ebca77)) >>> 0;
   }
 
   /** Sets the value of a placed key (place.key >= 0). */
@@ -238,9 +250,9 @@ export class KeyMap<V> {
     }
   }
 
-  /** The hash of a key number, as slot() makes it from the key's group and trigger. */
+  /** The hash of a key number, as slot() makes it from the key's group and trigger (no place made: grow rehashes every key). */
   private static hashOf(key: number): number {
     const group = Math.floor(key / KEY_SPAN);
-    return KeyMap.slot({ group, trigger: key - group * KEY_SPAN, key });
+    return KeyMap.mix(group, key - group * KEY_SPAN);
   }
 }

@@ -69,7 +69,7 @@ export class KnowledgeIndex {
   private readonly multiTriggerGroups: Uint8Array;
   readonly pendingRunIds = new Set<number>();
   /** By key number (KeyNumbers): only keys something besides runs mentions. */
-  private readonly records = new KeyMap<KeyRecord>();
+  private readonly records: KeyMap<KeyRecord>;
   private readonly triggerIndexes = new Map<number, Float64Array>();
   private readonly hasRejectList: boolean;
   /** By the overtakenBy setting: built on first use, as most plans judge no waiting run. */
@@ -80,6 +80,8 @@ export class KnowledgeIndex {
     const store = knowledge.runs;
     this.numbers = new KeyNumbers(store);
     this.hasRejectList = Object.keys(knowledge.rejectList).length > 0;
+    // Mostly one key per snapshot entry, its ledger request the same key: room for the entries, not for both.
+    this.records = new KeyMap<KeyRecord>(Math.max(knowledge.pending?.entries.length ?? 0, knowledge.ledger.entries.length));
     // Rows ordered by group, then trigger id, then row: two stable counting sorts, by trigger id first.
     const groupOfRow = new Uint32Array(store.size);
     const counts: number[] = [];
