@@ -5,6 +5,7 @@ import { quickResultRecord, resultRecordSchema } from "../src/formats/results-fi
 import { needSchema, quickNeed, toNeed } from "../src/formats/needs-input.js";
 import { pendingSnapshotSchema, quickPendingSnapshot } from "../src/formats/pending-snapshot.js";
 import { answerLine } from "../src/formats/answer-line.js";
+import { answerLineBound, writeAnswerLine } from "../src/formats/answer-bytes.js";
 import { isoTime } from "../src/core/iso-time.js";
 import { KeyMap, keyNumber } from "../src/core/key-numbers.js";
 import { ledgerFileChunks, ledgerFileSchema, ledgerToFile, quickLedgerFile } from "../src/formats/ledger-file.js";
@@ -213,6 +214,28 @@ describe("answer lines built as strings", () => {
         expect(JSON.parse(line)).toEqual(JSON.parse(reference(a)));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  /** Plain names most of the time (the byte path), anything sometimes, and now and then a name too long to be sure of room. */
+  const name = fc.oneof({ arbitrary: fc.constantFrom("testing", "amd64", "glibc", "glibc/2.41-7", "1:2.41-7+b1"), weight: 3 }, { arbitrary: text, weight: 2 }, { arbitrary: fc.string({ minLength: 600, maxLength: 900 }), weight: 1 });
+  const links = optional(fc.record({ log: text, history: fc.constant("https://ci.debian.net/packages/g/glibc/testing/amd64/"), retry: optional(text) }, { requiredKeys: ["log", "history"] }));
+  const written = fc.tuple(answer, name, name, links, fc.integer({ min: 0, max: 100 })).map(([a, pkg, version, l, at]) => ({ ...a, package: pkg, ...(a.version !== undefined && a.version !== null ? { version } : {}), ...(l === undefined ? {} : { links: l }), at }));
+
+  it("are written as bytes within their bound, touching nothing before or after, however long their strings", () => {
+    fc.assert(
+      fc.property(written, ({ at, ...a }) => {
+        const bound = answerLineBound(a as never);
+        const buf = Buffer.alloc(at + bound + 8, 0xaa);
+        const end = writeAnswerLine(a as never, buf, at);
+        const withLinks = a.links === undefined ? reference(a) : `${reference(a).slice(0, -1)},"links":${JSON.stringify(a.links)}}`;
+        expect(buf.subarray(at, end).toString("utf8")).toBe(`${withLinks}\n`);
+        expect(buf.subarray(0, at).every((b) => b === 0xaa)).toBe(true);
+        expect(buf.subarray(end).every((b) => b === 0xaa)).toBe(true);
+        // A buffer short of the bound is refused, not written past.
+        expect(() => writeAnswerLine(a as never, Buffer.alloc(bound - 1), 0)).toThrow(RangeError);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -3,7 +3,6 @@ import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
 import { firstOfProblems } from "../formats/problems.js";
 import { InputError } from "../store/errors.js";
-import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { resolve } from "node:path";
@@ -68,7 +67,7 @@ export async function importAmqpCommand(argv: string[], io: CliIO): Promise<numb
     const file = amqpFileOf(positionals[0], session);
     const needs = await readAmqpFile(file, session);
     const out = new LineBuffer(io.stdout);
-    for (const need of needs) out.push(answerLine(session.needDecided(need)));
+    for (const need of needs) out.pushAnswer(session.needDecided(need));
     out.flush();
     const result = await session.commit();
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);

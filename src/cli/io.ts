@@ -1,5 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
+import type { Answer } from "../core/types.js";
+import { answerLineBound, writeAnswerLine } from "../formats/answer-bytes.js";
+import { answerLine } from "../formats/answer-line.js";
 import { InputError } from "../store/errors.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../store/read-json.js";
 
@@ -46,6 +49,19 @@ export class LineBuffer {
     }
     this.used += this.chunk.write(line, this.used, "utf8");
     this.chunk[this.used++] = 10; // \n
+  }
+
+  /** An answer's line, written straight into the chunk as bytes (answer-bytes.ts). */
+  pushAnswer(answer: Answer): void {
+    const bound = answerLineBound(answer);
+    if (this.used + bound > CHUNK_BYTES) {
+      this.flush();
+      if (bound > CHUNK_BYTES) {
+        this.stream.write(`${answerLine(answer)}\n`);
+        return;
+      }
+    }
+    this.used = writeAnswerLine(answer, this.chunk, this.used);
   }
 
   flush(): void {

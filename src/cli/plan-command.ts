@@ -1,6 +1,5 @@
 export { PLAN_USAGE } from "./usage.js";
 import type { AnswerState } from "../core/types.js";
-import { answerLine } from "../formats/answer-line.js";
 import { EXIT_OK, LineBuffer, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, planOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
@@ -25,7 +24,7 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
       for (const need of needs) {
         const answer = session.need(need);
         counts[answer.state]++;
-        out.push(answerLine(answer));
+        out.pushAnswer(answer);
       }
       out.flush();
     });

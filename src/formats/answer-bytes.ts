@@ -1,0 +1,152 @@
+import type { PlannedAnswer } from "../core/answer-shapes.js";
+import type { LabelledAnswer } from "../core/label.js";
+import type { Answer } from "../core/types.js";
+
+/**
+ * An answer's line as bytes: one JSON object, keys in a fixed order so
+ * lines diff well, an undefined field left out, and a line feed, written
+ * straight into a buffer as UTF-8. A plan writes 200,000 lines: building
+ * each as two dozen strings, then encoding the joined copy, cost as much as
+ * the rules. answerLine (answer-line.ts) is this, decoded.
+ *
+ * Plain ASCII (what names, the module's words and its times are) is
+ * written a character a byte; a string holding anything JSON escapes, or a
+ * non-ASCII character, is written for that value alone as JSON.stringify
+ * makes it, encoded by Buffer. A property test holds every line to
+ * JSON.stringify of the same fields in the same order.
+ */
+
+/** The most bytes of a line besides its strings: its keys, the module's words, times and numbers (a few hundred). */
+const FIXED_BYTES = 1024;
+
+/** Writes `text`'s characters as bytes when every one is printable ASCII with nothing to escape; -1 (nothing promised written) otherwise. */
+function plain(buf: Buffer, at: number, text: string): number {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return -1;
+    buf[at + i] = c;
+  }
+  return at + n;
+}
+
+/** The module's own ASCII text (JSON punctuation, literals), written as it is. */
+function raw(buf: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) buf[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** A string as JSON.stringify writes it: quoted, escaped where it must be. */
+function quoted(buf: Buffer, at: number, text: string): number {
+  buf[at] = 0x22;
+  const end = plain(buf, at + 1, text);
+  if (end < 0) return at + buf.write(JSON.stringify(text), at, "utf8");
+  buf[end] = 0x22;
+  return end + 1;
+}
+
+/** One of the module's own words (a state, grade, label, reason, time): quoted, nothing to escape. */
+function wordValue(buf: Buffer, at: number, text: string): number {
+  buf[at] = 0x22;
+  const end = plain(buf, at + 1, text);
+  if (end < 0) return at + buf.write(`"${text}"`, at, "utf8");
+  buf[end] = 0x22;
+  return end + 1;
+}
+
+/** A JSON value as JSON.stringify writes it. */
+function value(buf: Buffer, at: number, v: string | number | boolean | null): number {
+  if (typeof v === "string") return quoted(buf, at, v);
+  return plainOrWrite(buf, at, JSON.stringify(v));
+}
+
+function plainOrWrite(buf: Buffer, at: number, text: string): number {
+  const end = plain(buf, at, text);
+  return end >= 0 ? end : at + buf.write(text, at, "utf8");
+}
+
+/** `,"name":` as bytes, made once per field name. */
+const keys = new Map<string, Buffer>();
+function key(buf: Buffer, at: number, name: string): number {
+  let bytes = keys.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`,"${name}":`, "latin1");
+    keys.set(name, bytes);
+  }
+  for (let i = 0; i < bytes.length; i++) buf[at + i] = bytes[i]!;
+  return at + bytes.length;
+}
+
+/** `,"name":value`, or nothing for undefined (as JSON.stringify leaves such a key out). */
+function field(buf: Buffer, at: number, name: string, v: string | number | boolean | null | undefined): number {
+  return v === undefined ? at : value(buf, key(buf, at, name), v);
+}
+
+/** A field holding one of the module's own words or times, or null; left out when undefined. */
+function word(buf: Buffer, at: number, name: string, v: string | null | undefined): number {
+  if (v === undefined) return at;
+  at = key(buf, at, name);
+  return v === null ? raw(buf, at, "null") : wordValue(buf, at, v);
+}
+
+/**
+ * The most bytes an answer's line can take: its strings' characters take at
+ * most six bytes each escaped, the links' (already JSON) three in UTF-8.
+ */
+export function answerLineBound(answer: Answer | LabelledAnswer | PlannedAnswer): number {
+  const a = answer as Partial<PlannedAnswer> & Answer;
+  const chars = a.suite.length + a.arch.length + a.package.length + a.trigger.length + (a.version?.length ?? 0) + (a.refused?.length ?? 0);
+  return FIXED_BYTES + chars * 6 + (a.links === undefined ? 0 : linksBound(a.links));
+}
+
+/** Links are a few addresses: their JSON's characters, three bytes each at most. */
+function linksBound(links: object): number {
+  return JSON.stringify(links).length * 3;
+}
+
+/**
+ * Writes the answer's line and "\n" into buf at `at`, which must have
+ * answerLineBound(answer) bytes free; returns where the line ends.
+ */
+export function writeAnswerLine(answer: Answer | LabelledAnswer | PlannedAnswer, buf: Buffer, at: number): number {
+  // A write past the end would be dropped without a word: refuse a buffer too small instead.
+  if (buf.length - at < answerLineBound(answer)) throw new RangeError(`an answer line needs ${answerLineBound(answer)} bytes, ${buf.length - at} free`);
+  const a = answer as Partial<PlannedAnswer> & Answer;
+  at = raw(buf, at, '{"suite":');
+  at = value(buf, at, a.suite);
+  at = field(buf, at, "arch", a.arch);
+  at = field(buf, at, "package", a.package);
+  at = field(buf, at, "trigger", a.trigger);
+  at = word(buf, at, "state", a.state);
+  if (a.outcome !== undefined) {
+    at = word(buf, at, "outcome", a.outcome);
+    at = word(buf, at, "result", a.result);
+    at = field(buf, at, "version", a.version);
+    at = field(buf, at, "runId", a.runId);
+    at = word(buf, at, "updatedAt", a.updatedAt);
+  }
+  at = raw(buf, key(buf, at, "inFlight"), String(a.inFlight));
+  at = word(buf, at, "pendingSince", a.pendingSince);
+  at = raw(buf, key(buf, at, "lost"), String(a.lost));
+  at = field(buf, at, "overtaken", a.overtaken);
+  at = raw(buf, key(buf, at, "rejected"), String(a.rejected));
+  if (a.refused !== undefined) {
+    at = field(buf, at, "refused", a.refused);
+    at = word(buf, at, "refusedAt", a.refusedAt);
+  }
+  at = word(buf, at, "baseline", a.baseline);
+  at = word(buf, at, "baselineResult", a.baselineResult);
+  at = word(buf, at, "label", a.label);
+  at = word(buf, at, "noLabel", a.noLabel);
+  at = word(buf, at, "request", a.request);
+  at = word(buf, at, "held", a.held);
+  at = word(buf, at, "referenceRequest", a.referenceRequest);
+  // Links hold names and the configured address: JSON.stringify escapes what needs it.
+  if (a.links !== undefined) {
+    at = key(buf, at, "links");
+    at += buf.write(JSON.stringify(a.links), at, "utf8");
+  }
+  buf[at] = 0x7d; // }
+  buf[at + 1] = 0x0a; // \n
+  return at + 2;
+}
