@@ -3,6 +3,7 @@ import type { Need } from "../core/types.js";
 import { parseAmqpLine } from "../formats/amqp.js";
 import { firstOfProblems } from "../formats/problems.js";
 import { InputError } from "../store/errors.js";
+import { ANSWER_LINES } from "./answer-lines.js";
 import { EXIT_OK, LineBuffer, readTextFile, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { resolve } from "node:path";
@@ -67,7 +68,7 @@ export async function importAmqpCommand(argv: string[], io: CliIO): Promise<numb
     const file = amqpFileOf(positionals[0], session);
     const needs = await readAmqpFile(file, session);
     const out = new LineBuffer(io.stdout);
-    for (const need of needs) out.pushAnswer(session.needDecided(need));
+    for (const need of needs) out.pushWritten(session.needDecided(need), ANSWER_LINES);
     out.flush();
     const result = await session.commit();
     for (const warning of session.warnings) writeLine(io.stderr, `warning: ${warning}`);

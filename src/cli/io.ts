@@ -1,8 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
-import type { Answer } from "../core/types.js";
-import { answerLineBound, writeAnswerLine } from "../formats/answer-bytes.js";
-import { answerLine } from "../formats/answer-line.js";
 import { InputError } from "../store/errors.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../store/read-json.js";
 
@@ -31,6 +28,14 @@ const CHUNK_BYTES = 1 << 16;
  * a fifth of a 60,000-need plan. Each line is encoded straight into the
  * chunk, not joined into a string and encoded again. Call `flush` at the end.
  */
+/** How a kind of line is written as bytes: the most it takes, the writing, and the same line as a string (for one longer than a chunk). */
+export interface LineWriter<T> {
+  bound(value: T): number;
+  /** Writes the line and its line feed at `at`; returns where they end. */
+  write(value: T, buf: Buffer, at: number): number;
+  line(value: T): string;
+}
+
 export class LineBuffer {
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
@@ -51,17 +56,17 @@ export class LineBuffer {
     this.chunk[this.used++] = 10; // \n
   }
 
-  /** An answer's line, written straight into the chunk as bytes (answer-bytes.ts). */
-  pushAnswer(answer: Answer): void {
-    const bound = answerLineBound(answer);
+  /** A line written straight into the chunk as bytes by `writer` (its line feed included). */
+  pushWritten<T>(value: T, writer: LineWriter<T>): void {
+    const bound = writer.bound(value);
     if (this.used + bound > CHUNK_BYTES) {
       this.flush();
       if (bound > CHUNK_BYTES) {
-        this.stream.write(`${answerLine(answer)}\n`);
+        this.stream.write(`${writer.line(value)}\n`);
         return;
       }
     }
-    this.used = writeAnswerLine(answer, this.chunk, this.used);
+    this.used = writer.write(value, this.chunk, this.used);
   }
 
   flush(): void {

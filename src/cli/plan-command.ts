@@ -1,5 +1,6 @@
 export { PLAN_USAGE } from "./usage.js";
 import type { AnswerState } from "../core/types.js";
+import { ANSWER_LINES } from "./answer-lines.js";
 import { EXIT_OK, LineBuffer, readAll, writeLine, type CliIO } from "./io.js";
 import { openFromFlags } from "./open-from-flags.js";
 import { commitOptions, planOptions, parseCommand, required, ruleOptions, stateOptions } from "./options.js";
@@ -24,7 +25,7 @@ export async function planCommand(argv: string[], io: CliIO): Promise<number> {
       for (const need of needs) {
         const answer = session.need(need);
         counts[answer.state]++;
-        out.pushAnswer(answer);
+        out.pushWritten(answer, ANSWER_LINES);
       }
       out.flush();
     });
