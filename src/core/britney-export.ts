@@ -137,7 +137,8 @@ export function exportForBritney(index: KnowledgeIndex, settings: Settings, now:
   for (const key of knownKeys(index)) {
     if (key.suite !== settings.suite) continue;
     const versions = versionsOf(key.package);
-    const query = versions === undefined ? key : { ...key, versions };
+    // Named fields rather than a spread and a field more: several times cheaper, once per key of the state.
+    const query = versions === undefined ? key : { suite: key.suite, arch: key.arch, package: key.package, trigger: key.trigger, versions };
     const { answer, decidingRun, evidence } = factsFor(index, query, settings, index.place(key), now);
     if (decidingRun !== null) {
       const seen = Math.floor((decidingRun.updatedAt ?? 0) / 1000);

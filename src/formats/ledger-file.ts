@@ -72,7 +72,10 @@ export function ledgerToFile(ledger: Ledger): unknown {
 }
 
 function requestOfFile(entry: Ledger["entries"][number]): unknown {
-  return { ...entry, requestedAt: timeOfFile(entry.requestedAt) };
+  // As { ...entry, requestedAt } makes it, several times faster (see entryOf in core/ledger.ts): entries have their fields named, never `__proto__`.
+  const request: { requestedAt: number | string } = Object.assign({}, entry);
+  request.requestedAt = timeOfFile(entry.requestedAt);
+  return request;
 }
 
 /** The last time written and its text: a ledger's requests share a few batch times. */
