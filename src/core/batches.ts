@@ -21,17 +21,24 @@ export function parseBatchName(name: string): { requestedAt: number; huge: boole
  * (suite, arch, then the order britney2 gave the needs).
  */
 export function batchBody(requests: readonly Need[]): BatchBody {
-  const groups = new Map<string, BatchGroup>();
+  // By suite, then arch: two small maps, no string made per request to key them.
+  const bySuite = new Map<string, Map<string, BatchGroup>>();
+  const groups: BatchGroup[] = [];
   for (const need of requests) {
-    const id = JSON.stringify([need.suite, need.arch]); // names may hold spaces
-    let group = groups.get(id);
+    let byArch = bySuite.get(need.suite);
+    if (byArch === undefined) {
+      byArch = new Map();
+      bySuite.set(need.suite, byArch);
+    }
+    let group = byArch.get(need.arch);
     if (group === undefined) {
       group = { suite: need.suite, arch: [need.arch], tests: [] };
-      groups.set(id, group);
+      byArch.set(need.arch, group);
+      groups.push(group);
     }
     group.tests.push({ package: need.package, trigger: need.triggers, "pin-packages": need.pinPackages });
   }
-  return [...groups.values()].sort((a, b) => (a.suite === b.suite ? cmp(a.arch[0]!, b.arch[0]!) : cmp(a.suite, b.suite)));
+  return groups.sort((a, b) => (a.suite === b.suite ? cmp(a.arch[0]!, b.arch[0]!) : cmp(a.suite, b.suite)));
 }
 
 function cmp(a: string, b: string): number {
