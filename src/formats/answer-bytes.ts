@@ -36,27 +36,25 @@ function raw(buf: Buffer, at: number, text: string): number {
   return at + text.length;
 }
 
-/** A string as JSON.stringify writes it: quoted, escaped where it must be. */
-function quoted(buf: Buffer, at: number, text: string): number {
+/**
+ * A string quoted: a character a byte when plain, else, for this value
+ * alone, `fallback` (JSON.stringify's text for a name; the word itself, never
+ * escaped, for one of the module's words) encoded by Buffer.
+ */
+function quotedOr(buf: Buffer, at: number, text: string, fallback: (text: string) => string): number {
   buf[at] = 0x22;
   const end = plain(buf, at + 1, text);
-  if (end < 0) return at + buf.write(JSON.stringify(text), at, "utf8");
+  if (end < 0) return at + buf.write(fallback(text), at, "utf8");
   buf[end] = 0x22;
   return end + 1;
 }
 
-/** One of the module's own words (a state, grade, label, reason, time): quoted, nothing to escape. */
-function wordValue(buf: Buffer, at: number, text: string): number {
-  buf[at] = 0x22;
-  const end = plain(buf, at + 1, text);
-  if (end < 0) return at + buf.write(`"${text}"`, at, "utf8");
-  buf[end] = 0x22;
-  return end + 1;
-}
+const escaped = (text: string) => JSON.stringify(text);
+const asItIs = (text: string) => `"${text}"`;
 
 /** A JSON value as JSON.stringify writes it. */
 function value(buf: Buffer, at: number, v: string | number | boolean | null): number {
-  if (typeof v === "string") return quoted(buf, at, v);
+  if (typeof v === "string") return quotedOr(buf, at, v, escaped);
   return plainOrWrite(buf, at, JSON.stringify(v));
 }
 
@@ -108,7 +106,7 @@ function field(buf: Buffer, at: number, name: Buffer, v: string | number | boole
 function word(buf: Buffer, at: number, name: Buffer, v: string | null | undefined): number {
   if (v === undefined) return at;
   at = key(buf, at, name);
-  return v === null ? raw(buf, at, "null") : wordValue(buf, at, v);
+  return v === null ? raw(buf, at, "null") : quotedOr(buf, at, v, asItIs);
 }
 
 /**
@@ -116,14 +114,15 @@ function word(buf: Buffer, at: number, name: Buffer, v: string | null | undefine
  * most six bytes each escaped, the links' (already JSON) three in UTF-8.
  */
 export function answerLineBound(answer: Answer | LabelledAnswer | PlannedAnswer): number {
-  const a = answer as Partial<PlannedAnswer> & Answer;
-  const chars = a.suite.length + a.arch.length + a.package.length + a.trigger.length + (a.version?.length ?? 0) + (a.refused?.length ?? 0);
-  return FIXED_BYTES + chars * 6 + (a.links === undefined ? 0 : linksBound(a.links));
+  const links = (answer as Partial<PlannedAnswer>).links;
+  return boundWith(answer, links === undefined ? undefined : JSON.stringify(links));
 }
 
-/** Links are a few addresses: their JSON's characters, three bytes each at most. */
-function linksBound(links: object): number {
-  return JSON.stringify(links).length * 3;
+/** The bound, given the links' JSON when there are links (three bytes a character at most). */
+function boundWith(answer: Answer | LabelledAnswer | PlannedAnswer, links: string | undefined): number {
+  const a = answer as Partial<PlannedAnswer> & Answer;
+  const chars = a.suite.length + a.arch.length + a.package.length + a.trigger.length + (a.version?.length ?? 0) + (a.refused?.length ?? 0);
+  return FIXED_BYTES + chars * 6 + (links === undefined ? 0 : links.length * 3);
 }
 
 /**
@@ -131,9 +130,12 @@ function linksBound(links: object): number {
  * answerLineBound(answer) bytes free; returns where the line ends.
  */
 export function writeAnswerLine(answer: Answer | LabelledAnswer | PlannedAnswer, buf: Buffer, at: number): number {
-  // A write past the end would be dropped without a word: refuse a buffer too small instead.
-  if (buf.length - at < answerLineBound(answer)) throw new RangeError(`an answer line needs ${answerLineBound(answer)} bytes, ${buf.length - at} free`);
   const a = answer as Partial<PlannedAnswer> & Answer;
+  // Links hold names and the configured address: JSON.stringify escapes what needs it (made once, for the bound and the line).
+  const links = a.links === undefined ? undefined : JSON.stringify(a.links);
+  // A write past the end would be dropped without a word: refuse a buffer too small instead.
+  const bound = boundWith(answer, links);
+  if (buf.length - at < bound) throw new RangeError(`an answer line needs ${bound} bytes, ${buf.length - at} free`);
   at = raw(buf, at, '{"suite":');
   at = value(buf, at, a.suite);
   at = field(buf, at, KEY.arch, a.arch);
@@ -163,10 +165,9 @@ export function writeAnswerLine(answer: Answer | LabelledAnswer | PlannedAnswer,
   at = word(buf, at, KEY.request, a.request);
   at = word(buf, at, KEY.held, a.held);
   at = word(buf, at, KEY.referenceRequest, a.referenceRequest);
-  // Links hold names and the configured address: JSON.stringify escapes what needs it.
-  if (a.links !== undefined) {
+  if (links !== undefined) {
     at = key(buf, at, KEY.links);
-    at += buf.write(JSON.stringify(a.links), at, "utf8");
+    at += buf.write(links, at, "utf8");
   }
   buf[at] = 0x7d; // }
   buf[at + 1] = 0x0a; // \n
