@@ -110,7 +110,15 @@ describe("the hand-written fast paths agree with the zod schemas they shortcut",
         expect(fast).not.toBeNaN();
       }),
     );
-    for (const bad of ["2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-25T08:10:00", "2026-11-25T25:00:00Z", "2026-00-10T00:00:00Z", "2026-11-25T08:10:00.5Z", "x026-11-25T08:10:00Z"]) expect(parseIsoTimeFast(bad)).toBeNaN();
+    // Every year the format can write, and the calendar's edges, without Date.UTC.
+    fc.assert(
+      fc.property(fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }), (d) => {
+        expect(parseIsoTimeFast(d.toISOString())).toBe(d.getTime());
+      }),
+      { numRuns: 3000 },
+    );
+    for (const good of ["1970-01-01T00:00:00Z", "2000-02-29T12:00:00.001Z", "2024-02-29T23:59:59Z", "2100-03-01T00:00:00Z", "9999-12-31T23:59:59.999Z"]) expect(parseIsoTimeFast(good)).toBe(Date.parse(good));
+    for (const bad of ["1969-12-31T23:59:59Z", "2100-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-25T08:10:00", "2026-11-25T25:00:00Z", "2026-00-10T00:00:00Z", "2026-11-25T08:10:00.5Z", "x026-11-25T08:10:00Z"]) expect(parseIsoTimeFast(bad)).toBeNaN();
   });
 });
 
