@@ -1,6 +1,6 @@
 import type { StringTable } from "../core/string-table.js";
 import { parseIsoTimeBytes } from "./fast-iso-time.js";
-import { CLOSE_BRACE, CLOSE_BRACKET, JsonCursor, LETTER_N, LITERAL_NULL, NOT_SURE, OPEN_BRACE, OPEN_BRACKET, QUOTE, plainWholeNumber } from "./json-cursor.js";
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, JsonCursor, LETTER_N, LITERAL_NULL, NOT_SURE, OPEN_BRACE, OPEN_BRACKET, QUOTE, plainWholeNumber } from "./json-cursor.js";
 import { MAX_UNIX_SECONDS } from "./timestamps.js";
 
 /**
@@ -125,6 +125,9 @@ const F_STATUS = 64;
 const F_CREATED = 128;
 const F_UPDATED = 256;
 
+/** Keys remembered by their position in a record: debci's records have about twenty. */
+const MAX_KNOWN_KEYS = 64;
+
 /** Status codes as the run store numbers them (0 is null). */
 const STATUS_PASS = 1;
 const STATUS_FAIL = 2;
@@ -153,6 +156,9 @@ export class ResultsScanner extends JsonCursor {
   private updated = Number.NaN;
 
   private tables!: ScanTables;
+  /** By position in a record: the bytes of the key met there last (see fieldKey), and which key they are. */
+  private readonly keyBytes: Buffer[] = [];
+  private readonly keyIds = new Int32Array(MAX_KNOWN_KEYS);
   // The name each field had in the record before: an upload's runs come together, so the next record mostly repeats it.
   private readonly lastSuite = new LastName();
   private readonly lastPackage = new LastName();
@@ -261,9 +267,9 @@ export class ResultsScanner extends JsonCursor {
       this.markExact(i, from);
       return;
     }
-    for (;;) {
+    for (let f = 0; ; f++) {
       this.ws();
-      this.field();
+      this.field(f);
       if (this.endOfList(CLOSE_BRACE)) break;
     }
     const required = F_RUN_ID | F_TRIGGER | F_PACKAGE | F_ARCH | F_STATUS;
@@ -295,9 +301,9 @@ export class ResultsScanner extends JsonCursor {
     r.updated[i] = this.updated;
   }
 
-  /** One key and value of a record. */
-  private field(): void {
-    const key = this.key();
+  /** The record's f-th key and its value. */
+  private field(f: number): void {
+    const key = this.fieldKey(f);
     if (key <= 0 || key > F_UPDATED) {
       // A field the store drops (or a key it cannot read, such as one with an escape: it might be a kept field in disguise).
       if (key === KEY_ODD) this.unsure = true;
@@ -338,6 +344,46 @@ export class ResultsScanner extends JsonCursor {
     const from = this.pos + 1;
     const to = this.keyThenColon();
     return this.odd ? KEY_ODD : keyOf(this.b, from, to);
+  }
+
+  /**
+   * The f-th key of a record and its colon, as key() reads it. debci writes
+   * every record's keys in one order, so the bytes the f-th key had in the
+   * record before (quotes and colon included) are tried first: when they
+   * are there byte for byte, the key is the same key, with no escape, and
+   * nothing else need be read. Anything else is read as key() reads it, and
+   * learnt when it is a plain key straight before its colon.
+   */
+  private fieldKey(f: number): number {
+    const known = this.keyBytes[f];
+    if (known !== undefined && this.startsWith(known)) {
+      this.pos += known.length;
+      this.ws();
+      return this.keyIds[f]!;
+    }
+    const start = this.pos;
+    const to = this.keptString();
+    const quoteEnd = this.pos;
+    this.ws();
+    this.expect(COLON);
+    const colonEnd = this.pos;
+    this.ws();
+    if (this.odd) return KEY_ODD;
+    const key = keyOf(this.b, start + 1, to);
+    if (colonEnd === quoteEnd + 1 && f < MAX_KNOWN_KEYS) {
+      this.keyBytes[f] = Buffer.from(this.b.subarray(start, colonEnd)); // a copy: the file's bytes are let go after the scan
+      this.keyIds[f] = key;
+    }
+    return key;
+  }
+
+  /** Whether the input at the cursor starts with `bytes`. */
+  private startsWith(bytes: Buffer): boolean {
+    const b = this.b;
+    const at = this.pos;
+    if (at + bytes.length > this.end) return false;
+    for (let k = 0; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
+    return true;
   }
 
   private doubt(): void {
