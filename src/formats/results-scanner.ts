@@ -125,6 +125,8 @@ const F_STATUS = 64;
 const F_CREATED = 128;
 const F_UPDATED = 256;
 
+const NO_VIEW = new DataView(new ArrayBuffer(0));
+
 /** Keys remembered by their position in a record: debci's records have about twenty. */
 const MAX_KNOWN_KEYS = 64;
 
@@ -159,6 +161,10 @@ export class ResultsScanner extends JsonCursor {
   /** By position in a record: the bytes of the key met there last (see fieldKey), and which key they are. */
   private readonly keyBytes: Buffer[] = [];
   private readonly keyIds = new Int32Array(MAX_KNOWN_KEYS);
+  /** The same bytes as little-endian 32-bit words (what fits), compared through `view`. */
+  private readonly keyWords: Int32Array[] = [];
+  /** The file's bytes as a DataView, for reading four at a time. */
+  private view: DataView<ArrayBufferLike> = NO_VIEW;
   // The name each field had in the record before: an upload's runs come together, so the next record mostly repeats it.
   private readonly lastSuite = new LastName();
   private readonly lastPackage = new LastName();
@@ -173,6 +179,7 @@ export class ResultsScanner extends JsonCursor {
   scan(bytes: Buffer, tables: ScanTables): ScannedFile | null {
     this.tables = tables;
     this.begin(bytes);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.records.count = 0;
     this.lastSuite.forget();
     this.lastPackage.forget();
@@ -185,6 +192,7 @@ export class ResultsScanner extends JsonCursor {
       throw error;
     } finally {
       this.release();
+      this.view = NO_VIEW;
     }
   }
 
@@ -356,7 +364,7 @@ export class ResultsScanner extends JsonCursor {
    */
   private fieldKey(f: number): number {
     const known = this.keyBytes[f];
-    if (known !== undefined && this.startsWith(known)) {
+    if (known !== undefined && this.startsWith(known, this.keyWords[f]!)) {
       this.pos += known.length;
       this.ws();
       return this.keyIds[f]!;
@@ -371,18 +379,24 @@ export class ResultsScanner extends JsonCursor {
     if (this.odd) return KEY_ODD;
     const key = keyOf(this.b, start + 1, to);
     if (colonEnd === quoteEnd + 1 && f < MAX_KNOWN_KEYS) {
-      this.keyBytes[f] = Buffer.from(this.b.subarray(start, colonEnd)); // a copy: the file's bytes are let go after the scan
+      const bytes = Buffer.from(this.b.subarray(start, colonEnd)); // a copy: the file's bytes are let go after the scan
+      const words = new Int32Array(bytes.length >>> 2);
+      for (let w = 0; w < words.length; w++) words[w] = bytes.readInt32LE(4 * w);
+      this.keyBytes[f] = bytes;
+      this.keyWords[f] = words;
       this.keyIds[f] = key;
     }
     return key;
   }
 
-  /** Whether the input at the cursor starts with `bytes`. */
-  private startsWith(bytes: Buffer): boolean {
+  /** Whether the input at the cursor starts with `bytes`: four bytes a read, then the rest one by one. */
+  private startsWith(bytes: Buffer, words: Int32Array): boolean {
     const b = this.b;
     const at = this.pos;
     if (at + bytes.length > this.end) return false;
-    for (let k = 0; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
+    const view = this.view;
+    for (let w = 0; w < words.length; w++) if (view.getInt32(at + 4 * w, true) !== words[w]) return false;
+    for (let k = 4 * words.length; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
     return true;
   }
 
