@@ -54,6 +54,18 @@ describe("a committing run", () => {
     expect(second.stderr).toContain("no requests written");
   });
 
+  it("keeps in the ledger what a request is, not what britney2 said of the package", async () => {
+    // A need's version, versions, testInTarget and again describe the package at the time of asking; the ledger never read them back.
+    const state = copyScenarioState("new-package");
+    const needs = join(state, "needs-with-facts.jsonl");
+    writeFileSync(needs, `${JSON.stringify({ package: "newpkg", trigger: "newpkg/1.0-1", arch: "amd64", version: "1.0-1", versions: ["1.0-1"], testInTarget: false, again: true })}\n`);
+    const run = await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW]);
+    expect(run.code, run.stderr).toBe(0);
+    const requests = ledger(state).requests;
+    expect(requests).toHaveLength(1);
+    expect(Object.keys(requests[0]!)).toEqual(["suite", "arch", "package", "trigger", "triggers", "pinPackages", "huge", "requestedAt", "batch"]);
+  });
+
   it("writes nothing at all when nothing is needed", async () => {
     const state = copyScenarioState("pass-to-pass");
     const before = snapshotTree(state);

@@ -71,11 +71,9 @@ export function ledgerToFile(ledger: Ledger): unknown {
   };
 }
 
+/** A request as the file holds it: the ledger's fields, named one by one (a literal, not a spread: see entryOf in core/ledger.ts), the time as text. */
 function requestOfFile(entry: Ledger["entries"][number]): unknown {
-  // As { ...entry, requestedAt } makes it, several times faster (see entryOf in core/ledger.ts): entries have their fields named, never `__proto__`.
-  const request: { requestedAt: number | string } = Object.assign({}, entry);
-  request.requestedAt = timeOfFile(entry.requestedAt);
-  return request;
+  return { suite: entry.suite, arch: entry.arch, package: entry.package, trigger: entry.trigger, triggers: entry.triggers, pinPackages: entry.pinPackages, huge: entry.huge, requestedAt: timeOfFile(entry.requestedAt), batch: entry.batch };
 }
 
 /** The last time written and its text: a ledger's requests share a few batch times. */
