@@ -37,6 +37,19 @@ class LastName {
     this.to = -1;
   }
 
+  /**
+   * Where a string whose content starts at `at` ends (its closing quote)
+   * when it is this name again, else -1. This name's bytes were read as a
+   * plain string (no quote, escape, control or non-ASCII byte), so the same
+   * bytes then a quote are the same plain string: nothing else need be read.
+   */
+  endIfRepeated(b: Buffer, at: number, end: number): number {
+    const n = this.to - this.from;
+    if (n < 0 || at + n >= end) return -1;
+    for (let k = 0; k < n; k++) if (b[at + k] !== b[this.from + k]) return -1;
+    return b[at + n] === QUOTE ? at + n : -1;
+  }
+
   intern(table: StringTable, b: Buffer, from: number, to: number): number {
     const n = to - from;
     if (n === this.to - this.from) {
@@ -404,11 +417,20 @@ export class ResultsScanner extends JsonCursor {
     this.unsure = true;
   }
 
+  /** A kept string's end, as keptString finds it; tried first as `last` again, as an upload's runs come together. */
+  private nameString(last: LastName): number {
+    const to = last.endIfRepeated(this.b, this.pos + 1, this.end);
+    if (to < 0) return this.keptString();
+    this.odd = false;
+    this.pos = to + 1;
+    return to;
+  }
+
   private triggerValue(): void {
     if (this.peek() === QUOTE) {
       this.triggerNull = false;
       this.trigFrom = this.pos + 1;
-      this.trigTo = this.keptString();
+      this.trigTo = this.nameString(this.lastTrigger);
       if (this.odd) this.doubt();
       return;
     }
@@ -434,7 +456,8 @@ export class ResultsScanner extends JsonCursor {
       return;
     }
     const from = this.pos + 1;
-    const to = this.keptString();
+    const last = key === F_PACKAGE ? this.lastPackage : key === F_SUITE ? this.lastSuite : key === F_VERSION ? this.lastVersion : null;
+    const to = last === null ? this.keptString() : this.nameString(last);
     if (to === from || this.odd) this.doubt(); // empty: zod's to refuse
     if (key === F_PACKAGE) {
       this.pkgFrom = from;
@@ -482,6 +505,14 @@ export class ResultsScanner extends JsonCursor {
       return Number.NaN;
     }
     const from = this.pos + 1;
+    // debci's own form, 24 characters then the quote: a time that parses is digits and separators alone, so a plain string.
+    if (from + 24 < this.end && this.b[from + 24] === QUOTE) {
+      const t = parseIsoTimeBytes(this.b, from, from + 24);
+      if (!Number.isNaN(t)) {
+        this.pos = from + 25;
+        return t;
+      }
+    }
     const to = this.keptString();
     const t = this.odd ? Number.NaN : parseIsoTimeBytes(this.b, from, to);
     if (Number.isNaN(t)) this.doubt();
