@@ -7,7 +7,7 @@ import { isRecord } from "../formats/quick-checks.js";
 import { quickResultRecord, resultRecordSchema, resultsFileSchema } from "../formats/results-file.js";
 import { Worker } from "node:worker_threads";
 import type { StringTableParts } from "../core/string-table.js";
-import { parseJsonBytes, readFileBytes, readJsonFile, type BytesRead, type JsonRead } from "./read-json.js";
+import { AlternateBuffers, parseJsonBytes, readFileBytesAhead, readJsonFile, type BytesRead, type JsonRead } from "./read-json.js";
 import { EXACT, ResultsScanner, type ScannedFile } from "../formats/results-scanner.js";
 import { knownStatesOf } from "./shared-mode.js";
 import { addPhaseTime, timed, timedAsync } from "./phase-times.js";
@@ -351,12 +351,16 @@ async function leaveOutAgain(path: string, source: number, lost: ReadonlyMap<num
  */
 export async function loadClaimed(paths: readonly string[], next: () => number, store: RunStore, defaultSuite: string, maxFileBytes: number): Promise<ClaimedOutcome[]> {
   const claimed: ClaimedOutcome[] = [];
+  // One buffer for the file being folded, one for the file being read: nothing keeps a file's bytes once it is folded.
+  const buffers = new AlternateBuffers();
+  const readAhead = (at: number) => (at < paths.length ? timedAsync("read", () => readFileBytesAhead(paths[at]!, maxFileBytes, buffers)) : null);
   let index = next();
-  let read = index < paths.length ? readFileBytes(paths[index]!, maxFileBytes) : null;
+  let read = await readAhead(index);
   while (read !== null) {
-    const bytes = await timedAsync("read", () => read!);
+    const bytes = await timedAsync("read", () => read!.result);
     const following = next();
-    const nextRead = following < paths.length ? readFileBytes(paths[following]!, maxFileBytes) : null;
+    // The next file's read under way (the pool copies it) before this one is folded.
+    const nextRead = await readAhead(following);
     claimed.push([index, foldResultsBytes(paths[index]!, bytes, store, defaultSuite, index + 1)]);
     // Files are handed out in order to both threads: the next index is how far the reading has got.
     progress("reading results files", Math.min(following, paths.length), paths.length);
