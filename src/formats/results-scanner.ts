@@ -383,16 +383,12 @@ export class ResultsScanner extends JsonCursor {
       return this.keyIds[f]!;
     }
     const start = this.pos;
-    const to = this.keptString();
-    const quoteEnd = this.pos;
-    this.ws();
-    this.expect(COLON);
-    const colonEnd = this.pos;
-    this.ws();
+    const to = this.keyThenColon();
     if (this.odd) return KEY_ODD;
     const key = keyOf(this.b, start + 1, to);
-    if (colonEnd === quoteEnd + 1 && f < MAX_KNOWN_KEYS) {
-      const bytes = Buffer.from(this.b.subarray(start, colonEnd)); // a copy: the file's bytes are let go after the scan
+    // Learnt only when the colon follows the closing quote at once, so the bytes end with it.
+    if (this.b[to + 1] === COLON && f < MAX_KNOWN_KEYS) {
+      const bytes = Buffer.from(this.b.subarray(start, to + 2)); // a copy: the file's bytes are let go after the scan
       const words = new Int32Array(bytes.length >>> 2);
       for (let w = 0; w < words.length; w++) words[w] = bytes.readInt32LE(4 * w);
       this.keyBytes[f] = bytes;
