@@ -231,6 +231,9 @@ describe("the results scanner reads as the exact path does", () => {
     ];
     const file = (some: string[]) => Buffer.from(`{"results":[${some.join(",")}]}`);
     expectSame([file(records.slice(0, 2)), file(records.slice(2)), file(records)]);
+    // Keys spaced before their colon are never learnt (the bytes would not end with it), yet the scanner reads such a file itself.
+    const spaced = file([0, 1, 2].map((i) => `{${base.replace('"run_id":1', `"run_id":${i + 1}`).replaceAll('":', '" :')}}`));
+    expect(new ResultsScanner("testing").scan(spaced, new RunStore().names)?.records.count).toBe(3);
   });
 
   it("reads debci's times as parseIsoTimeFast does, from bytes", () => {
