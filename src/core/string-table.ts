@@ -294,10 +294,15 @@ export class StringTable {
   private markSpaces(): void {
     const spaced = new Uint8Array(Math.max(64, this.count * 2));
     spaced.set(this.spaced.subarray(0, Math.min(this.spaced.length, spaced.length)));
-    for (let id = Math.min(this.spaced.length, this.count + 1); id <= this.count; id++) {
-      if (id === 0) continue;
-      spaced[id] = this.bytes.subarray(this.ends[id - 1]!, this.ends[id]!).includes(0x20) ? 1 : 0;
-    }
+    for (let id = Math.max(1, Math.min(this.spaced.length, this.count + 1)); id <= this.count; id++) spaced[id] = this.holdsSpace(id) ? 1 : 0;
     this.spaced = spaced;
+  }
+
+  /** Whether name `id`'s bytes hold a space: a plain loop, as a view and a native call per name cost more than the few bytes (a base marks every trigger). */
+  private holdsSpace(id: number): boolean {
+    const bytes = this.bytes;
+    const to = this.ends[id]!;
+    for (let i = this.ends[id - 1]!; i < to; i++) if (bytes[i] === 0x20) return true;
+    return false;
   }
 }
