@@ -81,7 +81,7 @@ export interface Ledger {
 }
 
 /** debci's `pin-packages`: pairs of (packages, suite). */
-export type PinPackages = Array<[string, string]>;
+export type PinPackages = ReadonlyArray<readonly [string, string]>;
 
 /** A test key britney2 needs answered this run, with what a request for it would carry. */
 export interface Need extends KeyQuery {
