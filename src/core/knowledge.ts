@@ -82,38 +82,12 @@ export class KnowledgeIndex {
     this.hasRejectList = Object.keys(knowledge.rejectList).length > 0;
     // Mostly one key per snapshot entry, its ledger request the same key: room for the entries, not for both.
     this.records = new KeyMap<KeyRecord>(Math.max(knowledge.pending?.entries.length ?? 0, knowledge.ledger.entries.length));
-    // Rows ordered by group, then trigger id, then row: two stable counting sorts, by trigger id first.
-    const groupOfRow = new Uint32Array(store.size);
-    const counts: number[] = [];
-    let maxTrigger = 0;
-    for (let row = 0; row < store.size; row++) {
-      const group = this.numbers.groupOfRow(row);
-      if (group === counts.length) counts.push(0);
-      groupOfRow[row] = group;
-      counts[group]!++;
-      maxTrigger = Math.max(maxTrigger, store.triggerIdOf(row));
-    }
-    const byTrigger = new Uint32Array(maxTrigger + 2);
-    for (let row = 0; row < store.size; row++) byTrigger[store.triggerIdOf(row) + 1]!++;
-    for (let t = 1; t < byTrigger.length; t++) byTrigger[t]! += byTrigger[t - 1]!;
-    const triggerOrder = new Uint32Array(store.size);
-    for (let row = 0; row < store.size; row++) triggerOrder[byTrigger[store.triggerIdOf(row)]!++] = row;
-    this.runGroups = counts.length;
-    this.groupStart = new Uint32Array(counts.length + 1);
-    for (let g = 0; g < counts.length; g++) this.groupStart[g + 1] = this.groupStart[g]! + counts[g]!;
-    const fill = this.groupStart.slice(0, counts.length);
-    this.rowsByGroup = new Uint32Array(store.size);
-    this.triggerByGroup = new Uint32Array(store.size);
-    this.multiTriggerGroups = new Uint8Array(counts.length);
-    for (let k = 0; k < store.size; k++) {
-      const row = triggerOrder[k]!;
-      const group = groupOfRow[row]!;
-      const at = fill[group]!++;
-      const id = store.triggerIdOf(row);
-      this.rowsByGroup[at] = row;
-      this.triggerByGroup[at] = id;
-      if (store.isMultiTrigger(id)) this.multiTriggerGroups[group] = 1;
-    }
+    const grouped = groupRows(store, this.numbers);
+    this.runGroups = grouped.groupStart.length - 1;
+    this.groupStart = grouped.groupStart;
+    this.rowsByGroup = grouped.rowsByGroup;
+    this.triggerByGroup = grouped.triggerByGroup;
+    this.multiTriggerGroups = grouped.multiTriggerGroups;
     for (const entry of knowledge.pending?.entries ?? []) {
       this.pendingRunIds.add(entry.runId);
       const trigger = entry.trigger;
@@ -296,5 +270,67 @@ export class KnowledgeIndex {
   isRejected(key: TestKey): boolean {
     // No work for an empty reject list, the common case.
     return this.hasRejectList && isRejected(this.knowledge.rejectList, key);
+  }
+}
+
+/** A store's rows in group order (see KnowledgeIndex.groupStart): group, then trigger id, then row. */
+interface GroupedRows {
+  groupStart: Uint32Array;
+  rowsByGroup: Uint32Array;
+  triggerByGroup: Uint32Array;
+  multiTriggerGroups: Uint8Array;
+}
+
+/**
+ * Rows ordered by group, then trigger id, then row: two stable counting
+ * sorts, by trigger id first. Each pass is its own small function: this
+ * runs once a process, and one large function ran its loops several times
+ * slower on that first call than small ones.
+ */
+function groupRows(store: RunStore, numbers: KeyNumbers): GroupedRows {
+  const groupOfRow = new Uint32Array(store.size);
+  const counts = countGroups(store, numbers, groupOfRow);
+  const groupStart = new Uint32Array(counts.length + 1);
+  for (let g = 0; g < counts.length; g++) groupStart[g + 1] = groupStart[g]! + counts[g]!;
+  const grouped = { groupStart, rowsByGroup: new Uint32Array(store.size), triggerByGroup: new Uint32Array(store.size), multiTriggerGroups: new Uint8Array(counts.length) };
+  distributeRows(store, rowsInTriggerOrder(store), groupOfRow, grouped);
+  return grouped;
+}
+
+/** Numbers each row's group into `groupOfRow`; returns how many rows each group has. */
+function countGroups(store: RunStore, numbers: KeyNumbers, groupOfRow: Uint32Array): number[] {
+  const counts: number[] = [];
+  for (let row = 0; row < store.size; row++) {
+    const group = numbers.groupOfRow(row);
+    if (group === counts.length) counts.push(0);
+    groupOfRow[row] = group;
+    counts[group]!++;
+  }
+  return counts;
+}
+
+/** The rows stably sorted by trigger id (a counting sort). */
+function rowsInTriggerOrder(store: RunStore): Uint32Array {
+  let maxTrigger = 0;
+  for (let row = 0; row < store.size; row++) maxTrigger = Math.max(maxTrigger, store.triggerIdOf(row));
+  const byTrigger = new Uint32Array(maxTrigger + 2);
+  for (let row = 0; row < store.size; row++) byTrigger[store.triggerIdOf(row) + 1]!++;
+  for (let t = 1; t < byTrigger.length; t++) byTrigger[t]! += byTrigger[t - 1]!;
+  const order = new Uint32Array(store.size);
+  for (let row = 0; row < store.size; row++) order[byTrigger[store.triggerIdOf(row)]!++] = row;
+  return order;
+}
+
+/** Puts each row, in trigger order, at the next place of its group (a stable counting sort by group). */
+function distributeRows(store: RunStore, triggerOrder: Uint32Array, groupOfRow: Uint32Array, grouped: GroupedRows): void {
+  const fill = grouped.groupStart.slice(0, grouped.multiTriggerGroups.length);
+  for (let k = 0; k < triggerOrder.length; k++) {
+    const row = triggerOrder[k]!;
+    const group = groupOfRow[row]!;
+    const at = fill[group]!++;
+    const id = store.triggerIdOf(row);
+    grouped.rowsByGroup[at] = row;
+    grouped.triggerByGroup[at] = id;
+    if (store.isMultiTrigger(id)) grouped.multiTriggerGroups[group] = 1;
   }
 }
