@@ -46,7 +46,7 @@ function countsFor(minimum: string, run: RunBrief): boolean {
  * failing re-run never undoes a pass. For the reference trigger under the
  * reference baseline the latest finished run decides: it measures now.
  */
-function decidingRun(key: TestKey, runs: RunBrief[], settings: Settings): RunBrief | null {
+function decidingRun(key: TestKey, runs: readonly RunBrief[], settings: Settings): RunBrief | null {
   const latestDecides = key.trigger === REFERENCE_TRIGGER && settings.baseline === "reference";
   let best: RunBrief | null = null;
   for (const run of runs) {
@@ -61,10 +61,16 @@ function decidingRun(key: TestKey, runs: RunBrief[], settings: Settings): RunBri
   return best;
 }
 
-/** The versions of the tested package britney2 counts as current, when it said them. */
-function currentVersions(key: KeyQuery): readonly string[] | null {
-  if (key.versions !== undefined) return key.versions;
-  return key.version === undefined ? null : [key.version];
+/**
+ * Whether britney2 counts `version` as current for the tested package (one
+ * of the versions it said, or the one version it tests); true when it said
+ * none. No list made for a lone version: every answer with a result asks.
+ */
+function isCurrentVersion(key: KeyQuery, version: string): boolean {
+  const versions = key.versions;
+  if (versions === undefined) return key.version === undefined || compareDebianVersions(key.version, version) === 0;
+  for (let i = 0; i < versions.length; i++) if (compareDebianVersions(versions[i]!, version) === 0) return true;
+  return false;
 }
 
 /**
@@ -76,9 +82,7 @@ function currentVersions(key: KeyQuery): readonly string[] | null {
 function isOldResult(key: KeyQuery, run: RunBrief, settings: Settings, now: number | null): boolean {
   if (settings.baseline !== "reference") return false;
   if (key.trigger === REFERENCE_TRIGGER && settings.referenceMaxAgeMs !== null && now !== null && run.updatedAt !== null && run.updatedAt < now - settings.referenceMaxAgeMs) return true;
-  if (run.version === null) return true;
-  const current = currentVersions(key);
-  return current !== null && !current.some((v) => compareDebianVersions(v, run.version!) === 0);
+  return run.version === null || !isCurrentVersion(key, run.version);
 }
 
 /** When the key went in flight: the earliest evidence's time, or null when none has one. */

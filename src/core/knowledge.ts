@@ -23,6 +23,13 @@ export function emptyKnowledge(): Knowledge {
   return { runs: new RunStore(), pending: null, ledger: { entries: [], batches: [] }, outbox: [], rejectList: {}, refusals: [] };
 }
 
+/**
+ * A key with no run: one list for all, never written to. Not frozen: the
+ * answering loops over a frozen array made an iterator object each time
+ * (280 bytes a need), the read-only type keeps writers away.
+ */
+const NO_RUNS: readonly RunBrief[] = [];
+
 /** Groups up to this many runs are scanned; larger ones get a trigger index. */
 const LARGE_GROUP = 32;
 /** Positions within one group fit below this (a group is one package on one arch: far fewer runs). */
@@ -136,14 +143,18 @@ export class KnowledgeIndex {
     return group < 0 || group >= this.runGroups ? [0, 0] : [this.groupStart[group]!, this.groupStart[group + 1]!];
   }
 
-  /** The runs whose trigger list holds the key's trigger (as much of each as answering needs). */
-  runsFor(key: TestKey, place: KeyPlace = this.place(key)): RunBrief[] {
+  /**
+   * The runs whose trigger list holds the key's trigger (as much of each as
+   * answering needs). Read only: a key with no run gets one shared empty
+   * list, and one with a single run a list of one, not a growable list
+   * (most keys a run asks about have one run or none).
+   */
+  runsFor(key: TestKey, place: KeyPlace = this.place(key)): readonly RunBrief[] {
     const store = this.knowledge.runs;
     const wanted = place.trigger;
     const group = place.group;
-    const out: RunBrief[] = [];
     // Triggers numbered by KeyNumbers alone, and groups past runGroups, have no run.
-    if (!isRunTrigger(wanted) || group < 0 || group >= this.runGroups) return out;
+    if (!isRunTrigger(wanted) || group < 0 || group >= this.runGroups) return NO_RUNS;
     const from = this.groupStart[group]!;
     const to = this.groupStart[group + 1]!;
     if (this.multiTriggerGroups[group] === 0) {
@@ -155,15 +166,17 @@ export class KnowledgeIndex {
         if (triggers[mid]! < wanted) lo = mid + 1;
         else hi = mid;
       }
-      for (; lo < to && triggers[lo] === wanted; lo++) out.push(store.brief(this.rowsByGroup[lo]!));
-      return out;
+      let end = lo;
+      while (end < to && triggers[end] === wanted) end++;
+      return this.briefs(lo, end);
     }
     if (to - from <= LARGE_GROUP || to - from >= GROUP_SLOTS) {
+      const out: RunBrief[] = [];
       for (let at = from; at < to; at++) {
         const id = this.triggerByGroup[at]!;
         if (id === wanted || (store.isMultiTrigger(id) && store.triggerCountsFor(id, wanted))) out.push(store.brief(this.rowsByGroup[at]!));
       }
-      return out;
+      return out.length === 0 ? NO_RUNS : out;
     }
     // A package tested against hundreds of triggers: look the trigger up instead of scanning them all.
     const index = this.triggerIndex(group, from, to);
@@ -175,7 +188,22 @@ export class KnowledgeIndex {
       if (index[mid]! < low) lo = mid + 1;
       else hi = mid;
     }
-    for (let k = lo; k < index.length && index[k]! < low + GROUP_SLOTS; k++) out.push(store.brief(this.rowsByGroup[from + (index[k]! - low)]!));
+    let end = lo;
+    while (end < index.length && index[end]! < low + GROUP_SLOTS) end++;
+    if (end === lo) return NO_RUNS;
+    if (end === lo + 1) return [store.brief(this.rowsByGroup[from + (index[lo]! - low)]!)];
+    const out: RunBrief[] = [];
+    for (let k = lo; k < end; k++) out.push(store.brief(this.rowsByGroup[from + (index[k]! - low)]!));
+    return out;
+  }
+
+  /** The runs of rowsByGroup[from, to) as briefs: the shared empty list, a list of one, or a list of all. */
+  private briefs(from: number, to: number): readonly RunBrief[] {
+    const store = this.knowledge.runs;
+    if (to === from) return NO_RUNS;
+    if (to === from + 1) return [store.brief(this.rowsByGroup[from]!)];
+    const out: RunBrief[] = [];
+    for (let at = from; at < to; at++) out.push(store.brief(this.rowsByGroup[at]!));
     return out;
   }
 
