@@ -24,7 +24,8 @@ export interface InFlightEvidence {
 }
 
 /** Most keys have no snapshot entry: one shared empty list rather than one per question. */
-const NO_ENTRIES: readonly PendingEntry[] = Object.freeze([]);
+// Not frozen: a loop over a frozen array makes an iterator object each time, the read-only type keeps writers away.
+const NO_ENTRIES: readonly PendingEntry[] = [];
 
 function startedAt(run: RunBrief): number | null {
   return run.createdAt ?? run.updatedAt;
@@ -151,18 +152,33 @@ export function requestFate(request: LedgerEntry, runs: readonly RunBrief[], wai
 export function newestLost(runs: readonly RunBrief[], waiting: readonly WaitingRun[], request: LedgerEntry | undefined, fate: RequestFate | "refused" | null, graceMs: number): LostAttempt | null {
   // A lost request that no run followed (allowing for clock skew) is the newest attempt.
   if (fate === "lost" && request !== undefined && !waiting.some((run) => (run.created ?? Number.NEGATIVE_INFINITY) >= request.requestedAt - graceMs)) return { at: request.requestedAt, overtaken: false };
-  let newest: { at: number; runId: number } | null = null;
-  const consider = (runId: number, at: number | null) => {
-    const t = at ?? Number.NEGATIVE_INFINITY;
-    if (newest === null || t > newest.at || (t === newest.at && runId > newest.runId)) newest = { at: t, runId };
-  };
-  for (const run of runs) consider(run.runId, startedAt(run));
-  for (const run of waiting) consider(run.runId, run.created);
-  if (newest === null) return null;
-  const { at, runId } = newest as { at: number; runId: number };
+  // The newest by time, then run id: two numbers, not an object per run nor a closure per call (every answer asks).
+  let at = Number.NEGATIVE_INFINITY;
+  let runId = -1;
+  let found = false;
+  for (const run of runs) {
+    const t = startedAt(run) ?? Number.NEGATIVE_INFINITY;
+    if (found && !isNewer(t, run.runId, at, runId)) continue;
+    found = true;
+    at = t;
+    runId = run.runId;
+  }
+  for (const run of waiting) {
+    const t = run.created ?? Number.NEGATIVE_INFINITY;
+    if (found && !isNewer(t, run.runId, at, runId)) continue;
+    found = true;
+    at = t;
+    runId = run.runId;
+  }
+  if (!found) return null;
   const run = waiting.find((w) => w.runId === runId);
   if (run === undefined || run.evidence !== null) return null;
   return { at, runId, overtaken: run.overtaken };
+}
+
+/** Whether an attempt at time `t` with run id `runId` is newer than the one at `at` with `than`: later, or as late with a higher run id. */
+function isNewer(t: number, runId: number, at: number, than: number): boolean {
+  return t > at || (t === at && runId > than);
 }
 
 /** What became of a request: see requestFate. */
