@@ -10,8 +10,8 @@ function isKernelTrigger(trigger: string): boolean {
   return trigger.startsWith("linux-meta") || trigger.startsWith("linux/");
 }
 
+/** What a label depends on besides the answer and its baseline. */
 export interface LabelContext {
-  baseline: BaselineAnswer;
   settings: Settings;
   /** A request for the key goes out in this run or waits in the outbox: it counts as running. */
   requested: boolean;
@@ -33,8 +33,8 @@ export interface LabelContext {
  * test is bad. A key neither answered nor asked for (reject-listed,
  * refused) has no label.
  */
-export function labelFor(answer: Answer, ctx: LabelContext): BritneyLabel | null {
-  let base: BaselineGrade = ctx.baseline.result;
+export function labelFor(answer: Answer, baseline: BaselineAnswer, ctx: LabelContext): BritneyLabel | null {
+  let base: BaselineGrade = baseline.result;
   if (answer.result !== undefined) {
     if (!isFailure(answer.result)) return answer.result as BritneyLabel;
     if (ctx.settings.baseline !== "reference" && isKernelTrigger(answer.trigger)) base = "FAIL";

@@ -3,7 +3,7 @@ import { baselineBasis, baselineFor, withVersions, type BaselineAnswer, type Bas
 import type { KnowledgeIndex } from "./knowledge.js";
 import { maxOf } from "./numbers.js";
 import { KeyMap, type KeyPlace } from "./key-numbers.js";
-import { labelFor, wantsReference, type LabelledAnswer } from "./label.js";
+import { labelFor, wantsReference, type LabelContext, type LabelledAnswer } from "./label.js";
 import { linksFor } from "./links.js";
 import { HOLD_REASONS, REQUEST_REASONS, type HoldReason, type PlannedAnswer, type RequestReason } from "./answer-shapes.js";
 import { isOld } from "./grade.js";
@@ -82,6 +82,7 @@ export class Planner {
    * versions (withVersions): one computation per package.
    */
   private readonly baselines = new Map<number, BaselineBasis>();
+  private readonly labelContext: LabelContext;
 
   constructor(
     private readonly index: KnowledgeIndex,
@@ -90,7 +91,9 @@ export class Planner {
     private readonly hints: readonly Hint[] = NO_HINTS,
     /** Part of the knowledge could not be read: hold what only lack of knowledge would request (see HELD_WHEN_INCOMPLETE). */
     private readonly incomplete = false,
-  ) {}
+  ) {
+    this.labelContext = { settings, requested: false, testInTarget: true, badtest: noBadtest, testedVersion: undefined };
+  }
 
   baseline(suite: string, arch: string, pkg: string, versions?: readonly string[], group = this.index.numbers.group(suite, arch, pkg)): BaselineAnswer {
     // Cached by the package's group number; a package nothing mentions is cheap to answer afresh.
@@ -144,15 +147,14 @@ export class Planner {
     answer.baseline = baseline.state;
     answer.baselineResult = baseline.result;
     const requested = wouldRequest || this.isRequested(place) || this.index.isUnsent(place);
-    answer.label = labelFor(answer, {
-      baseline,
-      settings: this.settings,
-      requested,
-      testInTarget: query.testInTarget !== false,
-      // No hints, no closure: the common case.
-      badtest: this.hints.length === 0 ? noBadtest : (version) => hasForceBadtest(this.hints, query.package, version, query.arch),
-      testedVersion: query.version,
-    });
+    // One context refilled per answer (labelFor keeps none of it), not an object per answer.
+    const context = this.labelContext;
+    context.requested = requested;
+    context.testInTarget = query.testInTarget !== false;
+    // No hints, no closure: the common case.
+    context.badtest = this.hints.length === 0 ? noBadtest : (version) => hasForceBadtest(this.hints, query.package, version, query.arch);
+    context.testedVersion = query.version;
+    answer.label = labelFor(answer, baseline, context);
     if (answer.label === null) answer.noLabel = answer.rejected ? "reject-listed" : facts.refusal !== null ? "refused" : "not-requested";
     if (this.settings.ciUrl !== null) answer.links = linksFor(this.settings.ciUrl, answer, baseline);
     return answer;
