@@ -4,7 +4,9 @@ import { emptyKnowledge, KnowledgeIndex } from "../src/core/knowledge.js";
 import { mergeObservations } from "../src/core/observations.js";
 import { RunStore } from "../src/core/run-store.js";
 import { splitTriggers } from "../src/core/trigger.js";
-import type { Observation, TestKey } from "../src/core/types.js";
+import type { Need, Observation, TestKey } from "../src/core/types.js";
+import { planNeeds } from "../src/core/plan.js";
+import { DEFAULT_SETTINGS } from "../src/core/settings.js";
 
 /**
  * The index finds a key's runs three ways: binary search over a group's
@@ -56,5 +58,15 @@ describe("a key's runs", () => {
       // No shrinking: shrinking a thousand-run world takes minutes, and the failing world is printed whole.
       { numRuns: 150, endOnFailure: true },
     );
+  });
+
+  it("stay none for a key with no run after every other key is answered and requested: the shared empty list is never written to", () => {
+    // runsFor hands every key with no run the same empty list (not frozen: see NO_RUNS), so answering must only ever read it.
+    const list: Observation[] = TRIGGERS.slice(0, 6).map((trigger, i) => ({ runId: i + 1, suite: "testing", arch: "amd64", package: "baz", version: "1.0-1", status: i % 2 === 0 ? "fail" : null, trigger, createdAt: T0, updatedAt: T0 + 3_600_000 }));
+    const index = new KnowledgeIndex({ ...emptyKnowledge(), runs: mergeObservations(new RunStore(), list) });
+    const needs: Need[] = KEYS.map((key) => ({ ...key, triggers: key.trigger, pinPackages: [], huge: false, version: "1.0-1" }));
+    const plan = planNeeds(index, needs, DEFAULT_SETTINGS, T0 + 86_400_000);
+    expect(plan.requests.length).toBeGreaterThan(0);
+    for (const key of KEYS) if (key.package !== "baz" || key.arch !== "amd64" || !TRIGGERS.slice(0, 6).includes(key.trigger)) expect(index.runsFor(key)).toEqual([]);
   });
 });
