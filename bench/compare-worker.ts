@@ -33,6 +33,7 @@ const builds = { base: await load(dirs[0]), head: await load(dirs[1]) } as Recor
 const text = readFileSync(join(work, "needs.json"), "utf8");
 const times: Record<Name, { open: number[]; answer: number[] }> = { base: { open: [], answer: [] }, head: { open: [], answer: [] } };
 const digests: Record<Name, string> = { base: "", head: "" };
+let sameAnswers = true;
 for (let round = 0; round < Number(rounds); round++) {
   for (const name of round % 2 === 0 ? names : ([...names].reverse() as Name[])) {
     const build = builds[name];
@@ -47,9 +48,10 @@ for (let round = 0; round < Number(rounds); round++) {
     digests[name] = hash.digest("hex");
     await session.close();
   }
+  // Both builds answered this round: their lines must agree every round, not only in the last.
+  if (digests.base !== digests.head) sameAnswers = false;
 }
 const summary = Object.fromEntries(names.map((name) => [name, { openMs: Math.round(median(times[name].open)), answerMs: Math.round(median(times[name].answer)), answerRounds: times[name].answer.map(Math.round) }]));
-const sameAnswers = digests.base === digests.head;
 console.log(JSON.stringify({ ...summary, sameAnswers }));
 const change = (a: number, b: number) => `${b < a ? "" : "+"}${Math.round(((b - a) / a) * 1000) / 10}%`;
 console.log(`answering: base ${summary.base!.answerMs} ms, head ${summary.head!.answerMs} ms (${change(summary.base!.answerMs, summary.head!.answerMs)}); opening: ${summary.base!.openMs} and ${summary.head!.openMs} ms; answer lines ${sameAnswers ? "the same" : "DIFFER"}`);
