@@ -8,9 +8,12 @@
  * the same results files), so a slower minute slows both; per-phase times
  * of a plan (DEBCI_BRIDGE_PHASE_TIMES=1: read, scan, merge, index, needs,
  * answer, write); in-process figures for what a whole process hides (base
- * load alone, answering per need); a committing plan (britney2's own kind
- * of run); serve per question. Prints one JSON line on stdout, and the
- * targets with their figures on stderr.
+ * load alone, answering per need, its line written as plan writes it); a
+ * committing plan (britney2's own kind of run); serve per question. Beside
+ * each wall time, the process's CPU time, and the share of the host's vCPU
+ * time stolen by other guests while it ran: on a shared host that, more
+ * than the code, moves wall times from hour to hour. Prints one JSON line
+ * on stdout, and the targets with their figures on stderr.
  *
  * Flags: --results N (1000000), --needs N (200000), --runs N (3),
  * --shape debci|many-triggers (both), --scaling (also at twice the
@@ -22,7 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { makeDebciWorkload, type WorkloadShape } from "./debci-workload.js";
-import { median, repeated, round, runNode, type ProcessRun } from "./measure.js";
+import { meanSteal, median, repeated, round, runNode, type ProcessRun } from "./measure.js";
 import { measureServe } from "./serve-protocol.js";
 
 const { values } = parseArgs({ options: { results: { type: "string" }, needs: { type: "string" }, runs: { type: "string" }, shape: { type: "string" }, scaling: { type: "boolean" }, huge: { type: "boolean" } } });
@@ -55,10 +58,11 @@ async function interleaved(floorRun: () => Promise<ProcessRun>, planRun: () => P
       list.push(r);
     }
   }
-  const summary = (list: ProcessRun[]) => ({ seconds: round(median(list.map((r) => r.seconds))), runs: list.map((r) => round(r.seconds)), peakRssMb: Math.max(...list.map((r) => r.peakRssMb)) });
+  const summary = (list: ProcessRun[]) => ({ seconds: round(median(list.map((r) => r.seconds))), runs: list.map((r) => round(r.seconds)), cpuSeconds: round(median(list.map((r) => r.cpuSeconds))), peakRssMb: Math.max(...list.map((r) => r.peakRssMb)) });
   const floor = summary(floors);
   const plan = summary(plans);
-  return { floor, plan: { ...plan, ratioToFloor: round(plan.seconds / floor.seconds) } };
+  // The CPU-time ratio beside the wall-time one: on a host whose vCPUs are shared, wall time stretches with the steal.
+  return { floor, plan: { ...plan, ratioToFloor: round(plan.seconds / floor.seconds), cpuRatioToFloor: round(plan.cpuSeconds / floor.cpuSeconds) }, stealShare: meanSteal([...floors, ...plans]) };
 }
 
 /** One plan with its phase times (phase-times.ts), from the line it prints on stderr. */
@@ -104,16 +108,18 @@ async function measureAt(dir: string, count: number, shape: WorkloadShape) {
   const answer: Record<string, unknown> & { answerMicrosPerNeed: number } = { ...answers[answers.length >> 1]!, answerMicrosPerNeed: answers[answers.length >> 1]!.answerMicrosPerNeed!, answerMicrosPerNeedRuns: answers.map((a) => a.answerMicrosPerNeed!) };
   say("serve...");
   const serve = await measureServe(join(dir, "state"), w.needs, NOW);
-  const strip = (r: { seconds: number; runs: number[]; peakRssMb: number }) => ({ seconds: r.seconds, runs: r.runs, peakRssMb: r.peakRssMb });
+  const strip = (r: { seconds: number; runs: number[]; cpuSeconds: number; stealShare: number; peakRssMb: number }) => ({ seconds: r.seconds, runs: r.runs, cpuSeconds: r.cpuSeconds, stealShare: r.stealShare, peakRssMb: r.peakRssMb });
   return {
     shape,
     workload: { results: count, files: w.files, resultsMb, packages: w.packages, needTriggers: triggers, pendingSnapshot: w.pending, needs: needCount, baseMb: round(statSync(join(dir, "state", "compacted.base")).size / 2 ** 20, 0) },
     floor: raw.floor,
     planRaw: raw.plan,
+    stealRaw: raw.stealShare,
     planRawPhasesMs: rawPhases,
     compact: strip(compact),
     floorBeside: based.floor,
     planBase: based.plan,
+    stealBase: based.stealShare,
     planBasePhasesMs: basePhases,
     planCommit: { ...strip(planCommit), ratioToFloor: round(planCommit.seconds / based.floor.seconds) },
     baseLoad: { seconds: round(baseLoads.sort((a, b) => a - b)[baseLoads.length >> 1]!) },
@@ -133,7 +139,7 @@ try {
     measured.push(await measureAt(join(root, shape), results, shape));
     rmSync(join(root, shape), { recursive: true, force: true });
   }
-  const strip = (r: { seconds: number; runs: number[]; peakRssMb: number }) => ({ seconds: r.seconds, runs: r.runs, peakRssMb: r.peakRssMb });
+  const strip = (r: { seconds: number; runs: number[]; cpuSeconds: number; stealShare: number; peakRssMb: number }) => ({ seconds: r.seconds, runs: r.runs, cpuSeconds: r.cpuSeconds, stealShare: r.stealShare, peakRssMb: r.peakRssMb });
   const report: Record<string, unknown> = { node: process.version, startup: { nodeE0: strip(nodeStart), help: strip(help), status: strip(status) }, workloads: measured };
   let doubling: number | null = null;
   if (values.scaling) {
@@ -144,6 +150,7 @@ try {
   console.log(JSON.stringify(report));
 
   const say = (text: string) => process.stderr.write(`${text}\n`);
+  const percent = (share: number) => `${round(share * 100, 1)}%`;
   const row = (target: string, figure: string, met: boolean | null) => say(`${target.padEnd(60)} ${figure.padEnd(56)} ${met === null ? "" : met ? "yes" : "NO"}`);
   say(`\nnode -e 0: ${Math.round(nodeStart.seconds * 1000)} ms; --help ${Math.round(help.seconds * 1000)} ms; status on the demo state ${Math.round(status.seconds * 1000)} ms`);
   for (const m of measured) {
@@ -152,8 +159,8 @@ try {
     const us = (seconds: number, of: number) => round((seconds / of) * 1e6, 2);
     say(`\n${m.shape}: ${m.workload.results} results in ${m.workload.files} files (${m.workload.resultsMb} MB), ${m.workload.needs} needs over ${m.workload.needTriggers} distinct triggers; floor ${m.floor.seconds} s`);
     say(`${"target".padEnd(60)} ${"measured".padEnd(56)} met`);
-    row("plan from raw files <= 1.0x the floor", `${m.planRaw.seconds} s = ${m.planRaw.ratioToFloor}x`, targeted ? m.planRaw.ratioToFloor <= 1.0 : null);
-    row("plan from the base <= 0.45x the floor", `${m.planBase.seconds} s = ${m.planBase.ratioToFloor}x (floor beside it ${m.floorBeside.seconds} s)`, targeted ? m.planBase.ratioToFloor <= 0.45 : null);
+    row("plan from raw files <= 1.0x the floor", `${m.planRaw.seconds} s = ${m.planRaw.ratioToFloor}x (CPU time ${m.planRaw.cpuRatioToFloor}x)`, targeted ? m.planRaw.ratioToFloor <= 1.0 : null);
+    row("plan from the base <= 0.45x the floor", `${m.planBase.seconds} s = ${m.planBase.ratioToFloor}x (CPU time ${m.planBase.cpuRatioToFloor}x; floor beside it ${m.floorBeside.seconds} s)`, targeted ? m.planBase.ratioToFloor <= 0.45 : null);
     row("peak RSS <= 320 MB raw, <= 220 MB base", `${m.planRaw.peakRssMb} MB raw, ${m.planBase.peakRssMb} MB base`, targeted ? m.planRaw.peakRssMb <= 320 && m.planBase.peakRssMb <= 220 : null);
     row("answering <= 1.5 us a need in process", `${m.answer.answerMicrosPerNeed} us`, targeted ? m.answer.answerMicrosPerNeed <= 1.5 : null);
     row("serve, pipelined, per question in the server", `${us(m.serve.serverBusySeconds, m.serve.questions)} us (protocol ${m.serve.protocolMicrosPerQuestion} us)`, null);
@@ -161,6 +168,7 @@ try {
     row("base load alone, in process", `${m.baseLoad.seconds} s (${m.workload.baseMb} MB)`, null);
     say(`phases from raw files (ms): ${JSON.stringify(m.planRawPhasesMs)}`);
     say(`phases from the base (ms):  ${JSON.stringify(m.planBasePhasesMs)}`);
+    say(`host steal while floor and plan ran (share of both vCPUs' time): ${percent(m.stealRaw)} from raw files, ${percent(m.stealBase)} from the base, ${percent(m.planCommit.stealShare)} committing`);
   }
   if (doubling !== null) row("doubling the results <= 2.2x the time", `${doubling}x`, doubling <= 2.2);
 } finally {
