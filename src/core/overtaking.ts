@@ -69,17 +69,18 @@ interface Queue {
   nth: Float64Array;
 }
 
-/** The positions of `seconds` in ascending order: a native sort of (second, position) packed in one double where they fit. */
-function ascending(seconds: Float64Array): Uint32Array {
+/**
+ * The positions of `seconds` in ascending order: a native sort of (second,
+ * position) packed in one double where they fit. Null when they are in
+ * order already: debci numbers runs as it creates them, and states hold
+ * them in run-id order, so usually there is nothing to sort, and then
+ * neither an order nor a sorted copy is made.
+ */
+function ascending(seconds: Float64Array): Uint32Array | null {
   const count = seconds.length;
   let sorted = true;
   for (let i = 1; i < count && sorted; i++) sorted = seconds[i - 1]! <= seconds[i]!;
-  // debci numbers runs as it creates them, and states hold them in run-id order: usually nothing to sort.
-  if (sorted) {
-    const identity = new Uint32Array(count);
-    for (let i = 0; i < count; i++) identity[i] = i;
-    return identity;
-  }
+  if (sorted) return null;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < count; i++) {
@@ -131,17 +132,21 @@ function countingPass(digits: Uint16Array, order: Uint32Array | null): Uint32Arr
   return out;
 }
 
-/** Walking back from the newest, keeps the n earliest ends seen so far (ascending, n is small). */
+/**
+ * Walking back from the newest, keeps the n earliest ends seen so far
+ * (ascending, n is small). `seconds` becomes the queue's own when it is in
+ * order: the caller hands over arrays it no longer needs.
+ */
 function suffixNth(seconds: Float64Array, finished: Float64Array, n: number): Queue {
   const count = seconds.length;
   const order = ascending(seconds);
-  const sorted = new Float64Array(count);
+  const sorted = order === null ? seconds : new Float64Array(count);
   const nth = new Float64Array(count + 1);
   nth[count] = Number.POSITIVE_INFINITY;
   const earliest = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   for (let i = count - 1; i >= 0; i--) {
-    const k = order[i]!;
-    sorted[i] = seconds[k]!;
+    const k = order === null ? i : order[i]!;
+    if (order !== null) sorted[i] = seconds[k]!;
     const end = finished[k]!;
     if (end < earliest[n - 1]!) {
       let at = n - 1;
