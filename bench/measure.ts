@@ -82,7 +82,7 @@ export function median(values: number[]): number {
 
 export const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Runs the same process `times` times: the median wall time and the highest peak. */
+/** Runs the same process `times` times: the median wall and CPU times, the host's mean steal, and the highest peak. */
 export async function repeated(times: number, make: () => Promise<ProcessRun>): Promise<{ seconds: number; runs: number[]; cpuSeconds: number; stealShare: number; peakRssMb: number; last: ProcessRun }> {
   const runs: ProcessRun[] = [];
   for (let i = 0; i < times; i++) {
