@@ -8,7 +8,8 @@
  * the same results files), so a slower minute slows both; per-phase times
  * of a plan (DEBCI_BRIDGE_PHASE_TIMES=1: read, scan, merge, index, needs,
  * answer, write); in-process figures for what a whole process hides (base
- * load alone, answering per need, its line written as plan writes it); a
+ * load alone, answering per need, its line written as plan writes it, and
+ * beside it the floor of issue 25's design, bench/answer-kernel.ts); a
  * committing plan (britney2's own kind of run); serve per question. Beside
  * each wall time, the process's CPU time, and the share of the host's vCPU
  * time stolen by other guests while it ran: on a shared host that, more
@@ -106,6 +107,8 @@ async function measureAt(dir: string, count: number, shape: WorkloadShape) {
   // Answering is timed in process: the run with the median figure of several.
   const answers = Array.from({ length: runs }, () => inProcess("plan", dir)).sort((a, b) => a.answerMicrosPerNeed! - b.answerMicrosPerNeed!);
   const answer: Record<string, unknown> & { answerMicrosPerNeed: number } = { ...answers[answers.length >> 1]!, answerMicrosPerNeed: answers[answers.length >> 1]!.answerMicrosPerNeed!, answerMicrosPerNeedRuns: answers.map((a) => a.answerMicrosPerNeed!) };
+  // What the issue's design costs here before any rule is applied (bench/answer-kernel.ts).
+  const kernel = inProcess("answerKernel", dir);
   say("serve...");
   const serve = await measureServe(join(dir, "state"), w.needs, NOW);
   const strip = (r: { seconds: number; runs: number[]; cpuSeconds: number; stealShare: number; peakRssMb: number }) => ({ seconds: r.seconds, runs: r.runs, cpuSeconds: r.cpuSeconds, stealShare: r.stealShare, peakRssMb: r.peakRssMb });
@@ -124,6 +127,7 @@ async function measureAt(dir: string, count: number, shape: WorkloadShape) {
     planCommit: { ...strip(planCommit), ratioToFloor: round(planCommit.seconds / based.floor.seconds) },
     baseLoad: { seconds: round(baseLoads.sort((a, b) => a - b)[baseLoads.length >> 1]!) },
     answer,
+    answerKernel: { inputOrderMicrosPerNeed: kernel.inputOrderMicrosPerNeed!, groupOrderMicrosPerNeed: kernel.groupOrderMicrosPerNeed!, firstRound: kernel.firstRound as unknown as { inputOrder: number; groupOrder: number } },
     serve,
   };
 }
@@ -163,6 +167,7 @@ try {
     row("plan from the base <= 0.45x the floor", `${m.planBase.seconds} s = ${m.planBase.ratioToFloor}x (CPU time ${m.planBase.cpuRatioToFloor}x; floor beside it ${m.floorBeside.seconds} s)`, targeted ? m.planBase.ratioToFloor <= 0.45 : null);
     row("peak RSS <= 320 MB raw, <= 220 MB base", `${m.planRaw.peakRssMb} MB raw, ${m.planBase.peakRssMb} MB base`, targeted ? m.planRaw.peakRssMb <= 320 && m.planBase.peakRssMb <= 220 : null);
     row("answering <= 1.5 us a need in process", `${m.answer.answerMicrosPerNeed} us`, targeted ? m.answer.answerMicrosPerNeed <= 1.5 : null);
+    row("  its floor: placed keys, latest run, short line, no rule", `${m.answerKernel.firstRound.inputOrder} us cold, ${m.answerKernel.inputOrderMicrosPerNeed} warm; group order ${m.answerKernel.firstRound.groupOrder} / ${m.answerKernel.groupOrderMicrosPerNeed}`, null);
     row("serve, pipelined, per question in the server", `${us(m.serve.serverBusySeconds, m.serve.questions)} us (protocol ${m.serve.protocolMicrosPerQuestion} us)`, null);
     row("plan committing (britney2's own run)", `${m.planCommit.seconds} s = ${m.planCommit.ratioToFloor}x, ${m.planCommit.peakRssMb} MB`, null);
     row("base load alone, in process", `${m.baseLoad.seconds} s (${m.workload.baseMb} MB)`, null);
