@@ -2,17 +2,24 @@
  * What answering costs on this host at the least, in the shape issue 25
  * describes: needs already placed as integer keys (their group and trigger
  * found before the clock starts, as a byte reader would place them), each
- * (suite, arch, package) group's runs side by side in trigger order, and a
- * line written as bytes. Per need it finds the key's runs by binary search,
- * takes the latest finished one, and writes state, version, run id and
- * time. It applies no rule beyond that: no baseline, label, in-flight
- * evidence, overtaking, request or reference run, all of which the
- * answering target includes. So it is a floor, not an answerer, and it is
- * built here beside the product, on the product's own run store, so that
- * the figure can be measured again on any host.
+ * (suite, arch, package) group's runs side by side, and a line written as
+ * bytes. Per need it finds the key's runs and takes the latest finished
+ * one (a tmpfail is no result, as in core/answer.ts), then writes state,
+ * version, run id and time. It applies no other rule: no best-of ranking,
+ * baseline, label, in-flight evidence, overtaking, request or reference
+ * run, all of which the answering target includes. So it is a floor, not
+ * an answerer, built here beside the product on the product's own run
+ * store, so that the figure can be measured again on any host.
  *
- * Two orders: the needs' own, and the issue's group order (each group's
- * needs together, their lines put back in input order afterwards).
+ * A run may carry several triggers (one debci request for an upload and
+ * what migrates with it) and then counts for each of them. Within a group,
+ * the runs of one trigger come first, in trigger order, for a binary
+ * search; the runs of several triggers follow, and are scanned.
+ *
+ * Two orders, each measured in its own process (the first pass is cold,
+ * as in a plan, which answers each need once): the needs' own, and the
+ * issue's group order (each group's needs together, their lines put back
+ * in input order afterwards, that copy timed on its own).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +28,8 @@ import { RunStore } from "../dist/core/run-store.js";
 import { readBase } from "../dist/store/base-file.js";
 import { isoTime } from "../dist/core/iso-time.js";
 
+export type KernelOrder = "input" | "group";
+
 interface NeedNames {
   suite?: string;
   arch: string;
@@ -28,9 +37,10 @@ interface NeedNames {
   trigger: string;
 }
 
-/** Runs by group, in trigger order within each: group g is [groupStart[g], groupStart[g+1]). */
+/** Group g's single-trigger runs are [groupStart[g], multiStart[g]) in trigger order; its several-trigger runs [multiStart[g], groupStart[g+1]). */
 interface Grouped {
   groupStart: Uint32Array;
+  multiStart: Uint32Array;
   rowsByGroup: Uint32Array;
   triggerByGroup: Uint32Array;
   groupOf: Map<number, number>;
@@ -38,27 +48,34 @@ interface Grouped {
   packages: number;
 }
 
+/** Statuses as run-store.ts codes them: 0 unfinished, 1 pass, 2 fail, 3 neutral, 4 tmpfail. */
+const FAIL = 2;
+const TMPFAIL = 4;
+
 function groupNumber(suite: number, arch: number, pkg: number, arches: number, packages: number): number {
   return (suite * arches + arch) * packages + pkg;
 }
 
-/** Two stable counting passes: rows by trigger, then by group. Outside the clock. */
+/** Rows by trigger (a counting pass), then into their groups, several-trigger runs last. Outside the clock. */
 function groupRuns(store: RunStore, suites: Uint32Array, arches: Uint32Array, packages: Uint32Array, triggers: Uint32Array): Grouped {
   const archCount = store.tables().arches.length + 1;
   const packageCount = store.tables().packages.length + 1;
   const groupOf = new Map<number, number>();
   const groupOfRow = new Uint32Array(store.size);
-  const counts: number[] = [];
+  const singles: number[] = [];
+  const multis: number[] = [];
   for (let row = 0; row < store.size; row++) {
     const number = groupNumber(suites[row]!, arches[row]!, packages[row]!, archCount, packageCount);
     let group = groupOf.get(number);
     if (group === undefined) {
-      group = counts.length;
+      group = singles.length;
       groupOf.set(number, group);
-      counts.push(0);
+      singles.push(0);
+      multis.push(0);
     }
     groupOfRow[row] = group;
-    counts[group]!++;
+    if (store.isMultiTrigger(triggers[row]!)) multis[group]!++;
+    else singles[group]!++;
   }
   let maxTrigger = 0;
   for (let row = 0; row < store.size; row++) maxTrigger = Math.max(maxTrigger, triggers[row]!);
@@ -67,17 +84,24 @@ function groupRuns(store: RunStore, suites: Uint32Array, arches: Uint32Array, pa
   for (let t = 1; t < byTrigger.length; t++) byTrigger[t]! += byTrigger[t - 1]!;
   const triggerOrder = new Uint32Array(store.size);
   for (let row = 0; row < store.size; row++) triggerOrder[byTrigger[triggers[row]!]!++] = row;
-  const groupStart = new Uint32Array(counts.length + 1);
-  for (let g = 0; g < counts.length; g++) groupStart[g + 1] = groupStart[g]! + counts[g]!;
-  const fill = groupStart.slice(0, counts.length);
+  const groups = singles.length;
+  const groupStart = new Uint32Array(groups + 1);
+  const multiStart = new Uint32Array(groups);
+  for (let g = 0; g < groups; g++) {
+    multiStart[g] = groupStart[g]! + singles[g]!;
+    groupStart[g + 1] = multiStart[g]! + multis[g]!;
+  }
+  const fillSingle = groupStart.slice(0, groups);
+  const fillMulti = multiStart.slice();
   const rowsByGroup = new Uint32Array(store.size);
   const triggerByGroup = new Uint32Array(store.size);
   for (const row of triggerOrder) {
-    const at = fill[groupOfRow[row]!]!++;
+    const group = groupOfRow[row]!;
+    const at = store.isMultiTrigger(triggers[row]!) ? fillMulti[group]!++ : fillSingle[group]!++;
     rowsByGroup[at] = row;
     triggerByGroup[at] = triggers[row]!;
   }
-  return { groupStart, rowsByGroup, triggerByGroup, groupOf, arches: archCount, packages: packageCount };
+  return { groupStart, multiStart, rowsByGroup, triggerByGroup, groupOf, arches: archCount, packages: packageCount };
 }
 
 function writeAscii(out: Buffer, at: number, text: string): number {
@@ -85,7 +109,7 @@ function writeAscii(out: Buffer, at: number, text: string): number {
   return at + text.length;
 }
 
-export async function answerKernel(stateDir: string, needsFile: string, rounds: number): Promise<Record<string, unknown>> {
+export async function answerKernel(stateDir: string, needsFile: string, order: KernelOrder, rounds: number): Promise<Record<string, unknown>> {
   const store = new RunStore();
   await readBase(join(stateDir, "compacted.base"), store);
   const identity = new Uint32Array(store.size);
@@ -96,7 +120,7 @@ export async function answerKernel(stateDir: string, needsFile: string, rounds: 
   const needs = JSON.parse(readFileSync(needsFile, "utf8")) as NeedNames[];
   const n = needs.length;
   const groups = grouped.groupStart.length - 1;
-  // Placed before the clock: a need's group (groups for none) and trigger id (0 for none).
+  // Placed before the clock: a need's group (`groups` for none) and trigger id (0 for none).
   const groupOfNeed = new Int32Array(n);
   const triggerOfNeed = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -114,27 +138,45 @@ export async function answerKernel(stateDir: string, needsFile: string, rounds: 
   const groupOrder = new Uint32Array(n);
   for (let i = 0; i < n; i++) groupOrder[counts[groupOfNeed[i]!]!++] = i;
 
-  const { groupStart, rowsByGroup, triggerByGroup } = grouped;
+  const { groupStart, multiStart, rowsByGroup, triggerByGroup } = grouped;
   const { statuses, updated, versions, runIds } = c;
-  /** Need i's line into `out` at `at`; returns where it ends. */
-  function answerInto(i: number, out: Buffer, at: number): number {
+  /** Whether row `row` finished after row `best` (an unknown time counts as earliest; then the higher run id). */
+  function later(row: number, best: number): boolean {
+    const a = updated[row]!;
+    const b = updated[best]!;
+    if (a === b || (a !== a && b !== b)) return runIds[row]! > runIds[best]!;
+    return b !== b || a > b;
+  }
+  /** The latest finished run counting for need i's trigger, or -1. */
+  function latestRun(i: number): number {
     const group = groupOfNeed[i]!;
     const trigger = triggerOfNeed[i]!;
+    if (group >= groups || trigger === 0) return -1;
     let best = -1;
-    if (group < groups && trigger > 0) {
-      let lo = groupStart[group]!;
-      let hi = groupStart[group + 1]!;
-      const end = hi;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (triggerByGroup[mid]! < trigger) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo; k < end && triggerByGroup[k] === trigger; k++) {
-        const row = rowsByGroup[k]!;
-        if (statuses[row] !== 0 && (best < 0 || updated[row]! > updated[best]! || (updated[row] === updated[best] && runIds[row]! > runIds[best]!))) best = row;
-      }
+    let lo = groupStart[group]!;
+    let hi = multiStart[group]!;
+    const singlesEnd = hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (triggerByGroup[mid]! < trigger) lo = mid + 1;
+      else hi = mid;
     }
+    for (let k = lo; k < singlesEnd && triggerByGroup[k] === trigger; k++) {
+      const row = rowsByGroup[k]!;
+      const status = statuses[row]!;
+      if (status !== 0 && status !== TMPFAIL && (best < 0 || later(row, best))) best = row;
+    }
+    const end = groupStart[group + 1]!;
+    for (let k = singlesEnd; k < end; k++) {
+      const row = rowsByGroup[k]!;
+      const status = statuses[row]!;
+      if (status !== 0 && status !== TMPFAIL && store.triggerCountsFor(triggerByGroup[k]!, trigger) && (best < 0 || later(row, best))) best = row;
+    }
+    return best;
+  }
+  /** Need i's line into `out` at `at`; returns where it ends. */
+  function answerInto(i: number, out: Buffer, at: number): number {
+    const best = latestRun(i);
     const need = needs[i]!;
     at = writeAscii(out, at, '{"suite":"');
     at = writeAscii(out, at, need.suite ?? "testing");
@@ -145,15 +187,18 @@ export async function answerKernel(stateDir: string, needsFile: string, rounds: 
     at = writeAscii(out, at, '","trigger":"');
     at = writeAscii(out, at, need.trigger);
     if (best < 0) return writeAscii(out, at, '","state":"missing"}\n');
-    at = writeAscii(out, at, statuses[best] === 2 ? '","state":"fail","version":"' : '","state":"pass","version":"');
-    at = writeAscii(out, at, versionNames[versions[best]! - 1] ?? "");
-    at = writeAscii(out, at, '","runId":');
+    at = writeAscii(out, at, statuses[best] === FAIL ? '","state":"fail","version":' : '","state":"pass","version":');
+    const version = versions[best]!;
+    at = version === 0 ? writeAscii(out, at, "null") : writeAscii(out, writeAscii(out, writeAscii(out, at, '"'), versionNames[version - 1]!), '"');
+    at = writeAscii(out, at, ',"runId":');
     at = writeAscii(out, at, String(runIds[best]));
-    at = writeAscii(out, at, ',"updatedAt":"');
-    at = writeAscii(out, at, isoTime(updated[best]!));
-    return writeAscii(out, at, '"}\n');
+    at = writeAscii(out, at, ',"updatedAt":');
+    const time = updated[best]!;
+    at = time !== time ? writeAscii(out, at, "null") : writeAscii(out, writeAscii(out, writeAscii(out, at, '"'), isoTime(time)), '"');
+    return writeAscii(out, at, "}\n");
   }
   const chunk = Buffer.allocUnsafe(1 << 16);
+  /** Lines in input order, each 64 KiB chunk handed on (here: counted) as a plan's output buffer is. */
   function inInputOrder(): number {
     let at = 0;
     let bytes = 0;
@@ -166,11 +211,11 @@ export async function answerKernel(stateDir: string, needsFile: string, rounds: 
     }
     return bytes + at;
   }
-  // Group order: every line kept where it was written, then copied out in input order.
+  // Group order: each line kept where it was written, then copied out in input order.
   const lines = Buffer.allocUnsafe(n * 512);
   const starts = new Uint32Array(n);
   const ends = new Uint32Array(n);
-  function inGroupOrder(): number {
+  function answerInGroupOrder(): void {
     let at = 0;
     for (let k = 0; k < n; k++) {
       const i = groupOrder[k]!;
@@ -178,6 +223,8 @@ export async function answerKernel(stateDir: string, needsFile: string, rounds: 
       at = answerInto(i, lines, at);
       ends[i] = at;
     }
+  }
+  function copyBack(): number {
     let used = 0;
     let bytes = 0;
     for (let i = 0; i < n; i++) {
@@ -189,18 +236,38 @@ export async function answerKernel(stateDir: string, needsFile: string, rounds: 
     }
     return bytes + used;
   }
-  const input: number[] = [];
-  const grouping: number[] = [];
+
+  const answering: number[] = [];
+  const copying: number[] = [];
+  let written = 0;
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
-    const a = inInputOrder();
-    input.push(((performance.now() - t) * 1000) / n);
-    t = performance.now();
-    const b = inGroupOrder();
-    grouping.push(((performance.now() - t) * 1000) / n);
-    if (a !== b) throw new Error(`the two orders wrote ${a} and ${b} bytes`);
+    if (order === "input") written = inInputOrder();
+    else answerInGroupOrder();
+    answering.push(((performance.now() - t) * 1000) / n);
+    if (order === "group") {
+      t = performance.now();
+      written = copyBack();
+      copying.push(((performance.now() - t) * 1000) / n);
+    }
   }
-  const median = (xs: number[]) => Math.round([...xs].sort((x, y) => x - y)[xs.length >> 1]! * 100) / 100;
-  // The first round runs cold, as a plan's single pass does; the median is warm.
-  return { needs: n, inputOrderMicrosPerNeed: median(input), groupOrderMicrosPerNeed: median(grouping), firstRound: { inputOrder: Math.round(input[0]! * 100) / 100, groupOrder: Math.round(grouping[0]! * 100) / 100 } };
+  const us = (x: number) => Math.round(x * 100) / 100;
+  const median = (xs: number[]) => us([...xs].sort((x, y) => x - y)[xs.length >> 1]!);
+  // After the clock: both orders write the same bytes, line for line.
+  const inputLines: string[] = [];
+  for (let i = 0; i < n; i++) inputLines.push(chunk.toString("latin1", 0, answerInto(i, chunk, 0)));
+  answerInGroupOrder();
+  for (let i = 0; i < n; i++) if (lines.toString("latin1", starts[i]!, ends[i]!) !== inputLines[i]) throw new Error(`need ${i}: the two orders wrote different lines`);
+  let found = 0;
+  for (let i = 0; i < n; i++) if (latestRun(i) >= 0) found++;
+  return {
+    order,
+    needs: n,
+    withRun: found,
+    bytes: written,
+    // The first pass is how a plan answers (each need once); warm is the median of the passes after it.
+    coldMicrosPerNeed: us(answering[0]!),
+    warmMicrosPerNeed: median(answering.slice(1)),
+    ...(order === "group" ? { copyBackColdMicrosPerNeed: us(copying[0]!), copyBackWarmMicrosPerNeed: median(copying.slice(1)) } : {}),
+  };
 }

@@ -15,7 +15,7 @@ import { toNeed, type NeedInput } from "../dist/formats/needs-input.js";
 import { answerLineBound, writeAnswerLine } from "../dist/formats/answer-bytes.js";
 import { readBase } from "../dist/store/base-file.js";
 import { RunStore } from "../dist/core/run-store.js";
-import { answerKernel } from "./answer-kernel.js";
+import { answerKernel, type KernelOrder } from "./answer-kernel.js";
 
 const [phase, stateDir, needsFile, scratch] = process.argv.slice(2) as [string, string, string, string];
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -73,12 +73,12 @@ async function baseLoad(): Promise<Record<string, unknown>> {
   return { runs: store.size, folded: header?.folded.length ?? 0 };
 }
 
-/** Issue 25's design at its least (answer-kernel.ts): eight rounds, the first cold. */
-function kernel(): Promise<Record<string, unknown>> {
-  return answerKernel(stateDir, needsFile, 8);
+/** Issue 25's design at its least (answer-kernel.ts), in one order: eight passes, the first cold. */
+function kernel(order: KernelOrder): () => Promise<Record<string, unknown>> {
+  return () => answerKernel(stateDir, needsFile, order, 8);
 }
 
-const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan, compact: compactPhase, baseLoad, answerKernel: kernel };
+const phases: Record<string, () => Promise<Record<string, unknown>>> = { floor, plan, compact: compactPhase, baseLoad, kernelInput: kernel("input"), kernelGroup: kernel("group") };
 const start = performance.now();
 const extra = await phases[phase]!();
 const seconds = (performance.now() - start) / 1000;
