@@ -12,9 +12,9 @@
  * store, so that the figure can be measured again on any host.
  *
  * A run may carry several triggers (one debci request for an upload and
- * what migrates with it) and then counts for each of them. Within a group,
- * the runs of one trigger come first, in trigger order, for a binary
- * search; the runs of several triggers follow, and are scanned.
+ * what migrates with it) and then counts for each of them: here it is
+ * indexed under each, before the clock, so that every key's runs are one
+ * binary search whatever the group holds.
  *
  * Two orders, each measured in its own process (the first pass is cold,
  * as in a plan, which answers each need once): the needs' own, and the
@@ -37,10 +37,9 @@ interface NeedNames {
   trigger: string;
 }
 
-/** Group g's single-trigger runs are [groupStart[g], multiStart[g]) in trigger order; its several-trigger runs [multiStart[g], groupStart[g+1]). */
+/** Group g's entries are [groupStart[g], groupStart[g+1]), in trigger order: a run under each trigger it counts for. */
 interface Grouped {
   groupStart: Uint32Array;
-  multiStart: Uint32Array;
   rowsByGroup: Uint32Array;
   triggerByGroup: Uint32Array;
   groupOf: Map<number, number>;
@@ -56,52 +55,62 @@ function groupNumber(suite: number, arch: number, pkg: number, arches: number, p
   return (suite * arches + arch) * packages + pkg;
 }
 
-/** Rows by trigger (a counting pass), then into their groups, several-trigger runs last. Outside the clock. */
+/** The single triggers a run's trigger id counts for, each once (as knowledge.ts triggerIndex takes them). */
+function triggersCounted(store: RunStore, id: number): readonly number[] {
+  if (!store.isMultiTrigger(id)) return [id];
+  const parts = store.triggerPartsOf(id);
+  const out: number[] = [];
+  for (let k = 0; k < parts.length; k++) if (parts[k]! >= 0 && !out.includes(parts[k]!)) out.push(parts[k]!);
+  return out;
+}
+
+/**
+ * Each run as one entry per trigger it counts for, by trigger (a counting
+ * pass), then into their groups: an index the design would store in the
+ * base, so every key's runs are one binary search. Outside the clock.
+ */
 function groupRuns(store: RunStore, suites: Uint32Array, arches: Uint32Array, packages: Uint32Array, triggers: Uint32Array): Grouped {
   const archCount = store.tables().arches.length + 1;
   const packageCount = store.tables().packages.length + 1;
   const groupOf = new Map<number, number>();
-  const groupOfRow = new Uint32Array(store.size);
-  const singles: number[] = [];
-  const multis: number[] = [];
+  const entryRows: number[] = [];
+  const entryTriggers: number[] = [];
+  const entryGroups: number[] = [];
+  const counts: number[] = [];
+  let maxTrigger = 0;
   for (let row = 0; row < store.size; row++) {
     const number = groupNumber(suites[row]!, arches[row]!, packages[row]!, archCount, packageCount);
     let group = groupOf.get(number);
     if (group === undefined) {
-      group = singles.length;
+      group = counts.length;
       groupOf.set(number, group);
-      singles.push(0);
-      multis.push(0);
+      counts.push(0);
     }
-    groupOfRow[row] = group;
-    if (store.isMultiTrigger(triggers[row]!)) multis[group]!++;
-    else singles[group]!++;
+    for (const trigger of triggersCounted(store, triggers[row]!)) {
+      entryRows.push(row);
+      entryTriggers.push(trigger);
+      entryGroups.push(group);
+      counts[group]!++;
+      maxTrigger = Math.max(maxTrigger, trigger);
+    }
   }
-  let maxTrigger = 0;
-  for (let row = 0; row < store.size; row++) maxTrigger = Math.max(maxTrigger, triggers[row]!);
+  const entries = entryRows.length;
   const byTrigger = new Uint32Array(maxTrigger + 2);
-  for (let row = 0; row < store.size; row++) byTrigger[triggers[row]! + 1]!++;
+  for (let e = 0; e < entries; e++) byTrigger[entryTriggers[e]! + 1]!++;
   for (let t = 1; t < byTrigger.length; t++) byTrigger[t]! += byTrigger[t - 1]!;
-  const triggerOrder = new Uint32Array(store.size);
-  for (let row = 0; row < store.size; row++) triggerOrder[byTrigger[triggers[row]!]!++] = row;
-  const groups = singles.length;
-  const groupStart = new Uint32Array(groups + 1);
-  const multiStart = new Uint32Array(groups);
-  for (let g = 0; g < groups; g++) {
-    multiStart[g] = groupStart[g]! + singles[g]!;
-    groupStart[g + 1] = multiStart[g]! + multis[g]!;
+  const triggerOrder = new Uint32Array(entries);
+  for (let e = 0; e < entries; e++) triggerOrder[byTrigger[entryTriggers[e]!]!++] = e;
+  const groupStart = new Uint32Array(counts.length + 1);
+  for (let g = 0; g < counts.length; g++) groupStart[g + 1] = groupStart[g]! + counts[g]!;
+  const fill = groupStart.slice(0, counts.length);
+  const rowsByGroup = new Uint32Array(entries);
+  const triggerByGroup = new Uint32Array(entries);
+  for (const e of triggerOrder) {
+    const at = fill[entryGroups[e]!]!++;
+    rowsByGroup[at] = entryRows[e]!;
+    triggerByGroup[at] = entryTriggers[e]!;
   }
-  const fillSingle = groupStart.slice(0, groups);
-  const fillMulti = multiStart.slice();
-  const rowsByGroup = new Uint32Array(store.size);
-  const triggerByGroup = new Uint32Array(store.size);
-  for (const row of triggerOrder) {
-    const group = groupOfRow[row]!;
-    const at = store.isMultiTrigger(triggers[row]!) ? fillMulti[group]!++ : fillSingle[group]!++;
-    rowsByGroup[at] = row;
-    triggerByGroup[at] = triggers[row]!;
-  }
-  return { groupStart, multiStart, rowsByGroup, triggerByGroup, groupOf, arches: archCount, packages: packageCount };
+  return { groupStart, rowsByGroup, triggerByGroup, groupOf, arches: archCount, packages: packageCount };
 }
 
 function writeAscii(out: Buffer, at: number, text: string): number {
@@ -138,7 +147,7 @@ export async function answerKernel(stateDir: string, needsFile: string, order: K
   const groupOrder = new Uint32Array(n);
   for (let i = 0; i < n; i++) groupOrder[counts[groupOfNeed[i]!]!++] = i;
 
-  const { groupStart, multiStart, rowsByGroup, triggerByGroup } = grouped;
+  const { groupStart, rowsByGroup, triggerByGroup } = grouped;
   const { statuses, updated, versions, runIds } = c;
   /** Whether row `row` finished after row `best` (an unknown time counts as earliest; then the higher run id). */
   function later(row: number, best: number): boolean {
@@ -154,23 +163,17 @@ export async function answerKernel(stateDir: string, needsFile: string, order: K
     if (group >= groups || trigger === 0) return -1;
     let best = -1;
     let lo = groupStart[group]!;
-    let hi = multiStart[group]!;
-    const singlesEnd = hi;
+    let hi = groupStart[group + 1]!;
+    const end = hi;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (triggerByGroup[mid]! < trigger) lo = mid + 1;
       else hi = mid;
     }
-    for (let k = lo; k < singlesEnd && triggerByGroup[k] === trigger; k++) {
+    for (let k = lo; k < end && triggerByGroup[k] === trigger; k++) {
       const row = rowsByGroup[k]!;
       const status = statuses[row]!;
       if (status !== 0 && status !== TMPFAIL && (best < 0 || later(row, best))) best = row;
-    }
-    const end = groupStart[group + 1]!;
-    for (let k = singlesEnd; k < end; k++) {
-      const row = rowsByGroup[k]!;
-      const status = statuses[row]!;
-      if (status !== 0 && status !== TMPFAIL && store.triggerCountsFor(triggerByGroup[k]!, trigger) && (best < 0 || later(row, best))) best = row;
     }
     return best;
   }

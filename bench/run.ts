@@ -114,6 +114,7 @@ async function measureAt(dir: string, count: number, shape: WorkloadShape) {
     kernels.input.push(inProcess("kernelInput", dir));
     kernels.group.push(inProcess("kernelGroup", dir));
   }
+  const states = answer.answers as Record<string, number>;
   const kernelMedian = (list: Record<string, number>[], field: string) => median(list.map((k) => k[field]!));
   say("serve...");
   const serve = await measureServe(join(dir, "state"), w.needs, NOW);
@@ -134,7 +135,9 @@ async function measureAt(dir: string, count: number, shape: WorkloadShape) {
     baseLoad: { seconds: round(baseLoads.sort((a, b) => a - b)[baseLoads.length >> 1]!) },
     answer,
     answerKernel: {
+      // A check that the floor finds what plan finds: a need with a finished run is one plan answers pass or fail.
       withRun: kernels.input[0]!.withRun!,
+      planDecided: (states.pass ?? 0) + (states.fail ?? 0),
       input: { cold: kernelMedian(kernels.input, "coldMicrosPerNeed"), warm: kernelMedian(kernels.input, "warmMicrosPerNeed"), coldRuns: kernels.input.map((k) => k.coldMicrosPerNeed!) },
       group: { cold: kernelMedian(kernels.group, "coldMicrosPerNeed"), warm: kernelMedian(kernels.group, "warmMicrosPerNeed"), coldRuns: kernels.group.map((k) => k.coldMicrosPerNeed!), copyBackCold: kernelMedian(kernels.group, "copyBackColdMicrosPerNeed"), copyBackWarm: kernelMedian(kernels.group, "copyBackWarmMicrosPerNeed") },
     },
@@ -178,7 +181,7 @@ try {
     row("peak RSS <= 320 MB raw, <= 220 MB base", `${m.planRaw.peakRssMb} MB raw, ${m.planBase.peakRssMb} MB base`, targeted ? m.planRaw.peakRssMb <= 320 && m.planBase.peakRssMb <= 220 : null);
     row("answering <= 1.5 us a need in process", `${m.answer.answerMicrosPerNeed} us`, targeted ? m.answer.answerMicrosPerNeed <= 1.5 : null);
     const k = m.answerKernel;
-    row("  its floor: placed keys, latest run, short line, no rule", `${k.input.cold} us cold, ${k.input.warm} warm (${k.withRun} of ${m.workload.needs} with a run)`, null);
+    row("  its floor: placed keys, latest run, short line, no rule", `${k.input.cold} us cold, ${k.input.warm} warm (${k.withRun} with a run; plan: ${k.planDecided} pass or fail)`, null);
     row("  the same in group order, then lines copied back", `${k.group.cold} + ${k.group.copyBackCold} us cold, ${k.group.warm} + ${k.group.copyBackWarm} warm`, null);
     row("serve, pipelined, per question in the server", `${us(m.serve.serverBusySeconds, m.serve.questions)} us (protocol ${m.serve.protocolMicrosPerQuestion} us)`, null);
     row("plan committing (britney2's own run)", `${m.planCommit.seconds} s = ${m.planCommit.ratioToFloor}x, ${m.planCommit.peakRssMb} MB`, null);
