@@ -71,7 +71,7 @@ describe("the rules britney2 applies, absent keys included (britney2/policies/au
     const r = rulesOf(DEBIAN);
     expect(r.problems).toEqual([]);
     expect(r.warnings).toEqual([]);
-    expect(r.rules).toEqual({ baseline: "reference", retryOlderThanDays: 1, referenceMaxAgeDays: 7, serviceArches: ["amd64", "arm64", "armel", "armhf", "i386", "ppc64el", "s390x"], ciUrl: "https://ci.debian.net/" });
+    expect(r.rules).toEqual({ suite: "testing", baseline: "reference", retryOlderThanDays: 1, referenceMaxAgeDays: 7, serviceArches: ["amd64", "arm64", "armel", "armhf", "i386", "ppc64el", "s390x"], ciUrl: "https://ci.debian.net/" });
     expect(r.sources.baseline).toBe("/etc/britney.conf line 9 (ADT_BASELINE = reference)");
     expect(r.places).toEqual({
       stateDir: { path: "/srv/release.debian.org/britney/state", source: "/etc/britney.conf line 1 (STATE_DIR = /srv/release.debian.org/britney/state)" },
@@ -80,6 +80,20 @@ describe("the rules britney2 applies, absent keys included (britney2/policies/au
       debciFile: { path: "/srv/release.debian.org/britney/state/debci.json", source: "/etc/britney.conf line 7 (ADT_SWIFT_URL = file:///srv/release.debian.org/britney/state/debci.json)" },
       amqpFile: { path: "/srv/release.debian.org/britney/var/data-b2/output/debci_testing.input", source: expect.stringContaining("line 4 (ADT_AMQP") },
     });
+  });
+
+  it("SERIES (britney.py __parse_arguments): --series defaults to '', a non-empty SERIES fills it, and one still empty is the target suite's name, testing", () => {
+    // Debian's britney.conf has no SERIES line: britney2 names its queues debci-testing-ARCH.
+    expect(rulesOf(DEBIAN).sources.suite).toBe("/etc/britney.conf: no SERIES line (britney2's default: the target suite's name, testing)");
+    const unstable = rulesOf(withLine(DEBIAN, "SERIES", "unstable"));
+    expect([unstable.rules.suite, unstable.sources.suite, unstable.problems]).toEqual(["unstable", "/etc/britney.conf line 13 (SERIES = unstable)", []]);
+    // `not getattr(self.options, 'series')`: an empty SERIES leaves '' for load_suites' target suite, testing.
+    expect(rulesOf(withLine(DEBIAN, "SERIES", "")).rules.suite).toBe("testing");
+    expect(rulesOf(withLine(DEBIAN, "SERIES", "")).sources.suite).toContain("SERIES = ), empty: britney2's default, the target suite's name, testing");
+    // britney2 would take any word and ask for tests in queues no CI service serves: refused, naming the line.
+    const bad = rulesOf(withLine(DEBIAN, "SERIES", "Testing Proposed"));
+    expect(bad.problems).toEqual(['/etc/britney.conf line 13 (SERIES = Testing Proposed): "Testing Proposed" is not a suite name (lowercase letters, digits, . and -, such as testing or unstable); britney2 would ask debci for it in queues named debci-Testing Proposed-ARCH']);
+    expect(bad.rules.suite).toBe("testing");
   });
 
   it("ADT_BASELINE: only the word reference is the reference baseline; absent (initialise sets None), empty or another word is ever-passed", () => {
@@ -189,6 +203,18 @@ describe("one configuration: --britney-conf (or britneyConf) gives the rules, an
     expect(await plan("--britney-conf", anyConf.conf)).toBe(await plan("--baseline", "any", "--reference-max-age", "off", "--retry-older-than", "off", "--ci-url", "https://ci.debian.net/"));
   });
 
+  it("SERIES is the suite: a need that names none is asked for in it, as britney2 asks in debci-SERIES-ARCH", async () => {
+    const state = demoState();
+    const needs = join(DEMO, "needs.jsonl");
+    const { conf } = writeConf(tempDir(), { SERIES: "unstable" });
+    const run = await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir(), "--britney-conf", conf]);
+    expect(run.code, run.stderr).toBe(0);
+    const suites = new Set(jsonLines(run.stdout).map((a) => a.suite));
+    expect([...suites]).toEqual(["unstable"]);
+    const bySuite = await runCli(["plan", "--state", state, "--needs", needs, "--now", NOW, "--scratch", tempDir(), "--suite", "unstable", "--baseline", "reference", "--retry-older-than", "1", "--reference-max-age", "7", "--ci-url", "https://ci.debian.net/"]);
+    expect(run.stdout).toBe(bySuite.stdout);
+  });
+
   it("britneyConf in debci-bridge.json (relative to that file) does the same as the flag", async () => {
     const state = demoState();
     const { conf } = writeConf(join(state, ".."), { ADT_BASELINE: null });
@@ -218,6 +244,16 @@ describe("one configuration: --britney-conf (or britneyConf) gives the rules, an
     const flag = await runCli([...args, "--retry-older-than", "off"]);
     expect(flag.code).toBe(1);
     expect(flag.stderr).toContain(`retryOlderThanDays is set twice: --retry-older-than off, but britney2 runs with 1 (${lineOf(conf, "ADT_RETRY_OLDER_THAN")}); set it in one place: drop --retry-older-than, or change britney.conf`);
+    // The suite is britney2's series: a --suite or "suite" other than SERIES (absent: testing) would answer and request another suite.
+    const otherSuite = await runCli([...args, "--suite", "unstable"]);
+    expect(otherSuite.code).toBe(1);
+    expect(otherSuite.stderr).toContain(`suite is set twice: --suite unstable, but britney2 runs with testing (${conf}: no SERIES line (britney2's default: the target suite's name, testing)); set it in one place: drop --suite, or change britney.conf`);
+    const series = writeConf(tempDir(), { SERIES: "unstable" });
+    writeFileSync(settings, JSON.stringify({ suite: "unstable" }));
+    expect((await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", series.conf])).code).toBe(0);
+    writeFileSync(settings, JSON.stringify({ suite: "testing" }));
+    expect((await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", series.conf])).stderr).toContain(`suite is set twice: ${settings} says suite: testing, but britney2 runs with unstable (${lineOf(series.conf, "SERIES")})`);
+    writeFileSync(settings, "{}");
     // An absent key is britney2's default, so a rule set against it is a conflict too: the drift this is for.
     const noMaxAge = writeConf(tempDir(), { ADT_REFERENCE_MAX_AGE: null });
     const drift = await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", noMaxAge.conf, "--reference-max-age", "7"]);
@@ -365,6 +401,7 @@ describe("serve --britney-conf: the rules for a client that configures nothing t
       hugeAbove: 20,
       ciUrl: "https://ci.debian.net/",
       sources: {
+        suite: `${conf}: no SERIES line (britney2's default: the target suite's name, testing)`,
         baseline: `${conf}: no ADT_BASELINE line (britney2's default: the ever-passed baseline, "any")`,
         retryOlderThanDays: lineOf(conf, "ADT_RETRY_OLDER_THAN"),
         referenceMaxAgeDays: lineOf(conf, "ADT_REFERENCE_MAX_AGE"),

@@ -60,7 +60,7 @@ const ALLOW_INCOMPLETE: HelpFlag = {
 
 /** ruleOptions: each overrides its setting in debci-bridge.json. */
 const RULES: readonly HelpFlag[] = [
-  { name: "suite", arg: "S", text: "the suite of a need or key that names none", default: "testing", setting: "suite" },
+  { name: "suite", arg: "S", text: "the suite of a need or key that names none, and of export-britney's files (SERIES)", default: "testing", setting: "suite" },
   { name: "grace", arg: "MINUTES", text: "clock skew allowed when matching requests with runs and snapshots; 0-10080", default: "30", setting: "graceMinutes" },
   { name: "pending-max-age", arg: "DAYS", text: "ask again for a key pending only on unconfirmed evidence older than this; 0-365", default: "3", setting: "pendingMaxAgeDays" },
   { name: "overtaken-by", arg: "N|off", text: "a run of ours still waiting once N runs of ours created after it on its suite and arch have finished, and --longest-run has passed since, is lost and asked for again; 1-1000", default: "3", setting: "overtakenBy" },
@@ -73,7 +73,7 @@ const RULES: readonly HelpFlag[] = [
   {
     name: "britney-conf",
     arg: "FILE",
-    text: "britney2's configuration: its ADT_BASELINE, ADT_RETRY_OLDER_THAN, ADT_REFERENCE_MAX_AGE, ADT_ARCHES and ADT_CI_URL are the rules, absent keys as britney2's defaults; the same rule set to another value here or in debci-bridge.json is exit 1",
+    text: "britney2's configuration: its SERIES, ADT_BASELINE, ADT_RETRY_OLDER_THAN, ADT_REFERENCE_MAX_AGE, ADT_ARCHES and ADT_CI_URL are the rules, absent keys as britney2's defaults; the same rule set to another value here or in debci-bridge.json is exit 1",
     default: "none: debci-bridge's defaults, which are Debian's britney.conf",
     setting: "britneyConf",
   },

@@ -72,9 +72,9 @@ export function applySettings(base: Settings, overrides: SettingsOverrides): Set
 }
 
 /** The rules a site sets once, in britney2's configuration, that debci-bridge.json and flags may also set. */
-export type RuleName = "baseline" | "retryOlderThanDays" | "referenceMaxAgeDays" | "serviceArches" | "ciUrl";
-export const RULE_NAMES: readonly RuleName[] = ["baseline", "retryOlderThanDays", "referenceMaxAgeDays", "serviceArches", "ciUrl"];
-const RULE_FLAGS: Record<RuleName, string | null> = { baseline: "--baseline", retryOlderThanDays: "--retry-older-than", referenceMaxAgeDays: "--reference-max-age", serviceArches: null, ciUrl: "--ci-url" };
+export type RuleName = "suite" | "baseline" | "retryOlderThanDays" | "referenceMaxAgeDays" | "serviceArches" | "ciUrl";
+export const RULE_NAMES: readonly RuleName[] = ["suite", "baseline", "retryOlderThanDays", "referenceMaxAgeDays", "serviceArches", "ciUrl"];
+const RULE_FLAGS: Record<RuleName, string | null> = { suite: "--suite", baseline: "--baseline", retryOlderThanDays: "--retry-older-than", referenceMaxAgeDays: "--reference-max-age", serviceArches: null, ciUrl: "--ci-url" };
 
 /** The rules as britney2 applies them (britney.conf read by britney-rules.ts), and where each came from. */
 export interface BritneyRuleLayer {

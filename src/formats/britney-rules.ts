@@ -5,7 +5,7 @@ import { placeOf, type BritneyConf, type ConfEntry } from "./britney-conf.js";
 
 /**
  * What britney2 does with the options of its configuration that debci-bridge
- * must agree with: the rules (ADT_BASELINE, ADT_RETRY_OLDER_THAN,
+ * must agree with: the rules (SERIES, ADT_BASELINE, ADT_RETRY_OLDER_THAN,
  * ADT_REFERENCE_MAX_AGE, ADT_ARCHES, ADT_CI_URL, ADT_HUGE) and the places it
  * reads and writes (STATE_DIR, ADT_SHARED_RESULTS_CACHE, ADT_SWIFT_URL,
  * ADT_AMQP). Each reading follows britney2's own code (threatcode/britney2
@@ -50,6 +50,9 @@ export interface BritneyRules {
   /** What britney2 accepts but a person should know. */
   warnings: string[];
 }
+
+/** What suiteloader.py load_suites names the target suite (the TESTING path's), whatever the path: britney2's series when SERIES is unset. */
+const TARGET_SUITE_NAME = "testing";
 
 /** A whole number as a britney.conf value must be for Python's int(): digits, an optional sign. */
 const WHOLE = /^[+-]?\d+$/;
@@ -127,6 +130,16 @@ export function britneyRules(conf: BritneyConf): BritneyRules {
   const enabled = enable === undefined || ["yes", "y", "true", "t"].includes(enable.value.toLowerCase());
   if (!enabled) warnings.push(`${line(enable!)}: britney2 runs no autopkgtest policy with this configuration, and asks debci-bridge nothing`);
 
+  // britney.py __parse_arguments: --series defaults to '', a non-empty SERIES fills it, and a series still empty
+  // becomes the target suite's name, which suiteloader.py load_suites always calls 'testing'. The series names
+  // britney2's request queues (autopkgtest.py send_test_request: debci-SERIES-ARCH), so it is the suite asked for.
+  const seriesEntry = entryOf(conf, "series");
+  let suite = TARGET_SUITE_NAME;
+  if (seriesEntry !== undefined && seriesEntry.value !== "") {
+    if (NAME_RULES.suite.test(seriesEntry.value)) suite = seriesEntry.value;
+    else problems.push(`${line(seriesEntry)}: ${JSON.stringify(seriesEntry.value)} is ${NAME_RULES.suite.message}; britney2 would ask debci for it in queues named debci-${seriesEntry.value}-ARCH`);
+  }
+
   // autopkgtest.py: `self.options.adt_baseline == 'reference'` is the only test; absent (initialise sets None), empty or any other word is the ever-passed baseline.
   const baselineEntry = entryOf(conf, "adt_baseline");
   const baseline = baselineEntry?.value === "reference" ? "reference" : "any";
@@ -182,8 +195,14 @@ export function britneyRules(conf: BritneyConf): BritneyRules {
   const ppas = entryOf(conf, "adt_ppas");
   if (ppas !== undefined && ppas.value.trim() !== "") warnings.push(`${line(ppas)}: britney2 then writes its requests to debci-ppa-* queues with a "ppas" parameter, which import-amqp refuses`);
 
-  const rules = { baseline, retryOlderThanDays, referenceMaxAgeDays, serviceArches, ciUrl } as const;
+  const rules = { suite, baseline, retryOlderThanDays, referenceMaxAgeDays, serviceArches, ciUrl } as const;
   const sources: Record<RuleName, string> = {
+    suite:
+      seriesEntry === undefined
+        ? absent(conf, "SERIES", `britney2's default: the target suite's name, ${TARGET_SUITE_NAME}`)
+        : seriesEntry.value === ""
+          ? `${line(seriesEntry)}, empty: britney2's default, the target suite's name, ${TARGET_SUITE_NAME}`
+          : line(seriesEntry),
     baseline: baselineEntry === undefined ? absent(conf, "ADT_BASELINE", 'britney2\'s default: the ever-passed baseline, "any"') : line(baselineEntry),
     retryOlderThanDays: retryEntry === undefined ? absent(conf, "ADT_RETRY_OLDER_THAN") : line(retryEntry),
     referenceMaxAgeDays: maxAgeEntry === undefined ? absent(conf, "ADT_REFERENCE_MAX_AGE", "britney2's default: a reference result is never too old") : line(maxAgeEntry),
