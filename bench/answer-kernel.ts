@@ -201,8 +201,8 @@ export async function answerKernel(stateDir: string, needsFile: string, order: K
     return writeAscii(out, at, "}\n");
   }
   const chunk = Buffer.allocUnsafe(1 << 16);
-  /** Lines in input order, each 64 KiB chunk handed on (here: counted) as a plan's output buffer is. */
-  function inInputOrder(): number {
+  /** Line i of every need, in input order, into 64 KiB chunks handed on (here: counted) as a plan's output buffer is; the bytes written. */
+  function inChunks(line: (i: number, out: Buffer, at: number) => number): number {
     let at = 0;
     let bytes = 0;
     for (let i = 0; i < n; i++) {
@@ -210,7 +210,7 @@ export async function answerKernel(stateDir: string, needsFile: string, order: K
         bytes += at;
         at = 0;
       }
-      at = answerInto(i, chunk, at);
+      at = line(i, chunk, at);
     }
     return bytes + at;
   }
@@ -227,30 +227,19 @@ export async function answerKernel(stateDir: string, needsFile: string, order: K
       ends[i] = at;
     }
   }
-  function copyBack(): number {
-    let used = 0;
-    let bytes = 0;
-    for (let i = 0; i < n; i++) {
-      if (used + 4096 > chunk.length) {
-        bytes += used;
-        used = 0;
-      }
-      used += lines.copy(chunk, used, starts[i]!, ends[i]!);
-    }
-    return bytes + used;
-  }
+  const copiedBack = (i: number, out: Buffer, at: number) => at + lines.copy(out, at, starts[i]!, ends[i]!);
 
   const answering: number[] = [];
   const copying: number[] = [];
   let written = 0;
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
-    if (order === "input") written = inInputOrder();
+    if (order === "input") written = inChunks(answerInto);
     else answerInGroupOrder();
     answering.push(((performance.now() - t) * 1000) / n);
     if (order === "group") {
       t = performance.now();
-      written = copyBack();
+      written = inChunks(copiedBack);
       copying.push(((performance.now() - t) * 1000) / n);
     }
   }
