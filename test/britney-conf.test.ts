@@ -84,12 +84,12 @@ describe("the rules britney2 applies, absent keys included (britney2/policies/au
 
   it("SERIES (britney.py __parse_arguments): --series defaults to '', a non-empty SERIES fills it, and one still empty is the target suite's name, testing", () => {
     // Debian's britney.conf has no SERIES line: britney2 names its queues debci-testing-ARCH.
-    expect(rulesOf(DEBIAN).sources.suite).toBe("/etc/britney.conf: no SERIES line (britney2's default: the target suite's name, testing)");
+    expect(rulesOf(DEBIAN).sources.suite).toBe("/etc/britney.conf: no SERIES line (britney2's default: the target suite's name, testing, as there is no TESTING line)");
     const unstable = rulesOf(withLine(DEBIAN, "SERIES", "unstable"));
     expect([unstable.rules.suite, unstable.sources.suite, unstable.problems]).toEqual(["unstable", "/etc/britney.conf line 13 (SERIES = unstable)", []]);
     // `not getattr(self.options, 'series')`: an empty SERIES leaves '' for load_suites' target suite, testing.
     expect(rulesOf(withLine(DEBIAN, "SERIES", "")).rules.suite).toBe("testing");
-    expect(rulesOf(withLine(DEBIAN, "SERIES", "")).sources.suite).toContain("SERIES = ), empty: britney2's default, the target suite's name, testing");
+    expect(rulesOf(withLine(DEBIAN, "SERIES", "")).sources.suite).toContain("SERIES = ), empty: britney2's default: the target suite's name, testing, as there is no TESTING line");
     // britney2 would take any word and ask for tests in queues no CI service serves: refused, naming the line.
     const bad = rulesOf(withLine(DEBIAN, "SERIES", "Testing Proposed"));
     expect(bad.problems).toEqual(['/etc/britney.conf line 13 (SERIES = Testing Proposed): "Testing Proposed" is not a suite name (lowercase letters, digits, . and -, such as testing or unstable); britney2 would ask debci for it in queues named debci-Testing Proposed-ARCH']);
@@ -215,6 +215,38 @@ describe("one configuration: --britney-conf (or britneyConf) gives the rules, an
     expect(run.stdout).toBe(bySuite.stdout);
   });
 
+  it("with SERIES unset, the suite is what TESTING's Release file names (Suite, else Codename), as britney2's suiteloader.py takes it", async () => {
+    const state = demoState();
+    const testing = join(tempDir(), "testing");
+    mkdirSync(testing);
+    const { conf } = writeConf(tempDir(), { TESTING: testing });
+    const rules = async () => jsonLines((await runCli(["serve", "--state", state, "--now", NOW, "--scratch", tempDir(), "--britney-conf", conf], '{"id":1,"method":"rules"}\n')).stdout)[0]!;
+    // No Release file: britney2 keeps the name load_suites gives the target suite.
+    expect((await rules()).result).toMatchObject({ suite: "testing" });
+    // A Release file as the archive writes it: Suite before Codename, checksums on continuation lines.
+    writeFileSync(join(testing, "Release"), "Origin: Debian\nLabel: Debian\nSuite: unstable\nCodename: sid\nArchitectures: all amd64 arm64 i386\nMD5Sum:\n 0123 456 main/Release\n");
+    expect((await rules()).result).toMatchObject({ suite: "unstable", sources: { suite: `${join(testing, "Release")} (Suite: unstable), as SERIES is unset` } });
+    writeFileSync(join(testing, "Release"), "Origin: Debian\nCodename: forky\nArchitectures: amd64 arm64\n");
+    expect((await rules()).result).toMatchObject({ suite: "forky" });
+    // ARCHITECTURES unset too: the Release file's Architectures bound ADT_ARCHES, as britney2 runs only those.
+    writeFileSync(join(testing, "Release"), "Suite: testing\nArchitectures: all amd64 i386\n");
+    expect((await rules()).result).toMatchObject({ suite: "testing", arches: ["amd64"] });
+    writeFileSync(join(testing, "Release"), "Suite: testing\n");
+    const noArches = await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", conf]);
+    expect(noArches.stderr).toBe(`debci-bridge report: ${join(testing, "Release")}: no Architectures field, and britney.conf sets no ARCHITECTURES; britney2 stops with KeyError on it\n`);
+    // SERIES, when set, wins over the Release file's Suite.
+    writeFileSync(join(testing, "Release"), "Suite: unstable\nArchitectures: amd64 arm64\n");
+    const withSeries = writeConf(tempDir(), { TESTING: testing, SERIES: "testing" });
+    const run = await runCli(["serve", "--state", state, "--now", NOW, "--scratch", tempDir(), "--britney-conf", withSeries.conf], '{"id":1,"method":"rules"}\n');
+    expect(jsonLines(run.stdout)[0]!.result).toMatchObject({ suite: "testing" });
+    // What britney2 would stop on is refused, naming the file.
+    writeFileSync(join(testing, "Release"), "Origin: Debian\nArchitectures: amd64 arm64\n");
+    const noName = await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", conf]);
+    expect([noName.code, noName.stderr]).toEqual([1, `debci-bridge report: ${join(testing, "Release")}: neither a Suite nor a Codename field; britney2 stops with KeyError on it\n`]);
+    const relative = writeConf(tempDir(), { TESTING: "testing" });
+    expect((await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", relative.conf])).stderr).toContain("(TESTING = testing): relative, so britney2 reads the suite's Release file");
+  });
+
   it("britneyConf in debci-bridge.json (relative to that file) does the same as the flag", async () => {
     const state = demoState();
     const { conf } = writeConf(join(state, ".."), { ADT_BASELINE: null });
@@ -247,7 +279,7 @@ describe("one configuration: --britney-conf (or britneyConf) gives the rules, an
     // The suite is britney2's series: a --suite or "suite" other than SERIES (absent: testing) would answer and request another suite.
     const otherSuite = await runCli([...args, "--suite", "unstable"]);
     expect(otherSuite.code).toBe(1);
-    expect(otherSuite.stderr).toContain(`suite is set twice: --suite unstable, but britney2 runs with testing (${conf}: no SERIES line (britney2's default: the target suite's name, testing)); set it in one place: drop --suite, or change britney.conf`);
+    expect(otherSuite.stderr).toContain(`suite is set twice: --suite unstable, but britney2 runs with testing (${conf}: no SERIES line (britney2's default: the target suite's name, testing, as there is no TESTING line)); set it in one place: drop --suite, or change britney.conf`);
     const series = writeConf(tempDir(), { SERIES: "unstable" });
     writeFileSync(settings, JSON.stringify({ suite: "unstable" }));
     expect((await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", series.conf])).code).toBe(0);
@@ -401,7 +433,7 @@ describe("serve --britney-conf: the rules for a client that configures nothing t
       hugeAbove: 20,
       ciUrl: "https://ci.debian.net/",
       sources: {
-        suite: `${conf}: no SERIES line (britney2's default: the target suite's name, testing)`,
+        suite: `${conf}: no SERIES line (britney2's default: the target suite's name, testing, as there is no TESTING line)`,
         baseline: `${conf}: no ADT_BASELINE line (britney2's default: the ever-passed baseline, "any")`,
         retryOlderThanDays: lineOf(conf, "ADT_RETRY_OLDER_THAN"),
         referenceMaxAgeDays: lineOf(conf, "ADT_REFERENCE_MAX_AGE"),

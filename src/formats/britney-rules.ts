@@ -2,6 +2,7 @@ import type { RuleName, SettingsOverrides } from "../core/settings.js";
 import { NAME_RULES } from "./debian-names.js";
 import { parseCiUrl } from "./ci-url.js";
 import { placeOf, type BritneyConf, type ConfEntry } from "./britney-conf.js";
+import { isReleaseProblem, releaseSource, type ReleaseFacts } from "./release-file.js";
 
 /**
  * What britney2 does with the options of its configuration that debci-bridge
@@ -51,7 +52,7 @@ export interface BritneyRules {
   warnings: string[];
 }
 
-/** What suiteloader.py load_suites names the target suite (the TESTING path's), whatever the path: britney2's series when SERIES is unset. */
+/** What suiteloader.py load_suites names the target suite when TESTING has no Release file: britney2's series then, while SERIES is unset. */
 const TARGET_SUITE_NAME = "testing";
 
 /** A whole number as a britney.conf value must be for Python's int(): digits, an optional sign. */
@@ -119,8 +120,16 @@ function wholeNumber(conf: BritneyConf, entry: ConfEntry, problems: string[], un
   return n;
 }
 
-/** The rules and places britney2 takes from its configuration (see the file comment). */
-export function britneyRules(conf: BritneyConf): BritneyRules {
+/** TESTING's Release file as read (store/load-britney-conf.ts), or what britney2 would stop on; null when there is none, or no TESTING line. */
+export type TestingRelease = ReleaseFacts | { problem: string } | null;
+
+/**
+ * The rules and places britney2 takes from its configuration (see the file
+ * comment). `release`, TESTING's Release file, matters only for what
+ * britney.conf leaves to it: the series while SERIES is unset, the
+ * architectures while ARCHITECTURES is.
+ */
+export function britneyRules(conf: BritneyConf, release: TestingRelease = null): BritneyRules {
   const problems: string[] = [];
   const warnings: string[] = [];
   const line = (e: ConfEntry) => placeOf(conf, e);
@@ -131,13 +140,28 @@ export function britneyRules(conf: BritneyConf): BritneyRules {
   if (!enabled) warnings.push(`${line(enable!)}: britney2 runs no autopkgtest policy with this configuration, and asks debci-bridge nothing`);
 
   // britney.py __parse_arguments: --series defaults to '', a non-empty SERIES fills it, and a series still empty
-  // becomes the target suite's name, which suiteloader.py load_suites always calls 'testing'. The series names
-  // britney2's request queues (autopkgtest.py send_test_request: debci-SERIES-ARCH), so it is the suite asked for.
+  // becomes the target suite's name: the Suite (else Codename) of TESTING's Release file (suiteloader.py
+  // _update_suite_name), or 'testing' without one. The series names britney2's request queues
+  // (autopkgtest.py send_test_request: debci-SERIES-ARCH), so it is the suite asked for.
   const seriesEntry = entryOf(conf, "series");
+  const fromSeries = seriesEntry !== undefined && seriesEntry.value !== "";
+  const fileProblem = release !== null && isReleaseProblem(release) ? release.problem : null;
+  const facts = release !== null && !isReleaseProblem(release) ? release : null;
   let suite = TARGET_SUITE_NAME;
-  if (seriesEntry !== undefined && seriesEntry.value !== "") {
-    if (NAME_RULES.suite.test(seriesEntry.value)) suite = seriesEntry.value;
-    else problems.push(`${line(seriesEntry)}: ${JSON.stringify(seriesEntry.value)} is ${NAME_RULES.suite.message}; britney2 would ask debci for it in queues named debci-${seriesEntry.value}-ARCH`);
+  const noRelease = `britney2's default: the target suite's name, ${TARGET_SUITE_NAME}, as ${entryOf(conf, "testing") === undefined ? "there is no TESTING line" : "TESTING has no Release file"}`;
+  let suiteSource = seriesEntry === undefined ? absent(conf, "SERIES", noRelease) : `${line(seriesEntry)}, empty: ${noRelease}`;
+  let named: { name: string; source: string } | null = null;
+  if (fromSeries) named = { name: seriesEntry.value, source: line(seriesEntry) };
+  else if (fileProblem !== null) problems.push(fileProblem);
+  else if (facts !== null) {
+    if (isReleaseProblem(facts.suite)) problems.push(facts.suite.problem);
+    else named = { name: facts.suite.name, source: `${releaseSource(facts, facts.suite.field, facts.suite.name)}, as SERIES is unset` };
+  }
+  if (named !== null) {
+    if (NAME_RULES.suite.test(named.name)) {
+      suite = named.name;
+      suiteSource = named.source;
+    } else problems.push(`${named.source}: ${JSON.stringify(named.name)} is ${NAME_RULES.suite.message}; britney2 would ask debci for it in queues named debci-${named.name}-ARCH${fromSeries ? "" : "; set SERIES to the suite debci tests"}`);
   }
 
   // autopkgtest.py: `self.options.adt_baseline == 'reference'` is the only test; absent (initialise sets None), empty or any other word is the ever-passed baseline.
@@ -168,8 +192,13 @@ export function britneyRules(conf: BritneyConf): BritneyRules {
     const bad = words.find((w) => !NAME_RULES.arch.test(w));
     if (bad !== undefined) problems.push(`${line(archesEntry)}: ${JSON.stringify(bad)} is ${NAME_RULES.arch.message}`);
     const all = entryOf(conf, "architectures");
-    // suiteloader.py: ARCHITECTURES as written, even empty (no architecture); absent, the testing Release file's, which is not read here.
-    const run = all === undefined ? null : all.value.split(/\s+/).filter((w) => w !== "");
+    // suiteloader.py: ARCHITECTURES as written, even empty (no architecture); absent, TESTING's Release file's (_check_release_file),
+    // and with neither britney2 stops, which is not refused here: ADT_ARCHES is then taken as written.
+    let run: string[] | null = all === undefined ? null : all.value.split(/\s+/).filter((w) => w !== "");
+    if (run === null && facts !== null) {
+      if (isReleaseProblem(facts.architectures)) problems.push(facts.architectures.problem);
+      else run = facts.architectures;
+    }
     serviceArches = run === null ? words : words.filter((w) => run.includes(w));
     if (enabled && serviceArches.length === 0) warnings.push(`${line(archesEntry)}: names no architecture britney2 runs, so britney2 asks for no test`);
   }
@@ -197,12 +226,7 @@ export function britneyRules(conf: BritneyConf): BritneyRules {
 
   const rules = { suite, baseline, retryOlderThanDays, referenceMaxAgeDays, serviceArches, ciUrl } as const;
   const sources: Record<RuleName, string> = {
-    suite:
-      seriesEntry === undefined
-        ? absent(conf, "SERIES", `britney2's default: the target suite's name, ${TARGET_SUITE_NAME}`)
-        : seriesEntry.value === ""
-          ? `${line(seriesEntry)}, empty: britney2's default, the target suite's name, ${TARGET_SUITE_NAME}`
-          : line(seriesEntry),
+    suite: suiteSource,
     baseline: baselineEntry === undefined ? absent(conf, "ADT_BASELINE", 'britney2\'s default: the ever-passed baseline, "any"') : line(baselineEntry),
     retryOlderThanDays: retryEntry === undefined ? absent(conf, "ADT_RETRY_OLDER_THAN") : line(retryEntry),
     referenceMaxAgeDays: maxAgeEntry === undefined ? absent(conf, "ADT_REFERENCE_MAX_AGE", "britney2's default: a reference result is never too old") : line(maxAgeEntry),
