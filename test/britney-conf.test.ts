@@ -224,23 +224,23 @@ describe("one configuration: --britney-conf (or britneyConf) gives the rules, an
     // No Release file: britney2 keeps the name load_suites gives the target suite.
     expect((await rules()).result).toMatchObject({ suite: "testing" });
     // A Release file as the archive writes it: Suite before Codename, checksums on continuation lines.
-    writeFileSync(join(testing, "Release"), "Origin: Debian\nLabel: Debian\nSuite: unstable\nCodename: sid\nArchitectures: all amd64 arm64 i386\nMD5Sum:\n 0123 456 main/Release\n");
+    writeFileSync(join(testing, "Release"), "Origin: Debian\nLabel: Debian\nSuite: unstable\nCodename: sid\nComponents: main\nArchitectures: all amd64 arm64 i386\nMD5Sum:\n 0123 456 main/Release\n");
     expect((await rules()).result).toMatchObject({ suite: "unstable", sources: { suite: `${join(testing, "Release")} (Suite: unstable), as SERIES is unset` } });
-    writeFileSync(join(testing, "Release"), "Origin: Debian\nCodename: forky\nArchitectures: amd64 arm64\n");
+    writeFileSync(join(testing, "Release"), "Origin: Debian\nCodename: forky\nComponents: main\nArchitectures: amd64 arm64\n");
     expect((await rules()).result).toMatchObject({ suite: "forky" });
     // ARCHITECTURES unset too: the Release file's Architectures bound ADT_ARCHES, as britney2 runs only those.
-    writeFileSync(join(testing, "Release"), "Suite: testing\nArchitectures: all amd64 i386\n");
+    writeFileSync(join(testing, "Release"), "Suite: testing\nComponents: main\nArchitectures: all amd64 i386\n");
     expect((await rules()).result).toMatchObject({ suite: "testing", arches: ["amd64"] });
-    writeFileSync(join(testing, "Release"), "Suite: testing\n");
+    writeFileSync(join(testing, "Release"), "Suite: testing\nComponents: main\n");
     const noArches = await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", conf]);
     expect(noArches.stderr).toBe(`debci-bridge report: ${join(testing, "Release")}: no Architectures field, and britney.conf sets no ARCHITECTURES; britney2 stops with KeyError on it\n`);
     // SERIES, when set, wins over the Release file's Suite.
-    writeFileSync(join(testing, "Release"), "Suite: unstable\nArchitectures: amd64 arm64\n");
+    writeFileSync(join(testing, "Release"), "Suite: unstable\nComponents: main\nArchitectures: amd64 arm64\n");
     const withSeries = writeConf(tempDir(), { TESTING: testing, SERIES: "testing" });
     const run = await runCli(["serve", "--state", state, "--now", NOW, "--scratch", tempDir(), "--britney-conf", withSeries.conf], '{"id":1,"method":"rules"}\n');
     expect(jsonLines(run.stdout)[0]!.result).toMatchObject({ suite: "testing" });
     // What britney2 would stop on is refused, naming the file.
-    writeFileSync(join(testing, "Release"), "Origin: Debian\nArchitectures: amd64 arm64\n");
+    writeFileSync(join(testing, "Release"), "Origin: Debian\nComponents: main\nArchitectures: amd64 arm64\n");
     const noName = await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", conf]);
     expect([noName.code, noName.stderr]).toEqual([1, `debci-bridge report: ${join(testing, "Release")}: neither a Suite nor a Codename field; britney2 stops with KeyError on it\n`]);
     const relative = writeConf(tempDir(), { TESTING: "testing" });

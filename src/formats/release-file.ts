@@ -5,8 +5,9 @@
  * ARCHITECTURES is unset). Mirrors britney2/utils.py `read_release_file`
  * (apt_pkg.TagFile: the first paragraph, and a second one is an error) and
  * britney2/inputs/suiteloader.py `_get_suite_name` (the `Suite` field, else
- * `Codename`, else KeyError) and `_check_release_file` (`Architectures`,
- * `all` left out, sorted), in threatcode/britney2 at 53b88ee.
+ * `Codename`, else KeyError) and `_check_release_file` (`Components`, which
+ * it always reads, and `Architectures`, `all` left out, sorted), in
+ * threatcode/britney2 at 53b88ee.
  */
 
 /** A field britney2 reads from the file: its value, or what britney2 would stop on instead. */
@@ -62,6 +63,8 @@ export function readRelease(text: string, path: string): ReleaseFacts | { proble
   if (found.length === 0) return { problem: `${path}: not a Release file (no "Field: value" paragraph); britney2 stops on it` };
   if (found.length > 1) return { problem: `${path}: more than one paragraph; britney2 stops with TypeError on it` };
   const fields = found[0]!;
+  // _check_release_file reads Components whatever britney.conf says.
+  if (!fields.has("components")) return { problem: `${path}: no Components field; britney2 stops with KeyError on it` };
   const suiteName = fields.get("suite");
   const codename = fields.get("codename");
   const suite: ReleaseFacts["suite"] =
