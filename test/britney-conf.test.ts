@@ -243,6 +243,9 @@ describe("one configuration: --britney-conf (or britneyConf) gives the rules, an
     writeFileSync(join(testing, "Release"), "Origin: Debian\nComponents: main\nArchitectures: amd64 arm64\n");
     const noName = await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", conf]);
     expect([noName.code, noName.stderr]).toEqual([1, `debci-bridge report: ${join(testing, "Release")}: neither a Suite nor a Codename field; britney2 stops with KeyError on it\n`]);
+    // SERIES set but ARCHITECTURES left to the file: britney2 still reads the whole file, and stops on it.
+    writeFileSync(join(testing, "Release"), "Suite: testing\n\nSuite: unstable\n");
+    expect((await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", withSeries.conf])).stderr).toBe(`debci-bridge report: ${join(testing, "Release")}: more than one paragraph; britney2 stops with TypeError on it\n`);
     const relative = writeConf(tempDir(), { TESTING: "testing" });
     expect((await runCli(["report", "--state", state, "--now", NOW, "--britney-conf", relative.conf])).stderr).toContain("(TESTING = testing): relative, so britney2 reads the suite's Release file");
   });

@@ -150,13 +150,12 @@ export function britneyRules(conf: BritneyConf, release: TestingRelease = null):
   let suite = TARGET_SUITE_NAME;
   const noRelease = `britney2's default: the target suite's name, ${TARGET_SUITE_NAME}, as ${entryOf(conf, "testing") === undefined ? "there is no TESTING line" : "TESTING has no Release file"}`;
   let suiteSource = seriesEntry === undefined ? absent(conf, "SERIES", noRelease) : `${line(seriesEntry)}, empty: ${noRelease}`;
+  // A Release file britney2 cannot read, or one with no name for its suite, stops britney2 whatever SERIES says (_update_suite_name runs anyway).
+  if (fileProblem !== null) problems.push(fileProblem);
+  if (facts !== null && isReleaseProblem(facts.suite)) problems.push(facts.suite.problem);
   let named: { name: string; source: string } | null = null;
   if (fromSeries) named = { name: seriesEntry.value, source: line(seriesEntry) };
-  else if (fileProblem !== null) problems.push(fileProblem);
-  else if (facts !== null) {
-    if (isReleaseProblem(facts.suite)) problems.push(facts.suite.problem);
-    else named = { name: facts.suite.name, source: `${releaseSource(facts, facts.suite.field, facts.suite.name)}, as SERIES is unset` };
-  }
+  else if (facts !== null && !isReleaseProblem(facts.suite)) named = { name: facts.suite.name, source: `${releaseSource(facts, facts.suite.field, facts.suite.name)}, as SERIES is unset` };
   if (named !== null) {
     if (NAME_RULES.suite.test(named.name)) {
       suite = named.name;
