@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBritneyConf } from "../src/formats/britney-conf.js";
@@ -406,6 +406,22 @@ describe("import-amqp --britney-conf: ADT_AMQP's file, ADT_ARCHES' arches", () =
     const foreign = await runCli(["import-amqp", "--state", state, "--now", NOW, "--britney-conf", conf, "--scratch", tempDir()]);
     expect(foreign.code).toBe(1);
     expect(foreign.stderr).toContain(`line 1: arch: "s390x" is not one the CI service runs (serviceArches: amd64, arm64, from ${lineOf(conf, "ADT_ARCHES")})`);
+  });
+
+  it("takes the queues of britney2's series: with SERIES = unstable, debci-unstable-ARCH is read and debci-testing-ARCH refused", async () => {
+    const state = demoState();
+    const { conf, britneyState } = writeConf(tempDir(), { SERIES: "unstable" });
+    const input = join(britneyState, "debci.input");
+    writeFileSync(input, 'debci-unstable-amd64:baz {"triggers": ["glibc/2.41-7"], "submit-time": "2026-11-25 11:58:02+0000"}\n');
+    const scratch = tempDir();
+    const run = await runCli(["import-amqp", "--state", state, "--now", NOW, "--britney-conf", conf, "--scratch", scratch]);
+    expect(run.code, run.stderr).toBe(0);
+    const batches = readdirSync(scratch).filter((f) => f.endsWith(".json"));
+    expect(batches.map((f) => JSON.parse(readFileSync(join(scratch, f), "utf8")))).toEqual([[{ suite: "unstable", arch: ["amd64"], tests: [{ package: "baz", trigger: "glibc/2.41-7", "pin-packages": [] }] }]]);
+    writeFileSync(input, 'debci-testing-amd64:baz {"triggers": ["glibc/2.41-7"]}\n');
+    const other = await runCli(["import-amqp", "--state", state, "--now", NOW, "--britney-conf", conf, "--scratch", tempDir()]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('line 1: suite: "testing"');
   });
 });
 
