@@ -11,10 +11,25 @@ const MAX_CONF_BYTES = 1024 * 1024;
 /** A Release file is a few hundred kilobytes (its checksums); anything near this is not one. */
 const MAX_RELEASE_BYTES = 16 * 1024 * 1024;
 
-/** What britney2 would stop on when reading a file, or null when it is missing (which britney2 allows). */
-function unreadable(error: unknown): string | null {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOENT" ? null : `cannot be read (${code ?? (error as Error).message})`;
+/** A small text file read whole: its text, or why not. Both of britney2's files here are read so, each caller wording its own messages. */
+type SmallText = { text: string } | { missing: true } | { tooLarge: number } | { unreadable: string } | { notUtf8: true };
+
+/** Reads a file of at most `maxBytes` as strict UTF-8 (a byte-order mark kept as a character, as Python's utf-8 codec keeps it). */
+async function readSmallText(path: string, maxBytes: number): Promise<SmallText> {
+  let bytes: Buffer;
+  try {
+    const { size } = await stat(path);
+    if (size > maxBytes) return { tooLarge: size };
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? { missing: true } : { unreadable: code ?? (error as Error).message };
+  }
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { notUtf8: true };
+  }
 }
 
 /**
@@ -31,20 +46,12 @@ async function testingReleaseOf(conf: BritneyConf): Promise<TestingRelease> {
     return { problem: `${placeOf(conf, testing)}: relative, so britney2 reads the suite's Release file (its Suite names britney2's series while SERIES is unset, its Architectures the architectures while ARCHITECTURES is) from whatever directory it is started in; write an absolute path, or set SERIES and ARCHITECTURES` };
   }
   const path = join(testing.value, "Release");
-  let bytes: Buffer;
-  try {
-    const { size } = await stat(path);
-    if (size > MAX_RELEASE_BYTES) return { problem: `${path}: too large for a Release file (${size} bytes, over ${MAX_RELEASE_BYTES})` };
-    bytes = await readFile(path);
-  } catch (error) {
-    const problem = unreadable(error);
-    return problem === null ? null : { problem: `${path}: ${problem}; britney2 reads it (set SERIES and ARCHITECTURES in britney.conf to leave nothing to it)` };
-  }
-  try {
-    return readRelease(new TextDecoder("utf-8", { fatal: true }).decode(bytes), path);
-  } catch {
-    return { problem: `${path}: not UTF-8 text` };
-  }
+  const read = await readSmallText(path, MAX_RELEASE_BYTES);
+  if ("missing" in read) return null;
+  if ("tooLarge" in read) return { problem: `${path}: too large for a Release file (${read.tooLarge} bytes, over ${MAX_RELEASE_BYTES})` };
+  if ("unreadable" in read) return { problem: `${path}: cannot be read (${read.unreadable}); britney2 reads it (set SERIES and ARCHITECTURES in britney.conf to leave nothing to it)` };
+  if ("notUtf8" in read) return { problem: `${path}: not UTF-8 text` };
+  return readRelease(read.text, path);
 }
 
 /**
@@ -54,23 +61,13 @@ async function testingReleaseOf(conf: BritneyConf): Promise<TestingRelease> {
  * britney2 does not apply.
  */
 export async function loadBritneyConf(path: string): Promise<BritneyRules> {
-  let bytes: Buffer;
-  try {
-    const { size } = await stat(path);
-    if (size > MAX_CONF_BYTES) throw new InputError(`britney.conf ${path}: too large for a britney2 configuration (${size} bytes, over ${MAX_CONF_BYTES})`);
-    bytes = await readFile(path);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`britney.conf ${path}: ${code === "ENOENT" ? "no such file (--britney-conf, or britneyConf in debci-bridge.json, names britney2's configuration)" : `cannot be read (${code ?? (error as Error).message})`}`);
-  }
-  let text: string;
-  try {
-    // britney.py opens it with encoding='utf-8': a byte that is not UTF-8 stops britney2 too, and a byte-order mark stays part of the first key.
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new InputError(`britney.conf ${path}: not UTF-8 text (britney2 stops on it with UnicodeDecodeError)`);
-  }
+  const read = await readSmallText(path, MAX_CONF_BYTES);
+  if ("missing" in read) throw new InputError(`britney.conf ${path}: no such file (--britney-conf, or britneyConf in debci-bridge.json, names britney2's configuration)`);
+  if ("tooLarge" in read) throw new InputError(`britney.conf ${path}: too large for a britney2 configuration (${read.tooLarge} bytes, over ${MAX_CONF_BYTES})`);
+  if ("unreadable" in read) throw new InputError(`britney.conf ${path}: cannot be read (${read.unreadable})`);
+  // britney.py opens it with encoding='utf-8': a byte that is not UTF-8 stops britney2 too, and a byte-order mark stays part of the first key.
+  if ("notUtf8" in read) throw new InputError(`britney.conf ${path}: not UTF-8 text (britney2 stops on it with UnicodeDecodeError)`);
+  const text = read.text;
   const conf = parseBritneyConf(text, path);
   const rules = britneyRules(conf, await testingReleaseOf(conf));
   if (rules.problems.length > 0) {
